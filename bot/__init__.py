@@ -1,0 +1,1 @@
+"""Telegram command interface (arrives with the chat-ops issue)."""

@@ -1,0 +1,1 @@
+"""The sans-I/O trading core: synchronous, deterministic, imports only the model."""

@@ -1,0 +1,291 @@
+"""The order manager: every order's lifecycle as an explicit transition table.
+
+Duplicate or late reports are idempotent (fills dedupe by execution id); an
+impossible transition is an error, counted and announced as an ``OrderError``,
+never silently applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from engine.model import (
+    ClientOrderId,
+    ExecutionReport,
+    Fill,
+    IdFactory,
+    Order,
+    OrderIntent,
+    OrderStatus,
+    ReportKind,
+    Symbol,
+    VenueOrderId,
+)
+from engine.model.events import EngineEvent, OrderError, OrderSubmitted, OrderUpdated
+
+S = OrderStatus
+K = ReportKind
+
+# (status, report kind) -> next status. FILL is resolved by quantity (see _after_fill).
+TRANSITIONS: dict[tuple[OrderStatus, ReportKind], OrderStatus] = {
+    (S.NEW, K.ACCEPTED): S.ACCEPTED,
+    (S.NEW, K.REJECTED): S.REJECTED,
+    (S.NEW, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
+    (S.NEW, K.CANCELLED): S.CANCELLED,
+    (S.NEW, K.EXPIRED): S.EXPIRED,
+    (S.NEW, K.SUBMIT_AMBIGUOUS): S.UNKNOWN,
+    (S.NEW, K.CANCEL_REJECTED): S.NEW,
+    (S.UNKNOWN, K.ACCEPTED): S.ACCEPTED,
+    (S.UNKNOWN, K.REJECTED): S.REJECTED,
+    (S.UNKNOWN, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
+    (S.UNKNOWN, K.CANCELLED): S.CANCELLED,
+    (S.UNKNOWN, K.EXPIRED): S.EXPIRED,
+    (S.UNKNOWN, K.CANCEL_REJECTED): S.UNKNOWN,
+    (S.ACCEPTED, K.ACCEPTED): S.ACCEPTED,
+    (S.ACCEPTED, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
+    (S.ACCEPTED, K.CANCELLED): S.CANCELLED,
+    (S.ACCEPTED, K.EXPIRED): S.EXPIRED,
+    (S.ACCEPTED, K.CANCEL_REJECTED): S.ACCEPTED,
+    (S.PARTIALLY_FILLED, K.ACCEPTED): S.PARTIALLY_FILLED,
+    (S.PARTIALLY_FILLED, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
+    (S.PARTIALLY_FILLED, K.CANCELLED): S.CANCELLED,
+    (S.PARTIALLY_FILLED, K.EXPIRED): S.EXPIRED,
+    (S.PARTIALLY_FILLED, K.CANCEL_REJECTED): S.PARTIALLY_FILLED,
+    (S.CANCEL_PENDING, K.ACCEPTED): S.CANCEL_PENDING,
+    (S.CANCEL_PENDING, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
+    (S.CANCEL_PENDING, K.CANCELLED): S.CANCELLED,
+    (S.CANCEL_PENDING, K.EXPIRED): S.EXPIRED,
+    (S.CANCEL_PENDING, K.REJECTED): S.REJECTED,
+    # CANCEL_PENDING + CANCEL_REJECTED goes back to ACCEPTED or PARTIALLY_FILLED.
+}
+
+FILLABLE = frozenset({S.NEW, S.UNKNOWN, S.ACCEPTED, S.PARTIALLY_FILLED, S.CANCEL_PENDING})
+
+# Reports that may arrive late for a finished order and mean nothing new.
+_LATE_BENIGN = frozenset({K.ACCEPTED, K.CANCEL_REJECTED, K.CANCEL_REQUESTED})
+
+
+class _Record:
+    """The order manager's mutable view of one order."""
+
+    __slots__ = (
+        "created_ts",
+        "filled_notional",
+        "filled_qty",
+        "intent",
+        "status",
+        "updated_ts",
+        "venue_order_id",
+    )
+
+    def __init__(self, intent: OrderIntent, ts: int) -> None:
+        self.intent = intent
+        self.status = S.NEW
+        self.filled_qty = 0
+        self.filled_notional = 0  # sum of qty * price in tick-lots
+        self.created_ts = ts
+        self.updated_ts = ts
+        self.venue_order_id: VenueOrderId | None = None
+
+
+class OrderManager:
+    """Creates orders from approved intents and applies execution reports.
+
+    Events (``OrderSubmitted``, ``OrderUpdated``, ``OrderError``) are appended to
+    the shared ``events`` list the shell drains.
+    """
+
+    def __init__(self, ids: IdFactory, events: list[EngineEvent]) -> None:
+        self._ids = ids
+        self._events = events
+        self._orders: dict[ClientOrderId, _Record] = {}
+        self._working: dict[ClientOrderId, _Record] = {}
+        self._seen_exec: set[str] = set()
+        self.duplicates = 0
+        self.errors = 0
+
+    # -- creating --------------------------------------------------------------
+
+    def create(self, intent: OrderIntent, ts: int) -> Order:
+        """Register a new order (status NEW) with a fresh client order id."""
+        cid = self._ids.next_client_order_id()
+        rec = _Record(intent, ts)
+        self._orders[cid] = rec
+        self._working[cid] = rec
+        order = _snapshot(cid, rec)
+        self._events.append(OrderSubmitted(ts, order))
+        return order
+
+    def adopt(self, order: Order) -> None:
+        """Take in an order the venue knows and the manager does not (reconciliation)."""
+        intent = OrderIntent(
+            order.symbol,
+            order.side,
+            order.qty,
+            order.order_type,
+            order.tif,
+            order.price,
+            order.reduce_only,
+            order.is_entry,
+            order.decision_mid2,
+            order.reason or "adopted",
+        )
+        rec = _Record(intent, order.created_ts)
+        rec.status = order.status
+        rec.filled_qty = order.filled_qty
+        rec.filled_notional = round(order.avg_fill_price * order.filled_qty)
+        rec.venue_order_id = order.venue_order_id
+        rec.updated_ts = order.updated_ts
+        self._orders[order.client_order_id] = rec
+        if order.status.is_working:
+            self._working[order.client_order_id] = rec
+
+    # -- applying reports -----------------------------------------------------------
+
+    def on_report(self, report: ExecutionReport) -> Fill | None:
+        """Apply one report; return the Fill to book when it is a new, valid fill."""
+        rec = self._orders.get(report.client_order_id)
+        if rec is None:
+            self._error(report, "unknown_order", "report for an order this bot never sent")
+            return None
+        if report.venue_order_id and rec.venue_order_id is None:
+            rec.venue_order_id = report.venue_order_id
+        if report.kind is K.FILL:
+            return self._on_fill(rec, report)
+        status = rec.status
+        if status.is_terminal:
+            if report.kind in _LATE_BENIGN or _same_terminal(status, report.kind):
+                self.duplicates += 1
+            else:
+                self._error(report, "transition", f"{report.kind.value} after {status.value}")
+            return None
+        if status is S.CANCEL_PENDING and report.kind is K.CANCEL_REJECTED:
+            nxt = S.PARTIALLY_FILLED if rec.filled_qty else S.ACCEPTED
+        else:
+            found = TRANSITIONS.get((status, report.kind))
+            if found is None:
+                self._error(report, "transition", f"{report.kind.value} in {status.value}")
+                return None
+            nxt = found
+        if nxt is status and report.kind is not K.CANCEL_REJECTED:
+            self.duplicates += 1
+            return None
+        self._move(report.client_order_id, rec, nxt, report)
+        return None
+
+    def _on_fill(self, rec: _Record, report: ExecutionReport) -> Fill | None:
+        exec_id = report.exec_id
+        if not exec_id:
+            self._error(report, "fill_without_exec_id", "a fill must carry an execution id")
+            return None
+        if exec_id in self._seen_exec:
+            self.duplicates += 1
+            return None
+        if rec.status not in FILLABLE:
+            self._error(report, "fill_on_terminal", f"fill {exec_id} after {rec.status.value}")
+            return None
+        qty = report.last_qty
+        if qty <= 0 or report.last_price <= 0:
+            self._error(report, "bad_fill", f"fill {exec_id}: qty {qty} price {report.last_price}")
+            return None
+        if rec.filled_qty + qty > rec.intent.qty:
+            self._error(
+                report,
+                "overfill",
+                f"fill {exec_id}: {rec.filled_qty}+{qty} > ordered {rec.intent.qty}",
+            )
+            return None
+        self._seen_exec.add(exec_id)
+        rec.filled_qty += qty
+        rec.filled_notional += qty * report.last_price
+        if rec.filled_qty == rec.intent.qty:
+            nxt = S.FILLED
+        elif rec.status is S.CANCEL_PENDING:
+            nxt = S.CANCEL_PENDING
+        else:
+            nxt = S.PARTIALLY_FILLED
+        self._move(report.client_order_id, rec, nxt, report)
+        intent = rec.intent
+        return Fill(
+            report.client_order_id,
+            exec_id,
+            intent.symbol,
+            intent.side,
+            qty,
+            report.last_price,
+            report.fee,
+            report.liquidity,
+            report.ts,
+            intent.is_entry,
+        )
+
+    def _move(
+        self, cid: ClientOrderId, rec: _Record, nxt: OrderStatus, report: ExecutionReport
+    ) -> None:
+        rec.status = nxt
+        rec.updated_ts = report.ts
+        if nxt.is_terminal:
+            self._working.pop(cid, None)
+        self._events.append(OrderUpdated(report.ts, _snapshot(cid, rec), report.kind))
+
+    def _error(self, report: ExecutionReport, reason: str, detail: str) -> None:
+        self.errors += 1
+        self._events.append(OrderError(report.ts, report.client_order_id, reason, detail))
+
+    # -- queries ----------------------------------------------------------------
+
+    def get(self, cid: ClientOrderId) -> Order | None:
+        rec = self._orders.get(cid)
+        return None if rec is None else _snapshot(cid, rec)
+
+    def status(self, cid: ClientOrderId) -> OrderStatus | None:
+        rec = self._orders.get(cid)
+        return None if rec is None else rec.status
+
+    def working(self, symbol: Symbol | None = None) -> list[Order]:
+        return [
+            _snapshot(cid, rec)
+            for cid, rec in self._working.items()
+            if symbol is None or rec.intent.symbol == symbol
+        ]
+
+    def working_ids(self) -> Iterator[ClientOrderId]:
+        return iter(list(self._working))
+
+    def all_orders(self) -> Iterable[Order]:
+        return (_snapshot(cid, rec) for cid, rec in self._orders.items())
+
+    def __len__(self) -> int:
+        return len(self._orders)
+
+
+def _same_terminal(status: OrderStatus, kind: ReportKind) -> bool:
+    return (status, kind) in {
+        (S.CANCELLED, K.CANCELLED),
+        (S.REJECTED, K.REJECTED),
+        (S.EXPIRED, K.EXPIRED),
+    }
+
+
+def _snapshot(cid: ClientOrderId, rec: _Record) -> Order:
+    intent = rec.intent
+    avg = rec.filled_notional / rec.filled_qty if rec.filled_qty else 0.0
+    return Order(
+        cid,
+        intent.symbol,
+        intent.side,
+        intent.qty,
+        intent.order_type,
+        intent.tif,
+        intent.price,
+        rec.status,
+        rec.filled_qty,
+        avg,
+        rec.created_ts,
+        rec.updated_ts,
+        rec.venue_order_id,
+        intent.is_entry,
+        intent.reduce_only,
+        intent.reason,
+        intent.decision_mid2,
+    )

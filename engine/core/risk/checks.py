@@ -1,0 +1,218 @@
+"""Pre-trade checks: small pure functions ``(intent, ctx) -> Denial | None``.
+
+Each names its reason code. The gate runs them in order and the first denial
+wins. Checks that only guard new exposure skip intents that reduce a position.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+import msgspec
+
+from engine.model import OrderIntent, OrderType, Side, TradingState
+
+
+class Denial(msgspec.Struct, frozen=True):
+    reason: str
+    detail: str
+
+
+class Quotes(Protocol):
+    """What the checks read of the market (``MarketState`` satisfies it)."""
+
+    bid: int
+    ask: int
+    mid2: int
+    quote_ts: int
+
+
+class RiskContext:
+    """Everything the checks may read; the gate fills it before each intent."""
+
+    __slots__ = (
+        "breaker_latched",
+        "dup_window_ns",
+        "gross_exposure",
+        "last_intents",
+        "max_gross",
+        "max_notional",
+        "max_position",
+        "max_qty_lots",
+        "max_quote_age_ns",
+        "max_rate_symbol",
+        "max_rate_total",
+        "max_spread_bps",
+        "money_per_tick_lot",
+        "now",
+        "position",
+        "price_collar_bps",
+        "quotes",
+        "rate_symbol",
+        "rate_total",
+        "rate_window_ns",
+        "trading_state",
+    )
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.quotes: Quotes | None = None
+        self.position = 0
+        self.gross_exposure = 0
+        self.money_per_tick_lot = 1
+        self.trading_state = TradingState.ACTIVE
+        self.breaker_latched = ""
+        self.max_qty_lots = 0
+        self.max_notional = 0
+        self.max_position = 0
+        self.max_gross = 0
+        self.max_spread_bps = 0.0
+        self.price_collar_bps = 0.0
+        self.max_quote_age_ns = 0
+        self.rate_window_ns = 1
+        self.max_rate_symbol = 0
+        self.max_rate_total = 0
+        self.rate_symbol: deque[int] = deque()
+        self.rate_total: deque[int] = deque()
+        self.dup_window_ns = 0
+        self.last_intents: dict[tuple[Side, int, OrderType, int], int] = {}
+
+
+Check = Callable[[OrderIntent, RiskContext], "Denial | None"]
+
+
+def opens_exposure(intent: OrderIntent, position: int) -> bool:
+    """True when the intent opens, increases or flips a position."""
+    new = position + intent.qty * intent.side
+    if new == 0:
+        return False
+    return abs(new) > abs(position) or (new > 0) != (position > 0)
+
+
+def _ref_price2(intent: OrderIntent, ctx: RiskContext) -> int:
+    """Twice the price the order is expected to trade at, in ticks."""
+    if intent.order_type is not OrderType.MARKET and intent.price:
+        return intent.price * 2
+    q = ctx.quotes
+    if q is None:
+        return 0
+    return 2 * (q.ask if intent.side is Side.BUY else q.bid)
+
+
+def check_trading_state(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    state = ctx.trading_state
+    if state is TradingState.ACTIVE and not ctx.breaker_latched:
+        return None
+    if not opens_exposure(intent, ctx.position):
+        return None
+    if ctx.breaker_latched:
+        return Denial("BREAKER_LATCHED", f"{ctx.breaker_latched} breaker is latched")
+    return Denial("TRADING_STATE", f"trading state is {state.value}: no new exposure")
+
+
+def check_quote(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    q = ctx.quotes
+    if q is None or q.mid2 <= 0:
+        return Denial("NO_QUOTE", "no quote for the symbol yet")
+    if ctx.max_quote_age_ns and opens_exposure(intent, ctx.position):
+        age = ctx.now - q.quote_ts
+        if age > ctx.max_quote_age_ns:
+            return Denial("QUOTE_STALE", f"last quote {age / 1e6:.0f} ms old")
+    return None
+
+
+def check_max_qty(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    if intent.qty <= 0:
+        return Denial("QTY_INVALID", f"quantity {intent.qty} lots")
+    if ctx.max_qty_lots and intent.qty > ctx.max_qty_lots:
+        return Denial("QTY_EXCEEDS_MAX", f"{intent.qty} > {ctx.max_qty_lots} lots")
+    return None
+
+
+def check_max_notional(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    if not ctx.max_notional:
+        return None
+    notional = intent.qty * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
+    if notional > ctx.max_notional:
+        return Denial("NOTIONAL_EXCEEDS_MAX", f"order notional {notional} > {ctx.max_notional}")
+    return None
+
+
+def check_max_position(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    if not ctx.max_position or not opens_exposure(intent, ctx.position):
+        return None
+    new = ctx.position + intent.qty * intent.side
+    value = abs(new) * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
+    if value > ctx.max_position:
+        return Denial("POSITION_EXCEEDS_MAX", f"position value {value} > {ctx.max_position}")
+    return None
+
+
+def check_gross_exposure(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    if not ctx.max_gross or not opens_exposure(intent, ctx.position):
+        return None
+    price2 = _ref_price2(intent, ctx)
+    mpl = ctx.money_per_tick_lot
+    old = abs(ctx.position) * price2 * mpl // 2
+    new = abs(ctx.position + intent.qty * intent.side) * price2 * mpl // 2
+    gross = ctx.gross_exposure - old + new
+    if gross > ctx.max_gross:
+        return Denial("GROSS_EXPOSURE_EXCEEDS_MAX", f"gross exposure {gross} > {ctx.max_gross}")
+    return None
+
+
+def check_spread(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    q = ctx.quotes
+    if not ctx.max_spread_bps or q is None or not opens_exposure(intent, ctx.position):
+        return None
+    bps = (q.ask - q.bid) * 20_000 / q.mid2
+    if bps > ctx.max_spread_bps:
+        return Denial("SPREAD_TOO_WIDE", f"spread {bps:.2f} bps > {ctx.max_spread_bps}")
+    return None
+
+
+def check_price_collar(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    q = ctx.quotes
+    if not ctx.price_collar_bps or q is None or intent.order_type is OrderType.MARKET:
+        return None
+    off = abs(intent.price * 2 - q.mid2) * 10_000 / q.mid2
+    if off > ctx.price_collar_bps:
+        return Denial("PRICE_OUTSIDE_COLLAR", f"limit {off:.1f} bps from mid")
+    return None
+
+
+def check_order_rate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    horizon = ctx.now - ctx.rate_window_ns
+    for window in (ctx.rate_symbol, ctx.rate_total):
+        while window and window[0] <= horizon:
+            window.popleft()
+    if ctx.max_rate_symbol and len(ctx.rate_symbol) >= ctx.max_rate_symbol:
+        return Denial("ORDER_RATE_SYMBOL", f"{ctx.max_rate_symbol} orders in the window")
+    if ctx.max_rate_total and len(ctx.rate_total) >= ctx.max_rate_total:
+        return Denial("ORDER_RATE_TOTAL", f"{ctx.max_rate_total} orders in the window")
+    return None
+
+
+def check_duplicate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    if not ctx.dup_window_ns:
+        return None
+    last = ctx.last_intents.get((intent.side, intent.qty, intent.order_type, intent.price))
+    if last is not None and ctx.now - last < ctx.dup_window_ns:
+        return Denial("DUPLICATE_INTENT", "same order within the duplicate window")
+    return None
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (
+    check_trading_state,
+    check_quote,
+    check_max_qty,
+    check_duplicate,
+    check_order_rate,
+    check_spread,
+    check_price_collar,
+    check_max_notional,
+    check_max_position,
+    check_gross_exposure,
+)

@@ -1,0 +1,111 @@
+"""Instruments and the exact integer units the core computes in.
+
+Prices are integers in ticks of the instrument's ``price_increment``, quantities
+integers in lots of its ``size_increment``, and money integers in nano units of
+the quote currency (:data:`MONEY_SCALE`). Decimals appear only at the edges.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+import msgspec
+
+from engine.model.ids import Symbol
+
+MONEY_SCALE = 10**9
+"""Money is held as integer nano units of the quote currency."""
+
+_MONEY_QUANTUM = Decimal(1).scaleb(-9)
+
+
+def money_to_decimal(nanos: int) -> Decimal:
+    """Exact decimal value of an integer money amount."""
+    return Decimal(nanos).scaleb(-9)
+
+
+def decimal_to_money(value: Decimal | str | int) -> int:
+    """Integer nano units for a decimal amount (rounded half-even below a nano)."""
+    d = Decimal(value)
+    return int((d * MONEY_SCALE).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def money_to_float(nanos: int) -> float:
+    return nanos / MONEY_SCALE
+
+
+class OffGridError(ValueError):
+    """A price or size that is not a whole number of ticks or lots."""
+
+
+class Instrument(msgspec.Struct, frozen=True, kw_only=True):
+    """A tradable symbol with its venue precision."""
+
+    symbol: Symbol
+    price_increment: Decimal
+    size_increment: Decimal
+    venue: str = "SIM"
+    min_lots: int = 1
+
+    def __post_init__(self) -> None:
+        if self.price_increment <= 0 or self.size_increment <= 0:
+            raise ValueError(f"{self.symbol}: increments must be positive")
+        unit = self.price_increment * self.size_increment * MONEY_SCALE
+        if unit != unit.to_integral_value():
+            raise ValueError(
+                f"{self.symbol}: tick x lot = {self.price_increment * self.size_increment} "
+                "is finer than the money unit (1e-9)"
+            )
+
+    # -- conversions (edges only; the hot path works in ticks and lots) --------
+
+    @property
+    def money_per_tick_lot(self) -> int:
+        """Nano units of money in one tick times one lot."""
+        return int(self.price_increment * self.size_increment * MONEY_SCALE)
+
+    @property
+    def ticks_per_unit(self) -> float:
+        """Ticks in one unit of price, as a float multiplier for fast parsing."""
+        return float(1 / self.price_increment)
+
+    @property
+    def lots_per_unit(self) -> float:
+        return float(1 / self.size_increment)
+
+    def ticks(self, price: Decimal | str | int) -> int:
+        """Exact ticks for a price; raises :class:`OffGridError` off the tick grid."""
+        return _to_units(price, self.price_increment, self.symbol, "price")
+
+    def lots(self, qty: Decimal | str | int) -> int:
+        """Exact lots for a quantity; raises :class:`OffGridError` off the lot grid."""
+        return _to_units(qty, self.size_increment, self.symbol, "quantity")
+
+    def price(self, ticks: int | float) -> Decimal:
+        """Decimal price of a tick count (a float gives an average price)."""
+        if isinstance(ticks, int):
+            return ticks * self.price_increment
+        return (Decimal(repr(ticks)) * self.price_increment).quantize(
+            self.price_increment / 10_000
+        )
+
+    def qty(self, lots: int) -> Decimal:
+        return lots * self.size_increment
+
+    def notional(self, ticks: int, lots: int) -> int:
+        """Money (nanos) of ``lots`` at ``ticks``."""
+        return ticks * lots * self.money_per_tick_lot
+
+
+def _to_units(value: Decimal | str | int, increment: Decimal, symbol: str, what: str) -> int:
+    try:
+        d = Decimal(value)
+    except (InvalidOperation, ValueError) as exc:
+        raise OffGridError(f"{symbol}: {what} {value!r} is not a number") from exc
+    if not d.is_finite():
+        raise OffGridError(f"{symbol}: {what} {value!r} is not finite")
+    units = d / increment
+    whole = units.to_integral_value()
+    if units != whole:
+        raise OffGridError(f"{symbol}: {what} {value} is not a multiple of {increment}")
+    return int(whole)

@@ -1,0 +1,1 @@
+"""Prometheus exporter (arrives with the monitoring issue)."""
