@@ -1,0 +1,97 @@
+"""Plain stand-ins for the market view and order factories used by the paper tests."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.model import (
+    ClientOrderId,
+    ExecutionReport,
+    Instrument,
+    Order,
+    OrderStatus,
+    OrderType,
+    ReportKind,
+    Side,
+    Symbol,
+    TimeInForce,
+)
+
+SYM = Symbol("BTCUSDT")
+# one tick x one lot = 0.01 x 0.001 = 1e-5 quote units = 10_000 nanos
+INSTRUMENT = Instrument(
+    symbol=SYM, price_increment=Decimal("0.01"), size_increment=Decimal("0.001")
+)
+
+
+class StubDepth:
+    """Best-first levels, as engine.core.book.Book returns them."""
+
+    def __init__(self, bids: list[tuple[int, int]], asks: list[tuple[int, int]]) -> None:
+        self._bids = bids
+        self._asks = asks
+
+    def bids(self, n: int = 0) -> list[tuple[int, int]]:
+        return self._bids[:n] if n else self._bids
+
+    def asks(self, n: int = 0) -> list[tuple[int, int]]:
+        return self._asks[:n] if n else self._asks
+
+
+class StubView:
+    """A plain object with the attributes the paper venue reads."""
+
+    def __init__(
+        self,
+        bid: int = 0,
+        ask: int = 0,
+        bid_size: int = 0,
+        ask_size: int = 0,
+        book: StubDepth | None = None,
+    ) -> None:
+        self.bid = bid
+        self.ask = ask
+        self.bid_size = bid_size
+        self.ask_size = ask_size
+        self.book = book
+
+    def set(self, bid: int, ask: int, bid_size: int = 0, ask_size: int = 0) -> None:
+        self.bid, self.ask, self.bid_size, self.ask_size = bid, ask, bid_size, ask_size
+
+
+def order(
+    coid: str,
+    side: Side,
+    qty: int,
+    order_type: OrderType = OrderType.MARKET,
+    tif: TimeInForce = TimeInForce.GTC,
+    price: int = 0,
+    symbol: Symbol = SYM,
+) -> Order:
+    return Order(
+        client_order_id=ClientOrderId(coid),
+        symbol=symbol,
+        side=side,
+        qty=qty,
+        order_type=order_type,
+        tif=tif,
+        price=price,
+        status=OrderStatus.NEW,
+        filled_qty=0,
+        avg_fill_price=0.0,
+        created_ts=0,
+        updated_ts=0,
+    )
+
+
+def limit(coid: str, side: Side, qty: int, price: int, tif: TimeInForce = TimeInForce.GTC) -> Order:
+    return order(coid, side, qty, OrderType.LIMIT, tif, price)
+
+
+def kinds(reports: list[ExecutionReport]) -> list[ReportKind]:
+    return [r.kind for r in reports]
+
+
+def fills(reports: list[ExecutionReport]) -> list[tuple[int, int]]:
+    """(price, qty) of each FILL report."""
+    return [(r.last_price, r.last_qty) for r in reports if r.kind is ReportKind.FILL]

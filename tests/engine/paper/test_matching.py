@@ -1,0 +1,214 @@
+"""The pure matching rules, as scenario tables."""
+
+import pytest
+
+from engine.model import Side
+from engine.paper import NO_LIMIT, quote_crosses, take, trade_fill
+from engine.paper.matching import opposite_levels, would_take
+from tests.engine.paper.stubs import StubDepth, StubView
+
+BUY, SELL = Side.BUY, Side.SELL
+DEPTH = StubDepth(bids=[(99, 2), (98, 5)], asks=[(100, 3), (101, 4), (103, 10)])
+
+TAKE_CASES = [
+    # id, view, side, qty, limit, slippage, walk, expected fills
+    ("unknown size fills all at touch", StubView(99, 100), BUY, 7, NO_LIMIT, 0, True, [(100, 7)]),
+    ("unknown size + slippage", StubView(99, 100), BUY, 7, NO_LIMIT, 2, True, [(102, 7)]),
+    ("sell slips down", StubView(99, 100), SELL, 7, NO_LIMIT, 1, True, [(98, 7)]),
+    ("within touch size", StubView(99, 100, 5, 5), BUY, 4, NO_LIMIT, 0, True, [(100, 4)]),
+    (
+        "overflow walk past top size",
+        StubView(99, 100, 5, 5),
+        BUY,
+        12,
+        NO_LIMIT,
+        0,
+        True,
+        [(100, 5), (101, 5), (102, 2)],
+    ),
+    ("overflow partial", StubView(99, 100, 5, 5), BUY, 12, NO_LIMIT, 0, False, [(100, 5)]),
+    (
+        "walks the book",
+        StubView(99, 100, 2, 3, DEPTH),
+        BUY,
+        9,
+        NO_LIMIT,
+        0,
+        True,
+        [(100, 3), (101, 4), (103, 2)],
+    ),
+    (
+        "walks past the book one tick at a time",
+        StubView(99, 100, 2, 3, DEPTH),
+        BUY,
+        30,
+        NO_LIMIT,
+        0,
+        True,
+        [(100, 3), (101, 4), (103, 10), (104, 10), (105, 3)],
+    ),
+    (
+        "partial stops at the book's end",
+        StubView(99, 100, 2, 3, DEPTH),
+        BUY,
+        30,
+        NO_LIMIT,
+        0,
+        False,
+        [(100, 3), (101, 4), (103, 10)],
+    ),
+    (
+        "book + slippage",
+        StubView(99, 100, 2, 3, DEPTH),
+        BUY,
+        5,
+        NO_LIMIT,
+        1,
+        True,
+        [(101, 3), (102, 2)],
+    ),
+    (
+        "sell walks bids",
+        StubView(99, 100, 2, 3, DEPTH),
+        SELL,
+        4,
+        NO_LIMIT,
+        0,
+        True,
+        [(99, 2), (98, 2)],
+    ),
+    (
+        "limit stops at its price in the book",
+        StubView(99, 100, 2, 3, DEPTH),
+        BUY,
+        30,
+        102,
+        0,
+        True,
+        [(100, 3), (101, 4)],
+    ),
+    (
+        "limit bounds the walk",
+        StubView(99, 100, 5, 5),
+        BUY,
+        20,
+        102,
+        0,
+        True,
+        [(100, 5), (101, 5), (102, 5)],
+    ),
+    ("slippage never past the limit", StubView(99, 100, 5, 5), BUY, 3, 101, 2, True, [(101, 3)]),
+    ("limit below the ask takes nothing", StubView(99, 100), BUY, 3, 99, 0, True, []),
+    ("sell limit above the bid takes nothing", StubView(99, 100), SELL, 3, 100, 0, True, []),
+    ("no quote", StubView(0, 0), BUY, 3, NO_LIMIT, 0, True, []),
+    (
+        "sell walk stops above zero",
+        StubView(2, 3, 1, 1),
+        SELL,
+        5,
+        NO_LIMIT,
+        0,
+        True,
+        [(2, 1), (1, 1)],
+    ),
+    ("sell slippage floors at one tick", StubView(1, 3), SELL, 5, NO_LIMIT, 3, True, [(1, 5)]),
+    (
+        "empty book side falls back to the quote",
+        StubView(99, 100, 0, 4, StubDepth(bids=[(99, 1)], asks=[])),
+        BUY,
+        3,
+        NO_LIMIT,
+        0,
+        True,
+        [(100, 3)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("view", "side", "qty", "limit", "slippage", "walk", "expected"),
+    [case[1:] for case in TAKE_CASES],
+    ids=[case[0] for case in TAKE_CASES],
+)
+def test_take(
+    view: StubView,
+    side: Side,
+    qty: int,
+    limit: int,
+    slippage: int,
+    walk: bool,
+    expected: list[tuple[int, int]],
+) -> None:
+    assert take(view, side, qty, limit=limit, slippage=slippage, walk=walk) == expected
+
+
+def test_opposite_levels_prefers_depth() -> None:
+    view = StubView(99, 100, 7, 7, DEPTH)
+    assert list(opposite_levels(view, BUY)) == [(100, 3), (101, 4), (103, 10)]
+    assert list(opposite_levels(StubView(99, 100, 7, 8), SELL)) == [(99, 7)]
+    assert list(opposite_levels(StubView(0, 100), SELL)) == []
+
+
+@pytest.mark.parametrize(
+    ("side", "limit", "expected"),
+    [(BUY, 100, True), (BUY, 99, False), (SELL, 99, True), (SELL, 100, False)],
+)
+def test_would_take(side: Side, limit: int, expected: bool) -> None:
+    assert would_take(StubView(99, 100), side, limit) is expected
+
+
+def test_would_take_needs_a_quote() -> None:
+    assert not would_take(StubView(0, 0), BUY, 1_000)
+
+
+@pytest.mark.parametrize(
+    ("side", "limit", "bid", "ask", "on_touch", "expected"),
+    [
+        (BUY, 100, 98, 99, False, True),  # ask through the bid
+        (BUY, 100, 99, 100, False, False),  # touch only
+        (BUY, 100, 99, 100, True, True),
+        (BUY, 100, 100, 101, True, False),
+        (BUY, 100, 99, 0, True, False),  # no ask
+        (SELL, 100, 101, 102, False, True),
+        (SELL, 100, 100, 101, False, False),
+        (SELL, 100, 100, 101, True, True),
+        (SELL, 100, 0, 101, True, False),
+    ],
+)
+def test_quote_crosses(
+    side: Side, limit: int, bid: int, ask: int, on_touch: bool, expected: bool
+) -> None:
+    assert quote_crosses(StubView(bid, ask), side, limit, on_touch) is expected
+
+
+@pytest.mark.parametrize(
+    ("side", "limit", "remaining", "price", "size", "aggressor", "on_touch", "lots"),
+    [
+        (BUY, 100, 5, 99, 1, SELL, False, 5),  # through: all of it
+        (BUY, 100, 5, 99, 1, BUY, False, 5),  # through, whoever aggressed
+        (BUY, 100, 5, 100, 3, SELL, False, 0),  # touch without fill_on_touch
+        (BUY, 100, 5, 100, 3, SELL, True, 3),  # touch fills up to the print
+        (BUY, 100, 5, 100, 9, SELL, True, 5),
+        (BUY, 100, 5, 100, 0, SELL, True, 5),  # unknown print size
+        (BUY, 100, 5, 100, 3, BUY, True, 0),  # a buyer lifting offers at 100
+        (BUY, 100, 5, 101, 3, SELL, True, 0),
+        (SELL, 100, 5, 101, 1, BUY, False, 5),
+        (SELL, 100, 5, 100, 2, BUY, True, 2),
+        (SELL, 100, 5, 100, 2, SELL, True, 0),
+        (SELL, 100, 5, 99, 2, SELL, True, 0),
+    ],
+)
+def test_trade_fill(
+    side: Side,
+    limit: int,
+    remaining: int,
+    price: int,
+    size: int,
+    aggressor: Side,
+    on_touch: bool,
+    lots: int,
+) -> None:
+    got = trade_fill(
+        side, limit, remaining, price=price, size=size, aggressor=aggressor, on_touch=on_touch
+    )
+    assert got == lots
