@@ -4,20 +4,34 @@ from __future__ import annotations
 
 from engine.model import BookLevel, BookUpdate
 
-
-class BookGapError(ValueError):
-    """A depth diff does not follow the previous one: the book must be resynced."""
+MAX_PENDING = 10_000
 
 
 class Book:
     """Price (ticks) -> size (lots) per side, with sorted views on demand.
 
-    Diffs follow Binance's rules: before a snapshot they are ignored; after it,
-    diffs whose ``last_id`` is not newer than the snapshot are dropped, and a
-    diff whose ``prev_id`` does not continue the last applied one is a gap.
+    Diffs follow Binance's rules. Before a snapshot they are buffered (up to
+    ``MAX_PENDING``); when it comes, buffered and later diffs not newer than the
+    snapshot are dropped, and the first applied diff
+    must straddle it (``U <= lastUpdateId + 1`` and ``u >= lastUpdateId``).
+    Later diffs must continue the last one: ``pu == u`` of the previous diff
+    where the venue sends ``pu`` (USD-M futures), else ``U == u + 1`` (spot).
+    A gap marks the book unsynced and is counted in ``gaps``; diffs are then
+    ignored until the next snapshot.
     """
 
-    __slots__ = ("_asks", "_bids", "_dirty", "_sorted_asks", "_sorted_bids", "last_id", "synced")
+    __slots__ = (
+        "_asks",
+        "_bids",
+        "_dirty",
+        "_first",
+        "_pending",
+        "_sorted_asks",
+        "_sorted_bids",
+        "gaps",
+        "last_id",
+        "synced",
+    )
 
     def __init__(self) -> None:
         self._bids: dict[int, int] = {}
@@ -25,30 +39,45 @@ class Book:
         self._sorted_bids: list[tuple[int, int]] = []
         self._sorted_asks: list[tuple[int, int]] = []
         self._dirty = False
+        self._first = False
+        self._pending: list[BookUpdate] = []
         self.last_id = 0
         self.synced = False
+        self.gaps = 0
 
     def apply(self, update: BookUpdate) -> bool:
-        """Apply a snapshot or diff; return False when it was not applicable yet."""
+        """Apply a snapshot or diff; False when it was not applicable (stale, gap, unsynced)."""
         if update.is_snapshot:
             self._bids = {lv.price: lv.size for lv in update.bids if lv.size > 0}
             self._asks = {lv.price: lv.size for lv in update.asks if lv.size > 0}
             self.last_id = update.last_id
             self.synced = True
+            self._first = True
             self._dirty = True
+            pending, self._pending = self._pending, []
+            for diff in pending:
+                if diff.last_id > self.last_id:
+                    self.apply(diff)
             return True
         if not self.synced:
+            if len(self._pending) < MAX_PENDING:
+                self._pending.append(update)
             return False
-        if update.last_id and update.last_id <= self.last_id:
-            return False
-        if update.prev_id and self.last_id and update.prev_id != self.last_id:
-            # Binance USD-M: pu must equal the previous u. The first diff after a
-            # snapshot only needs to straddle it.
-            if not (update.first_id <= self.last_id + 1 <= update.last_id):
+        last = self.last_id
+        if update.last_id and last:
+            if update.last_id < last or (update.last_id == last and not self._first):
+                return False
+            if self._first:
+                ok = update.first_id <= last + 1
+            elif update.prev_id:
+                ok = update.prev_id == last
+            else:
+                ok = update.first_id == last + 1
+            if not ok:
                 self.synced = False
-                raise BookGapError(
-                    f"{update.symbol}: depth gap (prev {update.prev_id}, have {self.last_id})"
-                )
+                self.gaps += 1
+                return False
+        self._first = False
         _merge(self._bids, update.bids)
         _merge(self._asks, update.asks)
         if update.last_id:

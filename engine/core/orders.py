@@ -51,24 +51,30 @@ TRANSITIONS: dict[tuple[OrderStatus, ReportKind], OrderStatus] = {
     (S.PARTIALLY_FILLED, K.CANCELLED): S.CANCELLED,
     (S.PARTIALLY_FILLED, K.EXPIRED): S.EXPIRED,
     (S.PARTIALLY_FILLED, K.CANCEL_REJECTED): S.PARTIALLY_FILLED,
-    (S.CANCEL_PENDING, K.ACCEPTED): S.CANCEL_PENDING,
     (S.CANCEL_PENDING, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
     (S.CANCEL_PENDING, K.CANCELLED): S.CANCELLED,
     (S.CANCEL_PENDING, K.EXPIRED): S.EXPIRED,
     (S.CANCEL_PENDING, K.REJECTED): S.REJECTED,
-    # CANCEL_PENDING + CANCEL_REJECTED goes back to ACCEPTED or PARTIALLY_FILLED.
+    # Handled in code: CANCEL_PENDING + CANCEL_REJECTED returns to the status before
+    # the cancel request; CANCEL_PENDING + ACCEPTED (a late acknowledgement) is
+    # remembered for that; SUBMIT_AMBIGUOUS after an acknowledgement is a late duplicate.
 }
 
 FILLABLE = frozenset({S.NEW, S.UNKNOWN, S.ACCEPTED, S.PARTIALLY_FILLED, S.CANCEL_PENDING})
 
 # Reports that may arrive late for a finished order and mean nothing new.
-_LATE_BENIGN = frozenset({K.ACCEPTED, K.CANCEL_REJECTED, K.CANCEL_REQUESTED})
+_LATE_BENIGN = frozenset({K.ACCEPTED, K.CANCEL_REJECTED, K.CANCEL_REQUESTED, K.SUBMIT_AMBIGUOUS})
+
+# An ambiguous submit (REST timed out) reported after the venue already told us
+# more (acknowledged, filled, or we asked to cancel) adds nothing: a late duplicate.
+_ACKNOWLEDGED = frozenset({S.ACCEPTED, S.PARTIALLY_FILLED, S.CANCEL_PENDING})
 
 
 class _Record:
     """The order manager's mutable view of one order."""
 
     __slots__ = (
+        "before_cancel",
         "created_ts",
         "filled_notional",
         "filled_qty",
@@ -81,6 +87,7 @@ class _Record:
     def __init__(self, intent: OrderIntent, ts: int) -> None:
         self.intent = intent
         self.status = S.NEW
+        self.before_cancel = S.NEW  # the status a rejected cancel returns to
         self.filled_qty = 0
         self.filled_notional = 0  # sum of qty * price in tick-lots
         self.created_ts = ts
@@ -148,28 +155,39 @@ class OrderManager:
         if rec is None:
             self._error(report, "unknown_order", "report for an order this bot never sent")
             return None
-        if report.venue_order_id and rec.venue_order_id is None:
-            rec.venue_order_id = report.venue_order_id
         if report.kind is K.FILL:
             return self._on_fill(rec, report)
         status = rec.status
+        kind = report.kind
         if status.is_terminal:
-            if report.kind in _LATE_BENIGN or _same_terminal(status, report.kind):
+            if kind in _LATE_BENIGN or _same_terminal(status, kind):
                 self.duplicates += 1
             else:
-                self._error(report, "transition", f"{report.kind.value} after {status.value}")
+                self._error(report, "transition", f"{kind.value} after {status.value}")
             return None
-        if status is S.CANCEL_PENDING and report.kind is K.CANCEL_REJECTED:
-            nxt = S.PARTIALLY_FILLED if rec.filled_qty else S.ACCEPTED
+        if kind is K.SUBMIT_AMBIGUOUS and status in _ACKNOWLEDGED:
+            self.duplicates += 1
+            return None
+        if status is S.CANCEL_PENDING and kind is K.ACCEPTED:
+            # A late acknowledgement: remember it for a cancel that gets rejected.
+            if rec.before_cancel in (S.NEW, S.UNKNOWN):
+                rec.before_cancel = S.ACCEPTED
+                self._stamp(rec, report)
+            self.duplicates += 1
+            return None
+        if status is S.CANCEL_PENDING and kind is K.CANCEL_REJECTED:
+            nxt = S.PARTIALLY_FILLED if rec.filled_qty else rec.before_cancel
         else:
             found = TRANSITIONS.get((status, report.kind))
             if found is None:
                 self._error(report, "transition", f"{report.kind.value} in {status.value}")
                 return None
             nxt = found
-        if nxt is status and report.kind is not K.CANCEL_REJECTED:
+        if nxt is status and kind is not K.CANCEL_REJECTED:
             self.duplicates += 1
             return None
+        if nxt is S.CANCEL_PENDING:
+            rec.before_cancel = status
         self._move(report.client_order_id, rec, nxt, report)
         return None
 
@@ -222,11 +240,18 @@ class OrderManager:
     def _move(
         self, cid: ClientOrderId, rec: _Record, nxt: OrderStatus, report: ExecutionReport
     ) -> None:
+        self._stamp(rec, report)
         rec.status = nxt
         rec.updated_ts = report.ts
         if nxt.is_terminal:
             self._working.pop(cid, None)
         self._events.append(OrderUpdated(report.ts, _snapshot(cid, rec), report.kind))
+
+    @staticmethod
+    def _stamp(rec: _Record, report: ExecutionReport) -> None:
+        """Take the venue's order id from a report that is being applied."""
+        if report.venue_order_id and rec.venue_order_id is None:
+            rec.venue_order_id = report.venue_order_id
 
     def _error(self, report: ExecutionReport, reason: str, detail: str) -> None:
         self.errors += 1
