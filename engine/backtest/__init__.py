@@ -1,0 +1,1 @@
+"""Backtests: replay recorded ticks through the core with paper fills."""
