@@ -128,7 +128,7 @@ def _rejected(sources: list[Any]) -> dict[str, int]:
 
 
 def _run_tag() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "." + secrets.token_hex(3)
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + secrets.token_hex(3)
 
 
 async def _store(

@@ -58,7 +58,7 @@ def build(
     )
     paper = config.paper
     if run_tag != "0":
-        paper = msgspec.structs.replace(paper, venue=f"{paper.venue}.{run_tag}")
+        paper = msgspec.structs.replace(paper, venue=f"{paper.venue}{run_tag}")
     venue = PaperVenue(instruments, paper)
     for inst in instruments:
         venue.attach(inst.symbol, core.market(inst.symbol))
