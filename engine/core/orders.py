@@ -196,7 +196,9 @@ class OrderManager:
         if not exec_id:
             self._error(report, "fill_without_exec_id", "a fill must carry an execution id")
             return None
-        if exec_id in self._seen_exec:
+        if exec_id in self._seen_exec or 0 <= report.cum_qty <= rec.filled_qty:
+            # Seen before, or the venue's cumulative quantity is already booked
+            # (e.g. recovered by reconciliation before the late event arrived).
             self.duplicates += 1
             return None
         if rec.status not in FILLABLE:

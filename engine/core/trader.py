@@ -132,13 +132,29 @@ class Trader:
             touch = state.bid if side is Side.BUY else state.ask
             price = touch + self._offset * side
             return OrderIntent(
-                self.symbol, side, abs(diff), self._type, self._tif, price, False, True,
-                state.mid2, "entry",
+                self.symbol,
+                side,
+                abs(diff),
+                self._type,
+                self._tif,
+                price,
+                False,
+                True,
+                state.mid2,
+                "entry",
             )
         tif = self._tif if entry else TimeInForce.GTC
         return OrderIntent(
-            self.symbol, side, abs(diff), OrderType.MARKET, tif, 0, not entry, entry,
-            state.mid2, "entry" if entry else ("flatten" if self.flatten else "exit"),
+            self.symbol,
+            side,
+            abs(diff),
+            OrderType.MARKET,
+            tif,
+            0,
+            not entry,
+            entry,
+            state.mid2,
+            "entry" if entry else ("flatten" if self.flatten else "exit"),
         )
 
     def on_sent(self, cid: ClientOrderId, intent: OrderIntent, now: int) -> None:

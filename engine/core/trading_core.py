@@ -50,7 +50,7 @@ _SEVERITY = {
 class _Slot:
     """Everything the core keeps for one symbol, found with one dict lookup."""
 
-    __slots__ = ("instrument", "market", "state", "strategy", "trader", "wake")
+    __slots__ = ("instrument", "market", "stale", "state", "strategy", "trader", "wake")
 
     def __init__(self, instrument: Instrument, strategy: Strategy, trader: Trader) -> None:
         self.instrument = instrument
@@ -58,6 +58,7 @@ class _Slot:
         self.strategy = strategy
         self.trader = trader
         self.state = TradingState.ACTIVE
+        self.stale = False
         self.wake = 0
 
 
@@ -166,6 +167,7 @@ class TradingCore:
             self.portfolio.gross_exposure,
             state,
             latched,
+            slot.stale,
         )
         trader = slot.trader
         if denial is not None:
@@ -216,8 +218,11 @@ class TradingCore:
             return
         pos = self.portfolio.position_qty(order_symbol)
         failed = status in (OrderStatus.REJECTED, OrderStatus.EXPIRED) or (
-            status is OrderStatus.CANCELLED and trader.working_entry and trader.target != 0
-            and not trader.flatten and (trader.target > 0) == (trader.working_side is Side.BUY)
+            status is OrderStatus.CANCELLED
+            and trader.working_entry
+            and trader.target != 0
+            and not trader.flatten
+            and (trader.target > 0) == (trader.working_side is Side.BUY)
         )
         trader.on_done(pos, failed, report.ts)
         self._act(slot, report.ts)
@@ -277,6 +282,15 @@ class TradingCore:
         self.set_state(ALL, TradingState.HALTED, actor, reason)
         self.cancel_all()
         self.flatten()
+
+    def set_stale(self, symbol: Symbol | None, stale: bool) -> None:
+        """Mark market data of one symbol (or all) stale: entries are denied (FEED_STALE)."""
+        for sym, slot in self._slots.items():
+            if symbol is None or sym == symbol:
+                slot.stale = stale
+
+    def is_stale(self, symbol: Symbol) -> bool:
+        return self._slots[symbol].stale
 
     def resize(self, symbol: Symbol | None, factor: float) -> None:
         for sym, slot in self._slots.items():

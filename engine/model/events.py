@@ -6,6 +6,8 @@ writer, logs, Telegram and metrics. Money fields are nanos, prices ticks.
 
 from __future__ import annotations
 
+from enum import Enum
+
 import msgspec
 
 from engine.model.enums import ReportKind, TradingState
@@ -114,6 +116,41 @@ class PositionSnapshot(msgspec.Struct, frozen=True, tag=True):
     position: Position
 
 
+class FeedState(Enum):
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    STALE = "stale"  # connected, but a symbol has sent nothing for too long
+    FRESH = "fresh"  # a stale symbol is sending again
+
+
+class FeedEvent(msgspec.Struct, frozen=True, tag=True):
+    """A venue stream connected, dropped, or went stale for one symbol."""
+
+    ts: int
+    feed: str  # "market_data" or "trade_updates"
+    state: FeedState
+    symbol: str = ""  # for STALE / FRESH
+    detail: str = ""
+
+
+class Lifecycle(msgspec.Struct, frozen=True, tag=True):
+    """The process's phases: starting, reconciling, ready (ACTIVE), stopping, stopped."""
+
+    ts: int
+    phase: str
+    run_id: str
+    detail: str = ""
+
+
+class Discrepancy(msgspec.Struct, frozen=True, tag=True):
+    """Something the venue knows that the bot did not (adopted), or a mismatch left."""
+
+    ts: int
+    kind: str  # e.g. order_adopted, fill_recovered, position_adjusted, order_missing
+    symbol: str
+    detail: str
+
+
 class AuditRecord(msgspec.Struct, frozen=True, tag=True):
     """A command someone gave, and what came of it."""
 
@@ -139,4 +176,7 @@ EngineEvent = (
     | EquitySnapshot
     | PositionSnapshot
     | AuditRecord
+    | FeedEvent
+    | Lifecycle
+    | Discrepancy
 )

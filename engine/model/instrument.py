@@ -85,9 +85,7 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
         """Decimal price of a tick count (a float gives an average price)."""
         if isinstance(ticks, int):
             return ticks * self.price_increment
-        return (Decimal(repr(ticks)) * self.price_increment).quantize(
-            self.price_increment / 10_000
-        )
+        return (Decimal(repr(ticks)) * self.price_increment).quantize(self.price_increment / 10_000)
 
     def qty(self, lots: int) -> Decimal:
         return lots * self.size_increment

@@ -5,6 +5,7 @@ comes only from the Alembic migrations (:func:`migrate`); writes go through the
 batching :class:`StoreWriter`; reads through :class:`StoreReader`.
 """
 
+from engine.store.control_state import load_control_state, save_control_state
 from engine.store.db import (
     DEFAULT_URL,
     create_store_engine,
@@ -33,8 +34,10 @@ __all__ = [
     "downgrade",
     "finish_run",
     "head_revision",
+    "load_control_state",
     "migrate",
     "migration_sql",
+    "save_control_state",
     "sqlite_url",
     "start_run",
     "write_items",

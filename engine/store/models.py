@@ -174,3 +174,16 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(64))
     args: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(Text)
+
+
+class ControlStateRow(Base):
+    """Settings a person (or a breaker) changed that must survive a restart:
+    trading states, limit overrides, resize factors, latched breakers, the day's
+    starting equity. One row per key, the value as JSON."""
+
+    __tablename__ = "control_state"
+
+    key: Mapped[str] = mapped_column(String(_ID), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=False)
+    updated_ts: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    actor: Mapped[str] = mapped_column(String(_ID), nullable=False)

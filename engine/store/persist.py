@@ -239,7 +239,7 @@ async def write_items(
     return rows.count()
 
 
-def _native_insert(name: str) -> Callable[[Table], Any] | None:
+def native_insert(name: str) -> Callable[[Table], Any] | None:
     if name == "sqlite":
         return sqlite.insert
     if name == "postgresql":
@@ -255,7 +255,7 @@ def order_upsert(dialect: str) -> Any | None:
 
     A stored snapshot is replaced only by one at least as recent (``updated_ts``).
     """
-    native = _native_insert(dialect)
+    native = native_insert(dialect)
     if native is None:
         return None
     stmt = native(ORDERS)
@@ -268,7 +268,7 @@ def order_upsert(dialect: str) -> Any | None:
 
 def fill_insert(dialect: str) -> Any | None:
     """``INSERT ... ON CONFLICT (exec_id) DO NOTHING`` for ``dialect``, if it has one."""
-    native = _native_insert(dialect)
+    native = native_insert(dialect)
     if native is None:
         return None
     return native(FILLS).on_conflict_do_nothing(index_elements=[FILLS.c.exec_id])

@@ -53,9 +53,7 @@ class Breakers:
         self._next_loss = 0
         if self._loss_limit:
             pending = [f for f in self._fractions if f not in self._warned]
-            self._next_loss = (
-                int(self._loss_limit * pending[0]) if pending else self._loss_limit
-            )
+            self._next_loss = int(self._loss_limit * pending[0]) if pending else self._loss_limit
 
     @property
     def latched_name(self) -> str:

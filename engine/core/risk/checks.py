@@ -35,6 +35,7 @@ class RiskContext:
     __slots__ = (
         "breaker_latched",
         "dup_window_ns",
+        "feed_stale",
         "gross_exposure",
         "last_intents",
         "max_gross",
@@ -64,6 +65,7 @@ class RiskContext:
         self.money_per_tick_lot = 1
         self.trading_state = TradingState.ACTIVE
         self.breaker_latched = ""
+        self.feed_stale = False
         self.max_qty_lots = 0
         self.max_notional = 0
         self.max_position = 0
@@ -120,6 +122,12 @@ def check_quote(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
         age = ctx.now - q.quote_ts
         if age > ctx.max_quote_age_ns:
             return Denial("QUOTE_STALE", f"last quote {age / 1e6:.0f} ms old")
+    return None
+
+
+def check_feed(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    if ctx.feed_stale and opens_exposure(intent, ctx.position):
+        return Denial("FEED_STALE", "market data for the symbol is stale or disconnected")
     return None
 
 
@@ -207,6 +215,7 @@ def check_duplicate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
 DEFAULT_CHECKS: tuple[Check, ...] = (
     check_trading_state,
     check_quote,
+    check_feed,
     check_max_qty,
     check_duplicate,
     check_order_rate,

@@ -75,6 +75,7 @@ class RiskGate:
         gross_exposure: int,
         trading_state: TradingState,
         breaker_latched: str = "",
+        feed_stale: bool = False,
     ) -> Denial | None:
         """Return the first denial, or None after recording the approval."""
         sr = self._symbols.get(intent.symbol)
@@ -88,6 +89,7 @@ class RiskGate:
         c.gross_exposure = gross_exposure
         c.trading_state = trading_state
         c.breaker_latched = breaker_latched
+        c.feed_stale = feed_stale
         c.money_per_tick_lot = sr.mpl
         c.max_qty_lots = sr.max_qty_lots
         c.rate_symbol = sr.rate

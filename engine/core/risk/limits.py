@@ -36,9 +36,9 @@ class RiskLimits(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     def __post_init__(self) -> None:
         for name in self.__struct_fields__:
             value = getattr(self, name)
-            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-                if value < 0:
-                    raise ValueError(f"risk.{name} must not be negative (got {value})")
+            number = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+            if number and value < 0:
+                raise ValueError(f"risk.{name} must not be negative (got {value})")
         if self.rate_window_ms <= 0:
             raise ValueError("risk.rate_window_ms must be positive")
         if self.breaker_confirmations < 1:

@@ -120,10 +120,7 @@ class MicroMomentum:
                 return self._flat(now)
             return None
         p = self._p
-        if self._qty > 0:
-            gain = bid - self._entry
-        else:
-            gain = self._entry - ask
+        gain = bid - self._entry if self._qty > 0 else self._entry - ask
         if gain >= p.take_profit_ticks or gain <= -p.stop_loss_ticks:
             return self._flat(now)
         if now - self._entry_ts >= self._time_ns:

@@ -32,6 +32,7 @@ TABLES = {
     "equity_snapshots",
     "events",
     "audit_log",
+    "control_state",
 }
 
 
@@ -127,3 +128,26 @@ def test_production_code_never_creates_the_schema_with_create_all() -> None:
     package = Path(__file__).parents[3] / "engine" / "store"
     offenders = [p.name for p in package.rglob("*.py") if "create_all" in p.read_text()]
     assert offenders == []
+
+
+async def test_control_state_round_trips_and_survives_a_new_engine(tmp_path):
+    from engine.store import (
+        create_store_engine,
+        load_control_state,
+        migrate,
+        save_control_state,
+    )
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'ctl.db'}"
+    engine = create_store_engine(url)
+    await migrate(engine)
+    await save_control_state(engine, "state:*", {"state": "paused"}, 1, "alice")
+    await save_control_state(engine, "state:*", {"state": "halted"}, 2, "breaker")
+    await save_control_state(engine, "resize:BTC", 0.5, 3, "bob")
+    await engine.dispose()
+    engine = create_store_engine(url)
+    assert await load_control_state(engine) == {
+        "state:*": {"state": "halted"},
+        "resize:BTC": 0.5,
+    }
+    await engine.dispose()

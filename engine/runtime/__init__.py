@@ -1,0 +1,1 @@
+"""The live runtime: the asyncio shell around the core (venues, store, control, scheduler)."""

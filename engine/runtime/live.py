@@ -1,0 +1,230 @@
+"""The live engine: market data in, orders out, reports back, around one core.
+
+Everything here runs on the event loop. The hot path (``on_quote``) is the
+sanity gate, the core, and, only when the core produced something, spawning
+the venue calls as named tasks and publishing the events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from engine.core.trading_core import TradingCore
+from engine.events import EventBus
+from engine.model import (
+    ClientOrderId,
+    ExecutionReport,
+    Order,
+    OrderStatus,
+    ReportKind,
+    Side,
+    Symbol,
+)
+from engine.model.commands import SubmitOrder
+from engine.model.events import FeedEvent, FeedState
+from engine.runtime import reconcile
+from engine.runtime.sanity import SanityGate
+from engine.venues.base import Execution, SubmitOutcome
+
+log = logging.getLogger("scalpbot.live")
+
+RESOLVE_DELAYS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+class LiveEngine:
+    """Implements the venue port's MarketSink; owns order dispatch and resolution."""
+
+    def __init__(
+        self,
+        core: TradingCore,
+        execution: Execution,
+        bus: EventBus,
+        *,
+        clock: Callable[[], int] = time.time_ns,
+        resolve_delays: tuple[float, ...] = RESOLVE_DELAYS_S,
+    ) -> None:
+        self.core = core
+        self.execution = execution
+        self.bus = bus
+        self.clock = clock
+        self.gate = SanityGate(core.symbols)
+        self.decode_errors: Counter[str] = Counter()
+        self.resolve_delays = resolve_delays
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.submitted = 0
+        self.ambiguous = 0
+        self.feed_connected = False
+        self.last_tick_ns: dict[Symbol, int] = dict.fromkeys(core.symbols, 0)
+        self.tick_to_submit_ns: list[int] = []  # bounded sample for /health and benches
+        self._tick_t0 = 0
+
+    # -- market data (hot path) -------------------------------------------------------
+
+    def on_quote(
+        self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int
+    ) -> None:
+        if not self.gate.quote(symbol, ts, bid, bid_size, ask, ask_size):
+            return
+        core = self.core
+        self._tick_t0 = time.perf_counter_ns()
+        core.on_quote(symbol, ts, bid, bid_size, ask, ask_size)
+        self.last_tick_ns[symbol] = ts
+        if core.outbox or core.events:
+            self._drain()
+
+    def on_trade(self, symbol: Symbol, ts: int, price: int, size: int, aggressor: Side) -> None:
+        if not self.gate.trade(symbol, ts, price, size):
+            return
+        core = self.core
+        self._tick_t0 = time.perf_counter_ns()
+        core.on_trade(symbol, ts, price, size, aggressor)
+        if core.outbox or core.events:
+            self._drain()
+
+    def on_feed(self, event: FeedEvent) -> None:
+        core = self.core
+        if event.feed == "market_data":
+            if event.state is FeedState.CONNECTED:
+                self.feed_connected = True
+            elif event.state is FeedState.DISCONNECTED:
+                self.feed_connected = False
+                core.set_stale(None, True)
+            elif event.state is FeedState.STALE and event.symbol:
+                core.set_stale(Symbol(event.symbol), True)
+            elif event.state is FeedState.FRESH and event.symbol:
+                core.set_stale(Symbol(event.symbol), False)
+        self.bus.publish(event)
+
+    def on_decode_error(self, reason: str) -> None:
+        self.decode_errors[reason] += 1
+
+    # -- reports --------------------------------------------------------------------
+
+    def on_report(self, report: ExecutionReport) -> None:
+        """An execution report from the venue's order-update stream."""
+        self.core.on_report(report)
+        self._drain()
+
+    def apply(self, reports: list[ExecutionReport]) -> None:
+        for report in reports:
+            self.core.on_report(report)
+        self._drain()
+
+    # -- dispatch ---------------------------------------------------------------------
+
+    def _drain(self) -> None:
+        core = self.core
+        if core.outbox:
+            commands = list(core.outbox)
+            core.outbox.clear()
+            for cmd in commands:
+                if isinstance(cmd, SubmitOrder):
+                    cid = cmd.order.client_order_id
+                    self.spawn(self._submit(cmd.order, self._tick_t0), f"submit {cid}")
+                else:
+                    cid = cmd.client_order_id
+                    self.spawn(self._cancel(cid), f"cancel {cid}")
+        if core.events:
+            events = list(core.events)
+            core.events.clear()
+            for event in events:
+                self.bus.publish(event)
+
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        """Run ``coro`` as a named task that is kept, and whose failure is logged."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("task %s failed", task.get_name(), exc_info=task.exception())
+
+    @property
+    def pending_tasks(self) -> int:
+        return len(self._tasks)
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until no venue call is in progress (True) or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        while self._tasks:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await asyncio.wait(set(self._tasks), timeout=remaining)
+        return True
+
+    async def _submit(self, order: Order, t0: int) -> None:
+        cid = order.client_order_id
+        self.submitted += 1
+        if t0 and len(self.tick_to_submit_ns) < 100_000:
+            self.tick_to_submit_ns.append(time.perf_counter_ns() - t0)
+        try:
+            result = await self.execution.submit(order)
+            outcome, reason = result.outcome, result.reason
+            venue_id = result.venue_order_id
+        except Exception as exc:  # any surprise is ambiguous, never a silent failure
+            log.warning("submit %s raised %s: treating as ambiguous", cid, type(exc).__name__)
+            outcome, reason, venue_id = SubmitOutcome.AMBIGUOUS, type(exc).__name__, None
+        now = self.clock()
+        status = self.core.orders.status(cid)
+        if outcome is SubmitOutcome.ACCEPTED:
+            if status is OrderStatus.NEW:
+                self.apply([ExecutionReport(cid, ReportKind.ACCEPTED, now, venue_order_id=venue_id)])
+        elif outcome is SubmitOutcome.REJECTED:
+            self.apply([ExecutionReport(cid, ReportKind.REJECTED, now, reason=reason)])
+        else:
+            self.ambiguous += 1
+            self.apply([ExecutionReport(cid, ReportKind.SUBMIT_AMBIGUOUS, now, reason=reason)])
+            await self.resolve(cid)
+
+    async def resolve(self, cid: ClientOrderId) -> None:
+        """Settle an ambiguous order: wait for the stream, query by client order id,
+        and only when the venue never heard of it, call it rejected."""
+        for delay in self.resolve_delays:
+            await asyncio.sleep(delay)
+            if self.core.orders.status(cid) not in (OrderStatus.NEW, OrderStatus.UNKNOWN):
+                return  # the stream settled it
+            try:
+                venue_order = await self.execution.query_order(cid)
+            except Exception as exc:
+                log.warning("query %s failed (%s); will retry", cid, type(exc).__name__)
+                continue
+            if venue_order is not None:
+                order = self.core.orders.get(cid)
+                if order is None:
+                    return
+                plan = reconcile.plan({cid: order}, [venue_order], self.clock())
+                self.apply(plan.reports)
+                return
+        if self.core.orders.status(cid) in (OrderStatus.NEW, OrderStatus.UNKNOWN):
+            self.apply(
+                [ExecutionReport(cid, ReportKind.REJECTED, self.clock(), reason="not_at_venue")]
+            )
+
+    async def _cancel(self, cid: ClientOrderId) -> None:
+        try:
+            ok = await self.execution.cancel(cid)
+        except Exception as exc:
+            log.warning("cancel %s failed (%s)", cid, type(exc).__name__)
+            ok = False
+        if not ok and self.core.orders.status(cid) is OrderStatus.CANCEL_PENDING:
+            # The venue refused or we could not tell: ask it what the order is.
+            try:
+                venue_order = await self.execution.query_order(cid)
+            except Exception:
+                venue_order = None
+            order = self.core.orders.get(cid)
+            if venue_order is not None and order is not None:
+                plan = reconcile.plan({cid: order}, [venue_order], self.clock())
+                if not plan.reports and venue_order.status.is_working:
+                    plan.reports.append(
+                        ExecutionReport(cid, ReportKind.CANCEL_REJECTED, self.clock())
+                    )
+                self.apply(plan.reports)

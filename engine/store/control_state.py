@@ -1,0 +1,39 @@
+"""Read and write the control state table (rare writes: committed at once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from engine.store.models import ControlStateRow
+from engine.store.persist import native_insert
+
+
+async def load_control_state(engine: AsyncEngine) -> dict[str, Any]:
+    """Every saved key and its JSON value."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(select(ControlStateRow.key, ControlStateRow.value))
+        return {key: value for key, value in rows}
+
+
+async def save_control_state(
+    engine: AsyncEngine, key: str, value: Any, ts: int, actor: str
+) -> None:
+    """Upsert one key; committed before returning (survives a crash right after)."""
+    row = {"key": key, "value": value, "updated_ts": ts, "actor": actor}
+    table = ControlStateRow.__table__
+    async with engine.begin() as conn:
+        native = native_insert(conn.dialect.name)
+        if native is None:
+            await conn.execute(delete(ControlStateRow).where(ControlStateRow.key == key))
+            await conn.execute(table.insert().values(**row))
+        else:
+            stmt = native(table).values(**row)
+            await conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[table.c.key],
+                    set_={c: stmt.excluded[c] for c in ("value", "updated_ts", "actor")},
+                )
+            )

@@ -1,0 +1,1 @@
+"""Venue adapters behind one port (``engine.venues.base``), and the simulated venue."""

@@ -1,0 +1,162 @@
+"""The venue port: what the runtime needs from any venue, in model units.
+
+Adapters convert the venue's wire shapes (strings, decimals, symbols) into
+ticks, lots and nanos with the instrument, so nothing above this line parses a
+venue's text. Every adapter package uses the same file names: ``protocol.py``
+(wire shapes and codecs), ``data.py`` (market data), ``execution.py`` (orders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Protocol
+
+import msgspec
+
+from engine.model import (
+    ClientOrderId,
+    ExecutionReport,
+    Instrument,
+    Order,
+    OrderStatus,
+    OrderType,
+    Side,
+    Symbol,
+    TimeInForce,
+    VenueOrderId,
+)
+from engine.model.events import FeedEvent, FeedState
+
+__all__ = ["FeedEvent", "FeedState"]  # re-exported for adapters
+
+
+class VenueError(Exception):
+    """A venue call failed in a way that leaves nothing ambiguous (e.g. a 4xx)."""
+
+
+class SubmitOutcome(Enum):
+    ACCEPTED = "accepted"  # the venue took the order
+    REJECTED = "rejected"  # the venue refused it (4xx): nothing is working
+    AMBIGUOUS = "ambiguous"  # timeout, dropped connection, 5xx: resolve by query
+
+
+class SubmitResult(msgspec.Struct, frozen=True):
+    outcome: SubmitOutcome
+    venue_order_id: VenueOrderId | None = None
+    reason: str = ""
+    status: OrderStatus | None = None  # the status in the venue's answer, if any
+
+
+class VenueOrder(msgspec.Struct, frozen=True):
+    """An order as the venue knows it (for queries and reconciliation)."""
+
+    client_order_id: ClientOrderId
+    venue_order_id: VenueOrderId
+    symbol: Symbol
+    side: Side
+    qty: int
+    filled_qty: int
+    avg_fill_price: float  # ticks; 0.0 when nothing filled
+    status: OrderStatus
+    order_type: OrderType
+    tif: TimeInForce
+    price: int  # limit price in ticks, 0 for market
+    created_ts: int
+    updated_ts: int
+
+    def to_order(self) -> Order:
+        return Order(
+            self.client_order_id,
+            self.symbol,
+            self.side,
+            self.qty,
+            self.order_type,
+            self.tif,
+            self.price,
+            self.status,
+            self.filled_qty,
+            self.avg_fill_price,
+            self.created_ts,
+            self.updated_ts,
+            self.venue_order_id,
+            reason="venue",
+        )
+
+
+class VenuePosition(msgspec.Struct, frozen=True):
+    symbol: Symbol
+    qty: int  # signed lots
+    avg_price: float  # ticks
+
+
+class VenueAccount(msgspec.Struct, frozen=True):
+    cash: int  # nanos
+    equity: int  # nanos
+    buying_power: int  # nanos
+
+
+class CloseResult(msgspec.Struct, frozen=True):
+    """One entry of a close-all: the symbol, and the order or why not."""
+
+    symbol: Symbol
+    ok: bool
+    client_order_id: ClientOrderId | None = None
+    reason: str = ""
+
+
+class MarketSink(Protocol):
+    """Where a market-data adapter delivers decoded ticks (called on the loop, synchronously)."""
+
+    def on_quote(
+        self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int
+    ) -> None: ...
+
+    def on_trade(self, symbol: Symbol, ts: int, price: int, size: int, aggressor: Side) -> None: ...
+
+    def on_feed(self, event: FeedEvent) -> None: ...
+
+    def on_decode_error(self, reason: str) -> None: ...
+
+
+class MarketData(Protocol):
+    """A market-data stream: connects, subscribes, decodes, reconnects by itself."""
+
+    async def run(self, symbols: list[Symbol], sink: MarketSink) -> None:
+        """Stream until cancelled, reconnecting with backoff; never returns normally."""
+        ...
+
+
+ReportHandler = Callable[[ExecutionReport], None]
+FeedHandler = Callable[[FeedEvent], None]
+
+
+class Execution(Protocol):
+    """Orders, positions and the account. ``submit`` is never retried."""
+
+    async def instruments(self, symbols: list[Symbol]) -> list[Instrument]: ...
+
+    async def run_updates(self, on_report: ReportHandler, on_feed: FeedHandler) -> None:
+        """Stream order updates until cancelled, reconnecting and recovering missed
+        events by listing orders changed since the last one seen."""
+        ...
+
+    async def submit(self, order: Order) -> SubmitResult: ...
+
+    async def cancel(self, client_order_id: ClientOrderId) -> bool:
+        """Ask to cancel; True if the venue accepted the request."""
+        ...
+
+    async def cancel_all(self) -> int: ...
+
+    async def query_order(self, client_order_id: ClientOrderId) -> VenueOrder | None: ...
+
+    async def list_orders(self, status: str = "open", after_ts: int = 0) -> list[VenueOrder]: ...
+
+    async def positions(self) -> list[VenuePosition]: ...
+
+    async def account(self) -> VenueAccount: ...
+
+    async def close_all_positions(self) -> list[CloseResult]: ...
+
+    async def close(self) -> None: ...
