@@ -79,6 +79,7 @@ class _Record:
         "filled_notional",
         "filled_qty",
         "intent",
+        "reconciled_qty",
         "status",
         "updated_ts",
         "venue_order_id",
@@ -89,6 +90,7 @@ class _Record:
         self.status = S.NEW
         self.before_cancel = S.NEW  # the status a rejected cancel returns to
         self.filled_qty = 0
+        self.reconciled_qty = 0  # cumulative qty booked wholesale by reconciliation
         self.filled_notional = 0  # sum of qty * price in tick-lots
         self.created_ts = ts
         self.updated_ts = ts
@@ -196,15 +198,21 @@ class OrderManager:
         if not exec_id:
             self._error(report, "fill_without_exec_id", "a fill must carry an execution id")
             return None
-        if exec_id in self._seen_exec or 0 <= report.cum_qty <= rec.filled_qty:
-            # Seen before, or the venue's cumulative quantity is already booked
-            # (e.g. recovered by reconciliation before the late event arrived).
+        if exec_id in self._seen_exec:
             self.duplicates += 1
             return None
+        qty = report.last_qty
+        cum = report.cum_qty
+        if rec.reconciled_qty and cum >= 0:
+            # Reconciliation booked quantity wholesale up to ``reconciled_qty``: a
+            # late stream fill counts only for what lies beyond it.
+            if cum <= rec.reconciled_qty or cum <= rec.filled_qty:
+                self.duplicates += 1
+                return None
+            qty = min(qty, cum - rec.filled_qty)
         if rec.status not in FILLABLE:
             self._error(report, "fill_on_terminal", f"fill {exec_id} after {rec.status.value}")
             return None
-        qty = report.last_qty
         if qty <= 0 or report.last_price <= 0:
             self._error(report, "bad_fill", f"fill {exec_id}: qty {qty} price {report.last_price}")
             return None
@@ -216,6 +224,8 @@ class OrderManager:
             )
             return None
         self._seen_exec.add(exec_id)
+        if report.reason == "reconciled" and cum > rec.reconciled_qty:
+            rec.reconciled_qty = cum
         rec.filled_qty += qty
         rec.filled_notional += qty * report.last_price
         if rec.filled_qty == rec.intent.qty:

@@ -23,9 +23,23 @@ def parse_params(cls: type[P], raw: dict[str, str], prefix: str = "") -> P:
     try:
         return msgspec.convert(raw, cls, strict=False)
     except msgspec.ValidationError as exc:
-        raise ParamError(f"bad value: {_name_key(str(exc), prefix)}") from None
+        msg = str(exc)
+        named = _name_key(msg, prefix) if " - at `$." in msg else _prefix_field(msg, fields, prefix)
+        raise ParamError(f"bad value: {named}") from None
     except ValueError as exc:
-        raise ParamError(f"bad value: {exc}") from None
+        raise ParamError(f"bad value: {_prefix_field(str(exc), fields, prefix)}") from None
+
+
+def _prefix_field(msg: str, fields: set[str], prefix: str) -> str:
+    """Name the first field a validation message mentions with its full key."""
+    if not prefix:
+        return msg
+    words = msg.replace("(", " ").replace(")", " ").replace(",", " ").split()
+    for word in words:
+        name = word.split("=")[0]
+        if name in fields:
+            return msg.replace(name, prefix + name, 1)
+    return f"{prefix.rstrip('.')}: {msg}"
 
 
 def _name_key(msg: str, prefix: str) -> str:

@@ -83,6 +83,7 @@ class Portfolio:
         self.high_water_mark = cash
         self.max_drawdown = 0  # deepest fall from the high-water mark so far, nanos
         self.day_start_equity = cash
+        self.day_start_ts = 0
         self.last_ts = 0
 
     # -- hot path ---------------------------------------------------------------
@@ -193,9 +194,10 @@ class Portfolio:
 
     # -- day and snapshots -----------------------------------------------------------
 
-    def start_day(self) -> None:
+    def start_day(self, ts: int = 0) -> None:
         """Start a new trading day: day P&L counts from the current equity."""
         self.day_start_equity = self.equity
+        self.day_start_ts = ts
 
     def position_qty(self, symbol: Symbol) -> int:
         return self._books[symbol].qty

@@ -113,11 +113,20 @@ class Trader:
             return target != direction
         return False
 
-    def decide(self, position: int, state: MarketState, now: int) -> OrderIntent | None:
-        """The order that moves ``position`` toward the target, if one is needed now."""
+    def decide(
+        self, position: int, state: MarketState, now: int, allow_entries: bool = True
+    ) -> OrderIntent | None:
+        """The order that moves ``position`` toward the target, if one is needed now.
+
+        When entries are not allowed (paused, halted, a breaker, stale data) a
+        reversal becomes an exit to flat; a plain entry is still proposed so the
+        risk gate denies it and says why.
+        """
         if self.working:
             return None
         want = 0 if self.flatten else self.target_lots
+        if not allow_entries and want and position and (want > 0) != (position > 0):
+            want = 0
         diff = want - position
         if diff == 0:
             self.state = TraderState.IN_POSITION if position else TraderState.FLAT

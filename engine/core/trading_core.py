@@ -19,9 +19,12 @@ from engine.core.trader import Trader, TraderConfig
 from engine.model import (
     BookUpdate,
     ClientOrderId,
+    ExecutionId,
     ExecutionReport,
+    Fill,
     IdFactory,
     Instrument,
+    LiquiditySide,
     OrderIntent,
     OrderStatus,
     ReportKind,
@@ -39,6 +42,7 @@ from engine.model.events import (
 )
 
 ALL = "*"
+_NO_NEW_TARGETS = (TradingState.HALTED, TradingState.REDUCING)
 _SEVERITY = {
     TradingState.ACTIVE: 0,
     TradingState.PAUSED: 1,
@@ -137,6 +141,10 @@ class TradingCore:
         self.signals += 1
         self.events.append(SignalChanged(ts, slot.instrument.symbol, self.strategy_name, target))
         trader = slot.trader
+        sym = slot.instrument.symbol
+        flattening = trader.flatten and (trader.working or self.portfolio.position_qty(sym))
+        if flattening and self.trading_state(sym) in _NO_NEW_TARGETS:
+            return  # a kill or halt is still flattening: signals must not call it off
         if trader.set_target(target) and trader.working:
             self._cancel(trader.working, slot.instrument.symbol, ts)
         self._act(slot, ts)
@@ -151,10 +159,17 @@ class TradingCore:
         trader = slot.trader
         symbol = slot.instrument.symbol
         position = self.portfolio.position_qty(symbol)
-        intent = trader.decide(position, slot.market, now)
+        intent = trader.decide(position, slot.market, now, self._entries_allowed(slot, now))
         if intent is not None:
             self._send(slot, intent, position, now)
         slot.wake = trader.wake_at
+
+    def _entries_allowed(self, slot: _Slot, now: int) -> bool:
+        return (
+            self.trading_state(slot.instrument.symbol) is TradingState.ACTIVE
+            and not slot.stale
+            and not self.breakers.entries_blocked(now)
+        )
 
     def _send(self, slot: _Slot, intent: OrderIntent, position: int, now: int) -> None:
         state = self.trading_state(slot.instrument.symbol)
@@ -190,6 +205,7 @@ class TradingCore:
     def on_report(self, report: ExecutionReport) -> None:
         """Apply a venue report: book fills, update the trader, act again if needed."""
         orders = self.orders
+        self.now = max(self.now, report.ts)
         fill = orders.on_report(report)
         cid = report.client_order_id
         order_symbol: Symbol | None = None
@@ -224,8 +240,8 @@ class TradingCore:
             and not trader.flatten
             and (trader.target > 0) == (trader.working_side is Side.BUY)
         )
-        trader.on_done(pos, failed, report.ts)
-        self._act(slot, report.ts)
+        trader.on_done(pos, failed, self.now)
+        self._act(slot, self.now)
 
     # -- trading state and control -----------------------------------------------------------
 
@@ -246,8 +262,22 @@ class TradingCore:
             slot.state = state
         if old is not state:
             self.events.append(TradingStateChanged(now, scope, old, state, actor, reason))
+        target = None if scope == ALL else Symbol(scope)
         if state is TradingState.HALTED:
-            self.cancel_all(None if scope == ALL else Symbol(scope))
+            self.cancel_all(target)
+        elif state is not TradingState.ACTIVE:
+            self._cancel_entries(target)
+        else:
+            for sym, slot in self._slots.items():
+                if target is None or sym == target:
+                    slot.trader.flatten = False
+
+    def _cancel_entries(self, symbol: Symbol | None) -> None:
+        """Cancel working orders that would add exposure (PAUSED, REDUCING)."""
+        for sym, slot in self._slots.items():
+            trader = slot.trader
+            if (symbol is None or sym == symbol) and trader.working and trader.working_entry:
+                self._cancel(trader.working, sym, self.now)
 
     def cancel_all(self, symbol: Symbol | None = None) -> int:
         """Cancel every working order (of one symbol); returns how many were asked."""
@@ -283,6 +313,33 @@ class TradingCore:
         self.cancel_all()
         self.flatten()
 
+    def adjust_position(
+        self, symbol: Symbol, qty: int, price: int, ts: int, exec_id: str, reason: str
+    ) -> None:
+        """Book a position change the venue made without an order of ours (reconciliation).
+
+        ``qty`` is signed lots; the fill is announced like any other, with ``reason``
+        as its client order id so it stands out in the store.
+        """
+        fill = Fill(
+            ClientOrderId(reason),
+            ExecutionId(exec_id),
+            symbol,
+            Side.BUY if qty > 0 else Side.SELL,
+            abs(qty),
+            price,
+            0,
+            LiquiditySide.TAKER,
+            ts,
+            False,
+        )
+        realized, trip = self.portfolio.apply(fill)
+        pos = self.portfolio.position_qty(symbol)
+        self.events.append(FillApplied(ts, fill, realized, pos))
+        if trip is not None:
+            self.events.append(trip)
+        self._slots[symbol].strategy.on_position(pos, self.portfolio.avg_price(symbol), ts)
+
     def set_stale(self, symbol: Symbol | None, stale: bool) -> None:
         """Mark market data of one symbol (or all) stale: entries are denied (FEED_STALE)."""
         for sym, slot in self._slots.items():
@@ -305,7 +362,7 @@ class TradingCore:
         return self.breakers.reset(name, actor, self.now, self.events)
 
     def start_day(self) -> None:
-        self.portfolio.start_day()
+        self.portfolio.start_day(self.now)
         self.breakers.start_day()
 
     def _on_trip(self, ts: int) -> None:

@@ -176,7 +176,9 @@ class LiveEngine:
         status = self.core.orders.status(cid)
         if outcome is SubmitOutcome.ACCEPTED:
             if status is OrderStatus.NEW:
-                self.apply([ExecutionReport(cid, ReportKind.ACCEPTED, now, venue_order_id=venue_id)])
+                self.apply(
+                    [ExecutionReport(cid, ReportKind.ACCEPTED, now, venue_order_id=venue_id)]
+                )
         elif outcome is SubmitOutcome.REJECTED:
             self.apply([ExecutionReport(cid, ReportKind.REJECTED, now, reason=reason)])
         else:

@@ -56,8 +56,13 @@ def plan(known: dict[ClientOrderId, Order], venue: list[VenueOrder], ts: int) ->
             )
             out.adopt.append(adopted)
             out.discrepancies.append(
-                Discrepancy(ts, "order_adopted", vo.symbol, f"{vo.client_order_id} "
-                            f"({vo.status.value}, filled {vo.filled_qty}/{vo.qty}) unknown here")
+                Discrepancy(
+                    ts,
+                    "order_adopted",
+                    vo.symbol,
+                    f"{vo.client_order_id} "
+                    f"({vo.status.value}, filled {vo.filled_qty}/{vo.qty}) unknown here",
+                )
             )
             _settle(out, vo, 0, 0.0, OrderStatus.ACCEPTED, ts)
         else:
@@ -94,15 +99,24 @@ def _settle(
         )
     elif vo.filled_qty < filled:
         out.discrepancies.append(
-            Discrepancy(ts, "fill_excess", vo.symbol,
-                        f"{cid}: bot booked {filled} lots, venue filled {vo.filled_qty}")
+            Discrepancy(
+                ts,
+                "fill_excess",
+                vo.symbol,
+                f"{cid}: bot booked {filled} lots, venue filled {vo.filled_qty}",
+            )
         )
     if status.is_terminal:
         return
     if vo.status in _TERMINAL_REPORT:
         out.reports.append(
-            ExecutionReport(cid, _TERMINAL_REPORT[vo.status], ts, venue_order_id=vo.venue_order_id,
-                            reason="reconciled")
+            ExecutionReport(
+                cid,
+                _TERMINAL_REPORT[vo.status],
+                ts,
+                venue_order_id=vo.venue_order_id,
+                reason="reconciled",
+            )
         )
     elif vo.status.is_working and status in (OrderStatus.NEW, OrderStatus.UNKNOWN):
         out.reports.append(

@@ -21,7 +21,9 @@ class SanityGate:
         self._last_ts: dict[Symbol, int] = dict.fromkeys(symbols, 0)
         self.rejects: Counter[str] = Counter()
 
-    def quote(self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int) -> bool:
+    def quote(
+        self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int
+    ) -> bool:
         last = self._last_ts.get(symbol)
         if last is None:
             self.rejects["unknown_symbol"] += 1

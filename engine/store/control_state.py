@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.store.models import ControlStateRow
@@ -23,7 +23,7 @@ async def save_control_state(
 ) -> None:
     """Upsert one key; committed before returning (survives a crash right after)."""
     row = {"key": key, "value": value, "updated_ts": ts, "actor": actor}
-    table = ControlStateRow.__table__
+    table: Table = ControlStateRow.__table__  # type: ignore[assignment]
     async with engine.begin() as conn:
         native = native_insert(conn.dialect.name)
         if native is None:

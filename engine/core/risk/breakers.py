@@ -79,6 +79,7 @@ class Breakers:
     def _on_loss(self, loss: int, now: int, out: list[EngineEvent]) -> bool:
         if loss >= self._loss_limit:
             return self._confirm_trip(DAILY_LOSS, loss, self._loss_limit, now, out)
+        self._over[DAILY_LOSS] = 0  # confirmations must be consecutive
         for f in self._fractions:
             if f not in self._warned and loss >= int(self._loss_limit * f):
                 self._warned.add(f)

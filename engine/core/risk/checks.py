@@ -134,13 +134,13 @@ def check_feed(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
 def check_max_qty(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     if intent.qty <= 0:
         return Denial("QTY_INVALID", f"quantity {intent.qty} lots")
-    if ctx.max_qty_lots and intent.qty > ctx.max_qty_lots:
+    if ctx.max_qty_lots and intent.qty > ctx.max_qty_lots and opens_exposure(intent, ctx.position):
         return Denial("QTY_EXCEEDS_MAX", f"{intent.qty} > {ctx.max_qty_lots} lots")
     return None
 
 
 def check_max_notional(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
-    if not ctx.max_notional:
+    if not ctx.max_notional or not opens_exposure(intent, ctx.position):
         return None
     notional = intent.qty * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
     if notional > ctx.max_notional:

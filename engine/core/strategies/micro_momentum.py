@@ -30,7 +30,7 @@ class MicroMomentumParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     time_stop_s: float = 30.0
     cooldown_s: float = 5.0
     session_start: str = "00:00"  # UTC, inclusive
-    session_end: str = "24:00"  # UTC, exclusive
+    session_end: str = "24:00"  # UTC, exclusive; before the start = overnight
     min_upticks: int = 1  # consecutive bid up-ticks before entering
     allow_short: bool = False  # mirror image on down-ticks of the ask
 
@@ -40,8 +40,10 @@ class MicroMomentumParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
                 raise ValueError(f"{key} must be positive")
         if self.time_stop_s <= 0 or self.cooldown_s < 0:
             raise ValueError("time_stop_s must be positive and cooldown_s not negative")
-        _parse_hhmm(self.session_start, "session_start")
-        _parse_hhmm(self.session_end, "session_end")
+        if _parse_hhmm(self.session_start, "session_start") == _parse_hhmm(
+            self.session_end, "session_end"
+        ):
+            raise ValueError("session_start and session_end must differ")
 
 
 class MicroMomentum:
@@ -89,7 +91,9 @@ class MicroMomentum:
 
     def _in_session(self, now: int) -> bool:
         t = now % _DAY_NS
-        return self._s_start <= t < self._s_end
+        if self._s_start <= self._s_end:
+            return self._s_start <= t < self._s_end
+        return t >= self._s_start or t < self._s_end  # the window wraps past midnight
 
     def on_quote(self, state: MarketState, now: int) -> int | None:
         bid, ask = state.bid, state.ask
@@ -140,5 +144,9 @@ class MicroMomentum:
     def on_position(self, qty: int, avg_price: float, now: int) -> None:
         if qty and not self._qty:
             self._entry_ts = now
+        if qty and not self.target:
+            # A position this strategy did not ask for (adopted after a restart, or
+            # left by a partial exit): manage it with the same exits.
+            self.target = 1 if qty > 0 else -1
         self._qty = qty
         self._entry = avg_price

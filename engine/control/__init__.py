@@ -1,0 +1,38 @@
+"""The one public control API: typed methods returning frozen results.
+
+Telegram, the HTTP endpoints, the CLI and the scheduler all call this; ``bot``
+and ``monitoring`` import nothing deeper of the engine than this,
+``engine.events`` and ``engine.model``.
+"""
+
+from engine.control.api import Control, ControlError, RuntimeView
+from engine.control.results import (
+    ActionResult,
+    FlattenResult,
+    HealthReport,
+    KillResult,
+    OrderView,
+    PnlReport,
+    PositionView,
+    StatusReport,
+    SymbolOutcome,
+    SymbolStatus,
+    TradeView,
+)
+
+__all__ = [
+    "ActionResult",
+    "Control",
+    "ControlError",
+    "FlattenResult",
+    "HealthReport",
+    "KillResult",
+    "OrderView",
+    "PnlReport",
+    "PositionView",
+    "RuntimeView",
+    "StatusReport",
+    "SymbolOutcome",
+    "SymbolStatus",
+    "TradeView",
+]

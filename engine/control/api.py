@@ -1,0 +1,383 @@
+"""``Control``: status, positions, P&L, pause/resume, resize, flatten, kill, limits.
+
+Every method that changes something records its actor in the audit log (an
+``AuditRecord`` event) and persists what must survive a restart (trading
+states, limit overrides, resize factors, latched breakers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+import msgspec
+
+from engine.control.results import (
+    ActionResult,
+    FlattenResult,
+    HealthReport,
+    KillResult,
+    OrderView,
+    PnlReport,
+    PositionView,
+    StatusReport,
+    SymbolOutcome,
+    SymbolStatus,
+    TradeView,
+)
+from engine.core.risk import RiskLimits
+from engine.core.trading_core import ALL, TradingCore
+from engine.events import EventBus
+from engine.model import OrderType, Symbol, TradingState, money_to_decimal
+from engine.model.events import AuditRecord
+from engine.runtime.live import LiveEngine
+from engine.venues.base import Execution
+
+SaveState = Callable[[str, Any, str], Awaitable[None]]
+
+
+class RuntimeView(Protocol):
+    """What the control API reads of the runtime around the core."""
+
+    ready: bool
+    run_id: str
+    venue_name: str
+    reconnects: int
+    last_reconcile_ts: int
+    last_reconcile_ok: bool
+
+    def store_stats(self) -> tuple[int, int, int]:
+        """(queued, rows written, write errors) of the store writer."""
+        ...
+
+    async def fills_since(self, ts: int) -> list[TradeView]: ...
+
+
+class ControlError(ValueError):
+    """A control call with a bad argument; the message is one line for the user."""
+
+
+class Control:
+    """The one public, typed, transport-agnostic control API."""
+
+    def __init__(
+        self,
+        core: TradingCore,
+        live: LiveEngine,
+        execution: Execution,
+        bus: EventBus,
+        runtime: RuntimeView,
+        save: SaveState,
+        *,
+        resize_bounds: tuple[float, float] = (0.1, 3.0),
+        settle_timeout_s: float = 10.0,
+        clock: Callable[[], int] = time.time_ns,
+    ) -> None:
+        self._core = core
+        self._live = live
+        self._exec = execution
+        self._bus = bus
+        self._rt = runtime
+        self._save = save
+        self._bounds = resize_bounds
+        self._settle = settle_timeout_s
+        self._clock = clock
+
+    # -- reading -------------------------------------------------------------------
+
+    async def status(self) -> StatusReport:
+        core, now = self._core, self._clock()
+        pf = core.portfolio
+        symbols = []
+        for sym in core.symbols:
+            last = self._live.last_tick_ns.get(sym, 0)
+            inst = core.instruments[sym]
+            symbols.append(
+                SymbolStatus(
+                    sym,
+                    core.trading_state(sym),
+                    (now - last) / 1e9 if last else None,
+                    core.is_stale(sym),
+                    inst.qty(pf.position_qty(sym)),
+                )
+            )
+        return StatusReport(
+            run_id=self._rt.run_id,
+            ready=self._rt.ready,
+            state=core.state,
+            state_actor=core.state_actor,
+            venue=self._rt.venue_name,
+            feed_connected=self._live.feed_connected,
+            symbols=symbols,
+            equity=money_to_decimal(pf.equity),
+            day_pnl=money_to_decimal(pf.day_pnl),
+            drawdown=money_to_decimal(pf.drawdown),
+            open_positions=len(pf.open_positions()),
+            open_orders=len(core.orders.working()),
+            breakers=dict(core.breakers.latched),
+        )
+
+    async def positions(self) -> list[PositionView]:
+        core = self._core
+        out = []
+        for p in core.portfolio.open_positions():
+            inst = core.instruments[p.symbol]
+            out.append(
+                PositionView(
+                    p.symbol,
+                    inst.qty(p.qty),
+                    inst.price(p.avg_price),
+                    inst.price(p.mark2 / 2),
+                    money_to_decimal(p.unrealized_pnl),
+                    money_to_decimal(p.realized_pnl),
+                )
+            )
+        return out
+
+    async def orders(self) -> list[OrderView]:
+        core, now = self._core, self._clock()
+        out = []
+        for o in core.orders.working():
+            inst = core.instruments[o.symbol]
+            out.append(
+                OrderView(
+                    o.client_order_id,
+                    o.symbol,
+                    "buy" if o.side > 0 else "sell",
+                    inst.qty(o.qty),
+                    inst.qty(o.filled_qty),
+                    o.order_type.value,
+                    None if o.order_type is OrderType.MARKET else inst.price(o.price),
+                    o.status.value,
+                    (now - o.created_ts) / 1e9,
+                )
+            )
+        return out
+
+    async def trades(self, n: int = 10) -> list[TradeView]:
+        if not 1 <= n <= 100:
+            raise ControlError("n must be between 1 and 100")
+        fills = await self._rt.fills_since(0)
+        return fills[-n:][::-1]
+
+    async def pnl(self, period: str = "day") -> PnlReport:
+        """P&L since the start of the trading day, or over the last 7 or 30 days."""
+        spans = {"day": 0, "week": 7, "month": 30}
+        if period not in spans:
+            raise ControlError("period must be day, week or month")
+        pf = self._core.portfolio
+        now = self._clock()
+        if period == "day":
+            since = pf.day_start_ts
+            fills = await self._rt.fills_since(since)
+            net = pf.day_pnl
+        else:
+            since = now - spans[period] * 86_400 * 1_000_000_000
+            fills = await self._rt.fills_since(since)
+            net = 0
+        fees = sum((f.fee for f in fills), Decimal(0))
+        unrealized = money_to_decimal(pf.unrealized)
+        if period != "day":
+            # Realized over the period from the fills' cash flows, plus what is open now.
+            flows = sum(
+                ((-1 if f.side == "buy" else 1) * f.qty * f.price for f in fills), Decimal(0)
+            )
+            return PnlReport(
+                period, since, flows - fees + unrealized, flows - fees, unrealized, fees, len(fills)
+            )
+        realized = money_to_decimal(net) - unrealized
+        return PnlReport(
+            period, since, money_to_decimal(net), realized, unrealized, fees, len(fills)
+        )
+
+    async def limits(self) -> dict[str, Any]:
+        return msgspec.structs.asdict(self._core.risk.limits)
+
+    async def health(self) -> HealthReport:
+        live, core = self._live, self._core
+        queued, written, errors = self._rt.store_stats()
+        minute_ago = self._clock() - 60_000_000_000
+        recent = sum(1 for o in core.orders.all_orders() if o.created_ts >= minute_ago)
+        return HealthReport(
+            ready=self._rt.ready,
+            feed_connected=live.feed_connected,
+            stale_symbols=[s for s in core.symbols if core.is_stale(s)],
+            reconnects=self._rt.reconnects,
+            decode_errors=dict(live.decode_errors),
+            sanity_rejects=dict(live.gate.rejects),
+            orders_last_minute=recent,
+            pending_venue_calls=live.pending_tasks,
+            store_queue=queued,
+            store_rows_written=written,
+            store_errors=errors,
+            last_reconcile_ts=self._rt.last_reconcile_ts,
+            last_reconcile_ok=self._rt.last_reconcile_ok,
+            event_subscriber_failures=dict(self._bus.failures),
+        )
+
+    # -- changing -------------------------------------------------------------------
+
+    async def pause(self, scope: str, actor: str) -> ActionResult:
+        """No new entries for one symbol or all (exits still allowed)."""
+        return await self._set_state(scope, TradingState.PAUSED, actor, "pause")
+
+    async def resume(self, scope: str, actor: str) -> ActionResult:
+        """Back to ACTIVE (refused while a breaker is latched: reset it first)."""
+        if self._core.breakers.latched:
+            names = ", ".join(self._core.breakers.latched)
+            return await self._audit(
+                actor,
+                "resume",
+                scope,
+                ActionResult(False, f"breaker latched ({names}): reset first"),
+            )
+        return await self._set_state(scope, TradingState.ACTIVE, actor, "resume")
+
+    async def _set_state(
+        self, scope: str, state: TradingState, actor: str, action: str
+    ) -> ActionResult:
+        key = self._scope(scope)
+        self._core.set_state(key, state, actor, action)
+        self._live.apply([])
+        await self._save(f"state:{key}", {"state": state.value, "actor": actor}, actor)
+        where = "all symbols" if key == ALL else key
+        return await self._audit(
+            actor, action, scope, ActionResult(True, f"{where}: {state.value}")
+        )
+
+    async def resize(self, scope: str, factor: float, actor: str) -> ActionResult:
+        low, high = self._bounds
+        if not low <= factor <= high:
+            raise ControlError(f"factor must be between {low} and {high}")
+        key = self._scope(scope)
+        self._core.resize(None if key == ALL else Symbol(key), factor)
+        await self._save(f"resize:{key}", factor, actor)
+        return await self._audit(
+            actor, "resize", f"{scope} {factor}", ActionResult(True, f"{key}: size x{factor:g}")
+        )
+
+    async def flatten(self, scope: str, actor: str) -> FlattenResult:
+        """Cancel working orders and close positions at market; result per symbol."""
+        key = self._scope(scope)
+        core = self._core
+        touched = core.flatten(None if key == ALL else Symbol(key))
+        self._live.apply([])
+        await self._wait_settled(touched)
+        outcomes = []
+        for sym in touched:
+            left = core.portfolio.position_qty(sym)
+            working = core.orders.working(sym)
+            ok = left == 0 and not working
+            detail = (
+                "flat" if ok else f"{core.instruments[sym].qty(left)} left, {len(working)} working"
+            )
+            outcomes.append(SymbolOutcome(sym, ok, detail))
+        result = FlattenResult(all(o.ok for o in outcomes), outcomes)
+        summary = (
+            "nothing to flatten"
+            if not touched
+            else ", ".join(f"{o.symbol} {o.detail}" for o in outcomes)
+        )
+        await self._audit(actor, "flatten", scope, ActionResult(result.ok, summary))
+        return result
+
+    async def kill(self, actor: str) -> KillResult:
+        """Halt, cancel every working order, flatten, then verify with the venue."""
+        core = self._core
+        working_before = len(core.orders.working())
+        core.kill(actor)
+        await self._save(
+            f"state:{ALL}", {"state": TradingState.HALTED.value, "actor": actor}, actor
+        )
+        flatten_orders = sum(1 for o in core.orders.working() if o.reason == "flatten")
+        self._live.apply([])
+        await self._wait_settled(core.symbols)
+        notes: list[str] = []
+        orders, positions = await self._venue_leftovers(notes)
+        if orders or positions:
+            notes.append("venue still showed exposure: asked it to cancel all and close all")
+            try:
+                await self._exec.cancel_all()
+                await self._exec.close_all_positions()
+            except Exception as exc:
+                notes.append(f"venue-side cancel/close failed: {type(exc).__name__}")
+            await asyncio.sleep(0.5)
+            orders, positions = await self._venue_leftovers(notes)
+        result = KillResult(
+            not orders and not positions, working_before, flatten_orders, orders, positions, notes
+        )
+        outcome = "clean" if result.ok else f"left: {orders + positions}"
+        await self._audit(actor, "kill", "", ActionResult(result.ok, outcome))
+        return result
+
+    async def _venue_leftovers(self, notes: list[str]) -> tuple[list[str], list[str]]:
+        try:
+            open_orders = await self._exec.list_orders("open")
+            positions = await self._exec.positions()
+        except Exception as exc:
+            notes.append(f"could not verify with the venue: {type(exc).__name__}")
+            return ["unverified"], ["unverified"]
+        core = self._core
+        orders = [f"{o.client_order_id} {o.symbol} {o.status.value}" for o in open_orders]
+        pos = [f"{p.symbol} {_qty(core, p.symbol, p.qty)}" for p in positions if p.qty]
+        return orders, pos
+
+    async def set_limit(self, name: str, value: str, actor: str) -> ActionResult:
+        limits = self._core.risk.limits
+        if name not in limits.__struct_fields__ or name == "warn_fractions":
+            raise ControlError(f"unknown limit '{name}'")
+        current = msgspec.structs.asdict(limits)
+        try:
+            current[name] = msgspec.convert(value, type(getattr(limits, name)), strict=False)
+            new = msgspec.convert(current, RiskLimits)
+        except (msgspec.ValidationError, InvalidOperation, ValueError) as exc:
+            raise ControlError(f"bad value for {name}: {exc}") from None
+        self._core.set_limits(new)
+        await self._save("limits", msgspec.to_builtins(new), actor)
+        return await self._audit(
+            actor,
+            "setlimit",
+            f"{name} {value}",
+            ActionResult(True, f"{name} = {getattr(new, name)}"),
+        )
+
+    async def reset_breaker(self, name: str, actor: str) -> ActionResult:
+        """Clear a latched breaker ('all' for every one). Trading stays as it is."""
+        cleared = self._core.reset_breaker(name, actor)
+        self._live.apply([])
+        await self._save("breakers", dict(self._core.breakers.latched), actor)
+        message = f"{name}: reset" if cleared else f"{name}: nothing latched"
+        return await self._audit(actor, "reset", name, ActionResult(cleared, message))
+
+    # -- helpers ------------------------------------------------------------------
+
+    def _scope(self, scope: str) -> str:
+        if scope in ("", "all", ALL):
+            return ALL
+        sym = scope.upper()
+        if sym not in self._core.instruments:
+            raise ControlError(f"unknown symbol '{scope}'")
+        return sym
+
+    async def _wait_settled(self, symbols: list[Symbol]) -> None:
+        deadline = time.monotonic() + self._settle
+        await self._live.wait_idle(self._settle)
+        while time.monotonic() < deadline:
+            if not any(self._core.orders.working(s) for s in symbols):
+                return
+            await asyncio.sleep(0.05)
+
+    async def _audit(
+        self, actor: str, action: str, args: str, result: ActionResult
+    ) -> ActionResult:
+        outcome = ("ok: " if result.ok else "refused: ") + result.message
+        self._bus.publish(AuditRecord(self._clock(), actor, action, args, outcome))
+        return result
+
+
+def _qty(core: TradingCore, symbol: str, lots: int) -> str:
+    inst = core.instruments.get(Symbol(symbol))
+    return str(inst.qty(lots)) if inst else f"{lots} lots"

@@ -1,0 +1,118 @@
+"""Frozen result types of the control API (money as Decimal in the quote currency)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+
+from engine.model import TradingState
+
+
+class PositionView(msgspec.Struct, frozen=True):
+    symbol: str
+    qty: Decimal
+    avg_price: Decimal
+    mark: Decimal
+    unrealized_pnl: Decimal
+    realized_pnl: Decimal
+
+
+class OrderView(msgspec.Struct, frozen=True):
+    client_order_id: str
+    symbol: str
+    side: str
+    qty: Decimal
+    filled_qty: Decimal
+    order_type: str
+    price: Decimal | None
+    status: str
+    age_s: float
+
+
+class TradeView(msgspec.Struct, frozen=True):
+    ts: int
+    symbol: str
+    side: str
+    qty: Decimal
+    price: Decimal
+    fee: Decimal
+    client_order_id: str
+
+
+class SymbolStatus(msgspec.Struct, frozen=True):
+    symbol: str
+    state: TradingState
+    last_tick_age_s: float | None
+    stale: bool
+    position: Decimal
+
+
+class StatusReport(msgspec.Struct, frozen=True):
+    run_id: str
+    ready: bool
+    state: TradingState
+    state_actor: str
+    venue: str
+    feed_connected: bool
+    symbols: list[SymbolStatus]
+    equity: Decimal
+    day_pnl: Decimal
+    drawdown: Decimal
+    open_positions: int
+    open_orders: int
+    breakers: dict[str, str]
+
+
+class PnlReport(msgspec.Struct, frozen=True):
+    period: str
+    since_ts: int
+    net: Decimal
+    realized: Decimal
+    unrealized: Decimal
+    fees: Decimal
+    fills: int
+
+
+class ActionResult(msgspec.Struct, frozen=True):
+    ok: bool
+    message: str
+
+
+class SymbolOutcome(msgspec.Struct, frozen=True):
+    symbol: str
+    ok: bool
+    detail: str
+
+
+class FlattenResult(msgspec.Struct, frozen=True):
+    ok: bool
+    symbols: list[SymbolOutcome]
+
+
+class KillResult(msgspec.Struct, frozen=True):
+    """What the kill switch did, and what the venue still shows afterwards."""
+
+    ok: bool
+    cancelled: int
+    flatten_orders: int
+    leftover_orders: list[str]
+    leftover_positions: list[str]
+    notes: list[str]
+
+
+class HealthReport(msgspec.Struct, frozen=True):
+    ready: bool
+    feed_connected: bool
+    stale_symbols: list[str]
+    reconnects: int
+    decode_errors: dict[str, int]
+    sanity_rejects: dict[str, int]
+    orders_last_minute: int
+    pending_venue_calls: int
+    store_queue: int
+    store_rows_written: int
+    store_errors: int
+    last_reconcile_ts: int
+    last_reconcile_ok: bool
+    event_subscriber_failures: dict[str, int]

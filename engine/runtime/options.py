@@ -1,0 +1,44 @@
+"""Everything the runtime needs to start, resolved from the config and the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from engine.core.risk import RiskLimits
+from engine.core.trader import TraderConfig
+
+
+class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
+    venue_kind: str = "sim"  # sim (embedded unless venue_url is given) | alpaca
+    venue_url: str | None = None  # an Alpaca-compatible base URL (REST, /stream, /v2/{feed})
+    data_url: str | None = None  # market-data stream URL when it differs (real Alpaca)
+    feed: str = "iex"
+    key: str = "sim-key"
+    secret: str = "sim-secret"
+    sim: Any = None  # the embedded simulated venue's config (engine.venues.sim)
+    strategy: str = "micro_momentum"
+    strategy_params: Any = None
+    symbols: tuple[str, ...] = ()
+    order: TraderConfig = TraderConfig()
+    risk: RiskLimits = RiskLimits()
+    store_url: str = "sqlite+aiosqlite:///var/scalpbot.db"
+    store_batch_size: int = 1000
+    store_max_delay_s: float = 0.05
+    http_host: str = "127.0.0.1"
+    http_port: int | None = 9108  # None: no HTTP server
+    log_level: str = "info"
+    log_json: bool = False
+    status_interval_s: float = 10.0
+    schedule: Any = None  # engine.config schedule section, or None for no scheduler
+    reconcile_interval_s: float = 30.0
+    equity_snapshot_s: float = 60.0
+    stale_after_s: float = 5.0
+    submit_timeout_s: float = 5.0
+    shutdown_cancel_orders: bool = True
+    shutdown_flatten: bool = False
+    shutdown_timeout_s: float = 15.0
+    resize_min: float = 0.1
+    resize_max: float = 3.0
+    config_hash: str = ""
