@@ -1,0 +1,149 @@
+"""``scalpbot sim-venue``: run the simulated Alpaca venue as its own process.
+
+Its state (orders, fills, positions, cash, used client order ids) lives as
+long as the process, so it outlives bot restarts; with ``--state FILE`` it
+also outlives venue restarts. SIGINT or SIGTERM stops it cleanly and saves
+the state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from engine.replay import DataError
+from engine.venues.sim.config import (
+    DEFAULT_KEY,
+    DEFAULT_SECRET,
+    SimVenueConfig,
+    synthetic_symbols,
+)
+from engine.venues.sim.faults import FAULT_HELP, parse_faults
+from engine.venues.sim.server import SimVenue, serve
+from engine.venues.sim.state import StateError
+
+EXIT_USAGE = 2
+DEFAULT_LISTEN = "127.0.0.1:8765"
+KEY_ENV = "SCALPBOT_SIM_KEY"
+SECRET_ENV = "SCALPBOT_SIM_SECRET"
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``sim-venue`` on the ``scalpbot`` subcommand parsers."""
+    faults = "; ".join(f"{name}={text}" for name, text in FAULT_HELP.items())
+    p = sub.add_parser(
+        "sim-venue",
+        help="run the simulated venue (Alpaca's wire protocol on one URL)",
+        description="Serve Alpaca trading REST v2, trade_updates and market data stream v2 "
+        "on one base URL, filling orders with the paper model against a seeded synthetic "
+        "market or a replay of recorded data.",
+        epilog=f"Faults: {faults}",
+    )
+    p.add_argument(
+        "--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT", help="default %(default)s"
+    )
+    p.add_argument(
+        "--data",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="replay this recorded file instead of the synthetic market (repeat to merge)",
+    )
+    p.add_argument(
+        "--speed", type=float, default=1.0, help="replay speed; 1 = real time, 0 = flat out"
+    )
+    p.add_argument("--loop", action="store_true", help="start the replay over when it ends")
+    p.add_argument("--seed", type=int, default=1, help="seed of the synthetic market and faults")
+    p.add_argument("--symbols", type=int, default=0, metavar="N", help="N synthetic symbols")
+    p.add_argument(
+        "--quote-rate", type=float, default=20.0, metavar="R", help="quotes/s per symbol"
+    )
+    p.add_argument("--cash", default="100000", help="starting cash (default %(default)s)")
+    p.add_argument("--max-connections", type=int, default=1, help="market data connections")
+    p.add_argument(
+        "--fault", action="append", default=[], metavar="NAME=VALUE", help="inject a fault"
+    )
+    p.add_argument("--state", metavar="FILE", help="keep the venue state in this JSON file")
+    p.add_argument("--key", help=f"API key id (default ${KEY_ENV} or {DEFAULT_KEY})")
+    p.add_argument("--secret", help=f"API secret (default ${SECRET_ENV} or {DEFAULT_SECRET})")
+    p.set_defaults(func=main)
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) -> (host, port)."""
+    host, sep, port_text = text.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+        raise ValueError(f"--listen expects HOST:PORT (got {text!r})")
+    return host, int(port_text)
+
+
+def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
+    """The venue config and the address from parsed arguments; ValueError names the problem."""
+    host, port = parse_listen(args.listen)
+    key = args.key or os.environ.get(KEY_ENV) or DEFAULT_KEY
+    secret = args.secret or os.environ.get(SECRET_ENV) or DEFAULT_SECRET
+    if not _is_loopback(host) and (key == DEFAULT_KEY or secret == DEFAULT_SECRET):
+        raise ValueError(f"refusing to listen on {host} with the default key or secret")
+    try:
+        cash = Decimal(args.cash)
+    except InvalidOperation:
+        raise ValueError(f"--cash expects a number (got {args.cash!r})") from None
+    extra: dict[str, Any] = {}
+    if args.symbols:
+        extra["symbols"] = synthetic_symbols(args.symbols)
+    config = SimVenueConfig(
+        key=key,
+        secret=secret,
+        seed=args.seed,
+        quote_rate=args.quote_rate,
+        data_files=tuple(args.data),
+        speed=args.speed,
+        replay_loop=args.loop,
+        starting_cash=cash,
+        state_file=args.state,
+        max_data_connections=args.max_connections,
+        faults=parse_faults(args.fault),
+        **extra,
+    )
+    return config, host, port
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the venue until SIGINT/SIGTERM; 2 on a usage error, 1 if it cannot listen."""
+    try:
+        config, host, port = build_config(args)
+    except ValueError as exc:
+        print(f"scalpbot sim-venue: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def ready(venue: SimVenue) -> None:
+        print(f"scalpbot sim-venue: listening on {venue.url}", flush=True)
+
+    try:
+        asyncio.run(serve(config, host, port, on_ready=ready))
+    except (DataError, StateError) as exc:
+        print(f"scalpbot sim-venue: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(
+            f"scalpbot sim-venue: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr
+        )
+        return 1
+    except KeyboardInterrupt:  # before the signal handlers were installed
+        return 130
+    return 0
