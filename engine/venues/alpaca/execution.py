@@ -1,0 +1,343 @@
+"""Alpaca trading REST v2 and trade_updates: the :class:`Execution` port.
+
+Submit is never retried. Its outcomes:
+
+- 2xx -> ACCEPTED with the venue's order id and status;
+- 429 -> REJECTED ``rate_limited`` (nothing was placed);
+- any other 4xx (403 buying power, 422 bad parameters, ...) -> REJECTED with
+  Alpaca's message;
+- 5xx, a timeout, a dropped connection, or a 2xx we cannot read -> AMBIGUOUS:
+  the runtime resolves it with :meth:`AlpacaExecution.query_order`;
+- nothing sent, REJECTED: no instrument for the symbol, or a post-only order
+  (Alpaca has none).
+
+Rate limits (429 policy). A 429 (or ``X-Ratelimit-Remaining: 0``) starts a
+back-off taken from ``Retry-After`` or ``X-Ratelimit-Reset`` (3 s when neither
+is given, at most 60 s). During it, ``submit`` fails fast with REJECTED
+``rate_limited`` without sending: a scalping entry seconds late is a different
+trade, and the risk gate denies rather than queues. Everything else (queries,
+cancels, cancel-all, close-all) waits the back-off out, then sends.
+
+Queries, listings, cancels and cancel-all retry a few times on 5xx, 429,
+timeouts and connection errors, then raise :class:`AlpacaUnavailableError`
+(``cancel`` returns False instead: the runtime then asks the venue what became
+of the order). Close-all is sent once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import TypeVar
+from urllib.parse import quote
+
+import aiohttp
+import msgspec
+
+from engine.model import (
+    ClientOrderId,
+    Instrument,
+    Order,
+    Symbol,
+    VenueOrderId,
+)
+from engine.venues.alpaca.config import Backoff, updates_url
+from engine.venues.alpaca.errors import AlpacaHttpError, AlpacaUnavailableError
+from engine.venues.alpaca.mapping import Mapper, WireError, account, dec, order_body
+from engine.venues.alpaca.protocol import (
+    AccountWire,
+    AssetWire,
+    Encoding,
+    ErrorBody,
+    MultiStatus,
+    OrderWire,
+    PositionWire,
+    format_ts,
+)
+from engine.venues.alpaca.rest import TRANSPORT_ERRORS, Response, Rest
+from engine.venues.alpaca.updates import FeedHandler, RecoveryHandler, ReportHandler, TradeUpdates
+from engine.venues.base import (
+    CloseResult,
+    SubmitOutcome,
+    SubmitResult,
+    VenueAccount,
+    VenueError,
+    VenueOrder,
+    VenuePosition,
+)
+
+log = logging.getLogger("scalpbot.venues.alpaca.execution")
+
+PAGE = 500
+MAX_PAGES = 20
+_ORDER = msgspec.json.Decoder(OrderWire)
+_ORDERS = msgspec.json.Decoder(list[OrderWire])
+_POSITIONS = msgspec.json.Decoder(list[PositionWire])
+_ACCOUNT = msgspec.json.Decoder(AccountWire)
+_ASSET = msgspec.json.Decoder(AssetWire)
+_MULTI = msgspec.json.Decoder(list[MultiStatus])
+_ERROR = msgspec.json.Decoder(ErrorBody)
+T = TypeVar("T")
+
+
+class ExecCounters:
+    __slots__ = ("accepted", "ambiguous", "rate_limited", "rejected", "submits")
+
+    def __init__(self) -> None:
+        self.submits = 0
+        self.accepted = 0
+        self.rejected = 0
+        self.ambiguous = 0
+        self.rate_limited = 0
+
+
+class AlpacaExecution:
+    """Orders, positions and the account at Alpaca (or the simulated venue)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        key: str,
+        secret: str,
+        instruments: dict[Symbol, Instrument] | None = None,
+        *,
+        timeout_s: float = 5.0,
+        session: aiohttp.ClientSession | None = None,
+        query_retries: int = 2,
+        retry_backoff_s: float = 0.25,
+        stream_url: str | None = None,
+        heartbeat_s: float = 15.0,
+        backoff_initial_s: float = 0.5,
+        backoff_max_s: float = 30.0,
+        rng: random.Random | None = None,
+        clock: Callable[[], int] = time.time_ns,
+        encoding: Encoding = "json",
+        recovery_margin_s: float = 5.0,
+    ) -> None:
+        self._instruments: dict[Symbol, Instrument] = dict(instruments or {})
+        self.mapper = Mapper(self._instruments)
+        self.rest = Rest(
+            base_url,
+            key,
+            secret,
+            timeout_s=timeout_s,
+            session=session,
+            retries=query_retries,
+            retry_backoff_s=retry_backoff_s,
+        )
+        self.venue_ids: dict[ClientOrderId, VenueOrderId] = {}
+        self.counters = ExecCounters()
+        self._clock = clock
+        self.updates = TradeUpdates(
+            stream_url or updates_url(base_url),
+            key,
+            secret,
+            lambda: self.rest.session,
+            self.mapper,
+            self._list_since,
+            self.venue_ids,
+            backoff=Backoff(backoff_initial_s, backoff_max_s, rng or random.Random()),
+            heartbeat_s=heartbeat_s,
+            clock=clock,
+            encoding=encoding,
+            recovery_margin_s=recovery_margin_s,
+        )
+
+    def __repr__(self) -> str:
+        return f"AlpacaExecution(base={self.rest.base!r}, symbols={sorted(self._instruments)})"
+
+    # -- instruments ---------------------------------------------------------------------
+
+    async def instruments(self, symbols: Iterable[Symbol]) -> list[Instrument]:
+        """Each symbol's asset: tick ``price_increment`` (0.01 when absent, as for
+        US equities), lot ``min_trade_increment`` (1 when absent). Raises VenueError
+        for an unknown or untradable symbol (fail closed)."""
+        out = []
+        for sym in symbols:
+            resp = await self.rest.call("GET", f"/v2/assets/{quote(sym, safe='')}")
+            if resp.status == 404:
+                raise VenueError(f"{sym}: Alpaca knows no such asset")
+            asset = self._decode(resp, _ASSET, "GET", "/v2/assets")
+            if not asset.tradable or asset.status != "active":
+                raise VenueError(f"{sym}: asset is not tradable ({asset.status})")
+            tick = Decimal("0.01")
+            if asset.price_increment is not None:
+                tick = dec(asset.price_increment, "price_increment")
+            lot = Decimal(1)
+            if asset.min_trade_increment is not None:
+                lot = dec(asset.min_trade_increment, "min_trade_increment")
+            min_lots = 1
+            if asset.min_order_size is not None:
+                min_lots = max(1, math.ceil(dec(asset.min_order_size) / lot))
+            ins = Instrument(
+                symbol=sym,
+                price_increment=tick,
+                size_increment=lot,
+                venue="ALPACA",
+                min_lots=min_lots,
+            )
+            self._instruments[sym] = ins
+            out.append(ins)
+        return out
+
+    # -- orders ------------------------------------------------------------------------
+
+    async def submit(self, order: Order) -> SubmitResult:
+        """POST /v2/orders once, with the order's client order id (see module doc)."""
+        self.counters.submits += 1
+        ins = self._instruments.get(order.symbol)
+        if ins is None:
+            return self._rejected(f"no instrument for {order.symbol}")
+        try:
+            body = order_body(order, ins)
+        except WireError as exc:
+            return self._rejected(str(exc))
+        if self.rest.blocked_for() > 0:
+            self.counters.rate_limited += 1
+            return self._rejected("rate_limited")
+        try:
+            resp = await self.rest.send("POST", "/v2/orders", json=body)
+        except TRANSPORT_ERRORS as exc:
+            return self._ambiguous(order, type(exc).__name__ or "transport_error")
+        if resp.ok:
+            try:
+                vo = self.mapper.order(_ORDER.decode(resp.body))
+            except (msgspec.DecodeError, WireError):
+                return self._ambiguous(order, "unreadable_response")
+            self.counters.accepted += 1
+            self.venue_ids[order.client_order_id] = vo.venue_order_id
+            return SubmitResult(SubmitOutcome.ACCEPTED, vo.venue_order_id, status=vo.status)
+        if resp.status == 429:
+            self.counters.rate_limited += 1
+            return self._rejected("rate_limited")
+        if resp.status >= 500:
+            return self._ambiguous(order, f"http_{resp.status}")
+        err = resp.error()
+        return self._rejected(err.message or f"http_{resp.status}")
+
+    def _rejected(self, reason: str) -> SubmitResult:
+        self.counters.rejected += 1
+        return SubmitResult(SubmitOutcome.REJECTED, reason=reason)
+
+    def _ambiguous(self, order: Order, reason: str) -> SubmitResult:
+        self.counters.ambiguous += 1
+        log.warning("submit %s ambiguous (%s): resolve by query", order.client_order_id, reason)
+        return SubmitResult(SubmitOutcome.AMBIGUOUS, reason=reason)
+
+    async def cancel(self, client_order_id: ClientOrderId) -> bool:
+        """DELETE /v2/orders/{id}; True if Alpaca took the request (204/200)."""
+        try:
+            vid = self.venue_ids.get(client_order_id)
+            if vid is None:
+                found = await self.query_order(client_order_id)
+                if found is None or found.status.is_terminal:
+                    return False
+                vid = found.venue_order_id
+            resp = await self.rest.call("DELETE", f"/v2/orders/{quote(vid, safe='')}")
+        except VenueError as exc:
+            log.warning("cancel %s: %s", client_order_id, exc)
+            return False
+        return resp.ok
+
+    async def cancel_all(self) -> int:
+        """DELETE /v2/orders (207): how many cancels Alpaca accepted."""
+        resp = await self.rest.call("DELETE", "/v2/orders")
+        entries = self._decode(resp, _MULTI, "DELETE", "/v2/orders")
+        return sum(1 for e in entries if 200 <= e.status < 300)
+
+    async def query_order(self, client_order_id: ClientOrderId) -> VenueOrder | None:
+        """The venue's view of one order by client order id; None if it never heard of it."""
+        path = "/v2/orders:by_client_order_id"
+        resp = await self.rest.call("GET", path, params={"client_order_id": client_order_id})
+        if resp.status == 404:
+            return None
+        vo = self.mapper.order(self._decode(resp, _ORDER, "GET", path))
+        if vo.status.is_working:
+            self.venue_ids[client_order_id] = vo.venue_order_id
+        return vo
+
+    async def list_orders(self, status: str = "open", after_ts: int = 0) -> list[VenueOrder]:
+        """GET /v2/orders (``status`` open|closed|all), oldest first, submitted after
+        ``after_ts`` (ns) when given; pages of 500."""
+        out: list[VenueOrder] = []
+        after = after_ts
+        for _ in range(MAX_PAGES):
+            params = {"status": status, "limit": str(PAGE), "direction": "asc", "nested": "false"}
+            if after:
+                params["after"] = format_ts(after)
+            resp = await self.rest.call("GET", "/v2/orders", params=params)
+            page = self._decode(resp, _ORDERS, "GET", "/v2/orders")
+            out.extend(self.mapper.order(w) for w in page)
+            if len(page) < PAGE or out[-1].created_ts <= after:
+                break
+            after = out[-1].created_ts
+        return out
+
+    async def _list_since(self, after_ts: int) -> list[VenueOrder]:
+        return await self.list_orders("all", after_ts)
+
+    # -- positions and account ------------------------------------------------------------
+
+    async def positions(self) -> list[VenuePosition]:
+        resp = await self.rest.call("GET", "/v2/positions")
+        return [
+            self.mapper.position(w) for w in self._decode(resp, _POSITIONS, "GET", "/v2/positions")
+        ]
+
+    async def account(self) -> VenueAccount:
+        resp = await self.rest.call("GET", "/v2/account")
+        return account(self._decode(resp, _ACCOUNT, "GET", "/v2/account"))
+
+    async def close_all_positions(self) -> list[CloseResult]:
+        """DELETE /v2/positions?cancel_orders=true (207), sent once: one result per
+        position, with the closing order's client id or Alpaca's reason."""
+        path = "/v2/positions"
+        resp = await self.rest.call("DELETE", path, params={"cancel_orders": "true"}, retries=0)
+        out = []
+        for e in self._decode(resp, _MULTI, "DELETE", path):
+            symbol = Symbol(e.symbol or "")
+            body = e.body
+            try:
+                if 200 <= e.status < 300:
+                    cid = _ORDER.decode(body).client_order_id
+                    out.append(CloseResult(symbol, True, ClientOrderId(cid)))
+                else:
+                    err = _ERROR.decode(body)
+                    out.append(CloseResult(symbol, False, reason=err.message or f"http_{e.status}"))
+            except msgspec.DecodeError:
+                out.append(CloseResult(symbol, 200 <= e.status < 300, reason="unreadable body"))
+        return out
+
+    # -- streams and lifecycle ------------------------------------------------------------
+
+    async def run_updates(
+        self,
+        on_report: ReportHandler,
+        on_feed: FeedHandler,
+        on_recovered: RecoveryHandler | None = None,
+    ) -> None:
+        """Stream trade_updates until cancelled (see :mod:`engine.venues.alpaca.updates`):
+        reports to ``on_report``; after each reconnect, the snapshots of orders changed
+        meanwhile to ``on_recovered``."""
+        await self.updates.run(on_report, on_feed, on_recovered)
+
+    async def close(self) -> None:
+        """Close the HTTP session (if it is ours). Cancel ``run_updates`` first."""
+        await self.rest.close()
+
+    @staticmethod
+    def _decode(resp: Response, decoder: msgspec.json.Decoder[T], method: str, path: str) -> T:
+        if not resp.ok:
+            err = resp.error()
+            raise AlpacaHttpError(method, path, resp.status, err.code, err.message)
+        try:
+            return decoder.decode(resp.body)
+        except msgspec.DecodeError as exc:
+            raise AlpacaHttpError(method, path, resp.status, 0, f"unreadable: {exc}") from None
+
+
+__all__ = ["AlpacaExecution", "AlpacaHttpError", "AlpacaUnavailableError", "ExecCounters"]
