@@ -11,12 +11,16 @@ from engine import __version__
 def build_parser() -> argparse.ArgumentParser:
     from engine.backtest import command as backtest
     from engine.config import check as check_config
+    from engine.runtime import cli as run
+    from engine.venues.sim import cli as sim_venue
 
     parser = argparse.ArgumentParser(prog="scalpbot", description="An asynchronous scalping bot.")
     parser.add_argument("--version", action="version", version=f"scalpbot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     backtest.add_parser(sub)
     check_config.add_parser(sub)
+    run.add_parser(sub)
+    sim_venue.add_parser(sub)
     return parser
 
 

@@ -254,7 +254,9 @@ class OrderManager:
     ) -> None:
         self._stamp(rec, report)
         rec.status = nxt
-        rec.updated_ts = report.ts
+        # Never backwards: reports carry different clocks (venue event time, local
+        # receive time), and each snapshot must supersede the one before it.
+        rec.updated_ts = max(rec.updated_ts, report.ts)
         if nxt.is_terminal:
             self._working.pop(cid, None)
         self._events.append(OrderUpdated(report.ts, _snapshot(cid, rec), report.kind))

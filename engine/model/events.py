@@ -151,6 +151,18 @@ class Discrepancy(msgspec.Struct, frozen=True, tag=True):
     detail: str
 
 
+class DailyDigest(msgspec.Struct, frozen=True, tag=True):
+    """The scheduled summary of the trading day."""
+
+    ts: int
+    equity: int
+    day_pnl: int
+    fills: int
+    round_trips: int
+    drawdown: int
+    open_positions: int
+
+
 class AuditRecord(msgspec.Struct, frozen=True, tag=True):
     """A command someone gave, and what came of it."""
 
@@ -179,4 +191,5 @@ EngineEvent = (
     | FeedEvent
     | Lifecycle
     | Discrepancy
+    | DailyDigest
 )

@@ -1,0 +1,529 @@
+"""``Runtime``: one asyncio process running the engine against a venue.
+
+Start-up is config -> store -> venue -> rebuild from the store -> reconcile
+with the venue -> only then ACTIVE. Order updates are streamed from before the
+reconciliation (buffered until it is done) so nothing falls in between.
+Shutdown stops entries, cancels working orders (and flattens if configured),
+flushes the store and says what may still be open at the venue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import signal
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from engine.control import Control, TradeView
+from engine.core.strategies import strategy_factory
+from engine.core.trading_core import ALL, TradingCore
+from engine.events import EventBus
+from engine.model import (
+    ExecutionReport,
+    IdFactory,
+    Instrument,
+    Symbol,
+    TradingState,
+    money_to_decimal,
+)
+from engine.model.events import EngineEvent, EquitySnapshot, FeedEvent, FeedState, Lifecycle
+from engine.runtime.http import HttpServer
+from engine.runtime.live import LiveEngine
+from engine.runtime.options import RuntimeOptions
+from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
+from engine.runtime.tasks import event_logger, every, status_line
+from engine.store import (
+    StoreReader,
+    StoreWriter,
+    create_store_engine,
+    finish_run,
+    load_control_state,
+    migrate,
+    save_control_state,
+    start_run,
+)
+
+log = logging.getLogger("scalpbot.runtime")
+
+
+class StartupError(RuntimeError):
+    """The runtime refused to start (e.g. reconciliation with the venue failed)."""
+
+
+def new_run_id() -> str:
+    """Unique per process start: client order ids embed it, so none is ever reused."""
+    return f"{time.time_ns() // 1_000_000:x}{secrets.token_hex(2)}"
+
+
+class Runtime:
+    """Owns every part of a live run; ``run()`` returns the process exit code."""
+
+    def __init__(self, options: RuntimeOptions) -> None:
+        self.opts = options
+        self.run_id = new_run_id()
+        self.ready = False
+        self.reconnects = 0
+        self.last_reconcile_ts = 0
+        self.last_reconcile_ok = False
+        self.venue_name = options.venue_kind
+        self.bus = EventBus()
+        self.http_port: int | None = None
+        self.venue_url = ""
+        self._stop = asyncio.Event()
+        self._updates_up = asyncio.Event()
+        self._buffered: list[ExecutionReport] | None = []
+        self._tick_count = 0
+        self._sim: Any = None
+        self._store: Any = None
+        self._writer: StoreWriter | None = None
+        self._reader: StoreReader | None = None
+        self.core: TradingCore | None = None
+        self.live: LiveEngine | None = None
+        self.control: Control | None = None
+        self._execution: Any = None
+        self._data: Any = None
+        self._http: HttpServer | None = None
+        self._recent_ticks: deque[tuple[float, int]] = deque(maxlen=2)
+
+    # -- RuntimeView (read by the control API) ------------------------------------
+
+    def store_stats(self) -> tuple[int, int, int]:
+        if self._writer is None:
+            return (0, 0, 0)
+        s = self._writer.stats()
+        return (s.queued, s.rows_written, s.write_errors)
+
+    async def fills_since(self, ts: int) -> list[TradeView]:
+        if self._reader is None or self.core is None:
+            return []
+        if self._writer is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._writer.flush(), 5)
+        out = []
+        for rec in await self._reader.fills_since(ts):
+            f = rec.fill
+            inst = self.core.instruments.get(f.symbol)
+            if inst is None:
+                continue
+            out.append(
+                TradeView(
+                    f.ts,
+                    f.symbol,
+                    "buy" if f.side > 0 else "sell",
+                    inst.qty(f.qty),
+                    inst.price(f.price),
+                    money_to_decimal(f.fee),
+                    f.client_order_id,
+                )
+            )
+        return out
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    # -- the run -------------------------------------------------------------------
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self.request_stop)
+        try:
+            try:
+                await self._start()
+            except StartupError as exc:
+                log.error("refusing to start: %s", exc)
+                return 1
+            return await self._serve()
+        finally:
+            # Also when cancelled: sockets, the store and the embedded venue are released.
+            await asyncio.shield(self._close_resources())
+
+    async def _serve(self) -> int:
+        code = 0
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tasks = self._launch(tg)
+                await self._stop.wait()
+                await self._shutdown()
+                for task in tasks:
+                    task.cancel()
+        except* Exception as group:
+            for err in group.exceptions:
+                log.error("runtime task failed: %r", err, exc_info=err)
+            code = 1
+            with contextlib.suppress(Exception):
+                await self._shutdown()
+        return code
+
+    async def _start(self) -> None:
+        opts = self.opts
+        self.bus.subscribe("feed", self._count_feed)
+        await self._start_store()
+        self._publish(
+            Lifecycle(time.time_ns(), "starting", self.run_id, f"venue {opts.venue_kind}")
+        )
+        await self._start_venue()
+        try:
+            instruments = await self._execution.instruments(list(self._symbols()))
+        except Exception as exc:
+            raise StartupError(f"could not load instruments from the venue: {exc}") from exc
+        core = self._build(instruments)
+        self.bus.subscribe("log", event_logger(core.instruments))
+        await self._recover()
+        assert self.core is not None and self._writer is not None
+        self._publish(
+            Lifecycle(
+                time.time_ns(),
+                "ready",
+                self.run_id,
+                f"{len(instruments)} symbols, state {self.core.state.value}",
+            )
+        )
+        # Durable before any order can go out: a post-mortem can tell when each
+        # process was allowed to trade, even after a SIGKILL.
+        await asyncio.wait_for(self._writer.flush(), 10)
+        self.ready = True
+
+    async def _start_store(self) -> None:
+        url = self.opts.store_url
+        if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
+            Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        self._store = create_store_engine(url)
+        await migrate(self._store)
+        await start_run(
+            self._store,
+            self.run_id,
+            "live",
+            started_ts=time.time_ns(),
+            params={
+                "venue": self.opts.venue_kind,
+                "strategy": self.opts.strategy,
+                "config_hash": self.opts.config_hash,
+            },
+        )
+        self._writer = StoreWriter(
+            self._store,
+            run_id=self.run_id,
+            batch_size=self.opts.store_batch_size,
+            max_delay=self.opts.store_max_delay_s,
+        )
+        self._writer.start()
+        self._reader = StoreReader(self._store)
+        writer = self._writer
+        self.bus.subscribe("store", lambda event: void(writer.submit(event)))
+
+    async def _start_venue(self) -> None:
+        from engine.venues.alpaca import AlpacaExecution, AlpacaUrls
+
+        opts = self.opts
+        url = opts.venue_url
+        if url is None and opts.venue_kind == "sim":
+            from engine.venues.sim import SimVenue, SimVenueConfig
+
+            self._sim = SimVenue(opts.sim if opts.sim is not None else SimVenueConfig())
+            await self._sim.start("127.0.0.1", 0)
+            url = self._sim.url
+            self.venue_name = "sim (embedded)"
+        if url is None:
+            urls = AlpacaUrls.paper(opts.feed)
+        else:
+            urls = AlpacaUrls.from_venue_url(url, opts.feed)
+        if opts.data_url:
+            urls = AlpacaUrls(urls.rest, opts.data_url, urls.updates)
+        self.venue_url = urls.rest
+        self._urls = urls
+        self._execution = AlpacaExecution(
+            urls.rest,
+            opts.key,
+            opts.secret,
+            timeout_s=opts.submit_timeout_s,
+            stream_url=urls.updates,
+        )
+
+    def _symbols(self) -> tuple[str, ...]:
+        if self.opts.symbols:
+            return self.opts.symbols
+        sim = self.opts.sim
+        if sim is None:
+            from engine.venues.sim import SimVenueConfig
+
+            sim = SimVenueConfig()
+        return tuple(spec.symbol for spec in sim.symbols)
+
+    def _build(self, instruments: list[Instrument]) -> TradingCore:
+        from engine.venues.alpaca import AlpacaMarketData
+
+        opts = self.opts
+        cls = strategy_factory(opts.strategy)
+        params = opts.strategy_params if opts.strategy_params is not None else cls.Params()
+        cash = 0
+        self.core = TradingCore(
+            instruments, cls, params, opts.order, opts.risk, IdFactory("sb", self.run_id), cash
+        )
+        self.live = LiveEngine(self.core, self._execution, self.bus)
+        self.control = Control(
+            self.core,
+            self.live,
+            self._execution,
+            self.bus,
+            self,
+            self._save,
+            resize_bounds=(opts.resize_min, opts.resize_max),
+        )
+        self._reconciler = Reconciler(self.core, self.live, self._execution, self.bus, time.time_ns)
+        by_symbol = {i.symbol: i for i in instruments}
+        import random
+
+        self._data = AlpacaMarketData(
+            self._urls.data,
+            opts.key,
+            opts.secret,
+            by_symbol,
+            stale_after_s=opts.stale_after_s,
+            rng=random.Random(self.run_id),
+        )
+        return self.core
+
+    async def _recover(self) -> None:
+        core, live = self.core, self.live
+        assert core is not None and live is not None and self._reader is not None
+        self._publish(Lifecycle(time.time_ns(), "reconciling", self.run_id))
+        orders, fills = await rebuild_from_store(core, self._reader)
+        core.breakers.latched.clear()
+        core.breakers.loss_streak = 0
+        restored = restore_control_state(core, await load_control_state(self._store))
+        log.info(
+            "rebuilt %d orders and %d fills from the store; restored %s",
+            orders,
+            fills,
+            ", ".join(restored) or "nothing",
+        )
+        self._updates_task = asyncio.get_running_loop().create_task(
+            self._execution.run_updates(self._on_report, live.on_feed, self._on_recovered),
+            name="trade_updates",
+        )
+        try:
+            # Listen before listing: an update between the two is then buffered, not lost.
+            await asyncio.wait_for(self._updates_up.wait(), self.opts.submit_timeout_s * 2)
+            await self._reconcile(startup=True)
+            await self._cancel_leftovers()
+            account = await self._execution.account()
+        except Exception as exc:
+            self._updates_task.cancel()
+            raise StartupError(f"reconciliation with the venue failed: {exc!r}") from exc
+        pending, self._buffered = self._buffered or [], None
+        live.apply(pending)
+        pf = core.portfolio
+        pf.cash = account.cash  # the venue is the truth for cash; positions are marked
+        pf.start_cash = pf.cash
+        day = (await load_control_state(self._store)).get("day") or {}
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        pf.day_start_equity = (
+            day.get("start_equity", pf.equity) if day.get("date") == today else pf.equity
+        )
+        pf.high_water_mark = max(pf.equity, day.get("hwm", 0) if day.get("date") == today else 0)
+        if day.get("date") != today:
+            await self._save_day(today)
+        live.apply([])
+
+    async def _cancel_leftovers(self) -> None:
+        """Working orders from a previous run lost their intent: cancel them first."""
+        core, live = self.core, self.live
+        assert core is not None and live is not None
+        if core.cancel_all():
+            live.apply([])
+            deadline = time.monotonic() + 10
+            while core.orders.working() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+
+    def _on_report(self, report: ExecutionReport) -> None:
+        if self._buffered is not None:
+            self._buffered.append(report)
+        else:
+            assert self.live is not None
+            self.live.on_report(report)
+
+    def _on_recovered(self, orders: list[Any]) -> None:
+        if self.live is None or self.core is None or self._buffered is not None:
+            return
+        from engine.runtime import reconcile
+
+        known = {o.client_order_id: o for o in self.core.orders.all_orders()}
+        plan = reconcile.plan(known, orders, time.time_ns())
+        for order in plan.adopt:
+            self.core.orders.adopt(order)
+        self.live.apply(plan.reports)
+        for d in plan.discrepancies:
+            self._publish(d)
+
+    async def _reconcile(self, startup: bool = False) -> None:
+        try:
+            await self._reconciler.run(startup=startup, horizon_ns=600 * 10**9)
+        except Exception:
+            self.last_reconcile_ok = False
+            raise
+        self.last_reconcile_ok = True
+        self.last_reconcile_ts = time.time_ns()
+
+    def _launch(self, tg: asyncio.TaskGroup) -> list[asyncio.Task[Any]]:
+        assert self.core is not None and self.live is not None and self.control is not None
+        opts = self.opts
+        tasks = [
+            self._updates_task,
+            tg.create_task(self._data.run(list(self.core.symbols), self.live), name="market_data"),
+            tg.create_task(
+                every(opts.reconcile_interval_s, self._reconcile, "reconcile"), name="reconcile"
+            ),
+            tg.create_task(every(opts.equity_snapshot_s, self._snapshot, "equity"), name="equity"),
+            tg.create_task(every(opts.status_interval_s, self._status, "status"), name="status"),
+        ]
+        if opts.http_port is not None:
+            self._http = HttpServer(self.control, opts.http_host, opts.http_port)
+            tasks.append(tg.create_task(self._serve_http(), name="http"))
+        if opts.schedule is not None:
+            tasks.append(tg.create_task(self._run_scheduler(), name="scheduler"))
+        return tasks
+
+    async def _serve_http(self) -> None:
+        assert self._http is not None
+        self.http_port = await self._http.start()
+        log.info("http on %s:%d (/healthz /readyz /status)", self.opts.http_host, self.http_port)
+        await asyncio.Event().wait()
+
+    async def _run_scheduler(self) -> None:
+        from engine.runtime.schedule import RuntimeSchedule
+
+        schedule = RuntimeSchedule(self)
+        schedule.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            schedule.shutdown()
+
+    async def _snapshot(self) -> None:
+        assert self.core is not None
+        pf = self.core.portfolio
+        self._publish(EquitySnapshot(pf.snapshot(time.time_ns())))
+        await self._save_day(time.strftime("%Y-%m-%d", time.gmtime()))
+
+    async def _save_day(self, date: str) -> None:
+        assert self.core is not None
+        pf = self.core.portfolio
+        await self._save(
+            "day",
+            {"date": date, "start_equity": pf.day_start_equity, "hwm": pf.high_water_mark},
+            "runtime",
+        )
+
+    async def _status(self) -> None:
+        assert self.core is not None and self.live is not None
+        now = time.monotonic()
+        quotes = sum(self.core.market(s).quotes for s in self.core.symbols)
+        self._recent_ticks.append((now, quotes))
+        rate = 0.0
+        if len(self._recent_ticks) == 2:
+            (t0, q0), (t1, q1) = self._recent_ticks
+            rate = (q1 - q0) / (t1 - t0) if t1 > t0 else 0.0
+        logging.getLogger("scalpbot.status").info(status_line(self.core, self.live, rate))
+
+    async def _save(self, key: str, value: Any, actor: str) -> None:
+        await save_control_state(self._store, key, value, time.time_ns(), actor)
+
+    def _publish(self, event: EngineEvent) -> None:
+        self.bus.publish(event)
+
+    def _count_feed(self, event: EngineEvent) -> None:
+        if isinstance(event, FeedEvent):
+            if event.state is FeedState.DISCONNECTED:
+                self.reconnects += 1
+            elif event.state is FeedState.CONNECTED and event.feed == "trade_updates":
+                self._updates_up.set()
+
+    # -- shutdown ------------------------------------------------------------------
+
+    async def _shutdown(self) -> None:
+        core, live = self.core, self.live
+        if core is None or live is None or not self.ready:
+            return
+        self.ready = False
+        opts = self.opts
+        self._publish(Lifecycle(time.time_ns(), "stopping", self.run_id))
+        core.set_state(ALL, TradingState.PAUSED, "shutdown", "stopping")
+        if opts.shutdown_flatten:
+            core.flatten()
+        if opts.shutdown_cancel_orders or opts.shutdown_flatten:
+            core.cancel_all()
+        live.apply([])
+        deadline = time.monotonic() + opts.shutdown_timeout_s
+        await live.wait_idle(opts.shutdown_timeout_s)
+        while core.orders.working() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await self._report_open()
+        self._publish(Lifecycle(time.time_ns(), "stopped", self.run_id))
+
+    async def _report_open(self) -> None:
+        try:
+            orders = await self._execution.list_orders("open")
+            positions = await self._execution.positions()
+        except Exception as exc:
+            log.warning(
+                "could not ask the venue what is still open (%r): orders and positions "
+                "may still be open at the venue",
+                exc,
+            )
+            return
+        if orders:
+            log.warning(
+                "still open at the venue: %s",
+                ", ".join(f"{o.client_order_id} {o.symbol}" for o in orders),
+            )
+        held = [f"{p.symbol} {p.qty} lots" for p in positions if p.qty]
+        if held:
+            log.warning("positions held at the venue: %s", ", ".join(held))
+        if not orders and not held:
+            log.info("nothing open at the venue")
+
+    async def _close_resources(self) -> None:
+        updates = getattr(self, "_updates_task", None)
+        if updates is not None and not updates.done():
+            updates.cancel()
+            with contextlib.suppress(BaseException):
+                await updates
+        if self._data is not None and hasattr(self._data, "close"):
+            with contextlib.suppress(Exception):
+                await self._data.close()
+        for closer in (
+            self._http.stop() if self._http else None,
+            self._writer.close() if self._writer else None,
+        ):
+            if closer is not None:
+                with contextlib.suppress(Exception):
+                    await closer
+        if self._store is not None:
+            with contextlib.suppress(Exception):
+                await finish_run(self._store, self.run_id, ended_ts=time.time_ns())
+            await self._store.dispose()
+        if self._execution is not None:
+            with contextlib.suppress(Exception):
+                await self._execution.close()
+        if self._sim is not None:
+            with contextlib.suppress(Exception):
+                await self._sim.stop()
+
+
+def void(_: object) -> None:
+    """Drop a value (the writer counts what it could not queue)."""
+
+
+def default_db_url() -> str:
+    return os.environ.get("SCALPBOT_DB", "sqlite+aiosqlite:///var/scalpbot.db")
+
+
+__all__ = ["Runtime", "StartupError", "Symbol", "default_db_url", "new_run_id"]

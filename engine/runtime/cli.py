@@ -1,0 +1,144 @@
+"""``scalpbot run``: the live runtime on the embedded simulated venue or on Alpaca."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.config import ConfigError, config_hash, describe, load_config, with_overrides
+from engine.config.schema import Config
+from engine.runtime.logs import setup_logging
+from engine.runtime.options import RuntimeOptions
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "run",
+        help="trade live (the embedded simulated venue by default)",
+        description="Run the bot. With no config it starts the simulated venue in-process on "
+        "a free loopback port and trades it through the Alpaca adapter.",
+    )
+    p.add_argument("--config", type=Path, metavar="FILE", help="a TOML config file")
+    p.add_argument(
+        "--venue-url",
+        metavar="URL",
+        help="base URL of an Alpaca-compatible venue (REST, data stream, trade_updates)",
+    )
+    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the store")
+    p.add_argument("--http", metavar="HOST:PORT", help="where /healthz, /readyz, /status listen")
+    p.set_defaults(func=main)
+
+
+def options_from_config(config: Config) -> RuntimeOptions:
+    """The runtime's options from a validated config."""
+    venue, secrets = config.venue, config.secrets
+    if venue.kind == "alpaca":
+        assert secrets.alpaca_key_id is not None and secrets.alpaca_secret_key is not None
+        key = secrets.alpaca_key_id.get_secret_value()
+        secret = secrets.alpaca_secret_key.get_secret_value()
+        sim = None
+    else:
+        sim = sim_config(config)
+        key, secret = sim.key, sim.secret
+    host, _, port = config.http.listen.rpartition(":")
+    return RuntimeOptions(
+        venue_kind=venue.kind,
+        venue_url=venue.url or None,
+        data_url=venue.data_url or None,
+        feed=venue.feed,
+        key=key,
+        secret=secret,
+        sim=sim,
+        strategy=config.strategy.name,
+        strategy_params=config.strategy.params,
+        symbols=tuple(config.strategy.symbols),
+        order=config.order,
+        risk=config.risk,
+        store_url=config.store.url,
+        store_batch_size=config.store.batch_size,
+        store_max_delay_s=config.store.max_delay_ms / 1000,
+        http_host=host or "127.0.0.1",
+        http_port=int(port) if port else None,
+        log_level=config.log.level,
+        log_json=config.log.json,
+        status_interval_s=config.log.status_interval_s or 3600.0,
+        schedule=config.schedule
+        if config.schedule.sessions or config.schedule.digest_time
+        else None,
+        reconcile_interval_s=config.schedule.reconcile_interval_s,
+        equity_snapshot_s=config.schedule.equity_snapshot_s,
+        shutdown_cancel_orders=config.shutdown.cancel_orders,
+        shutdown_flatten=config.shutdown.flatten,
+        shutdown_timeout_s=config.shutdown.timeout_s,
+        config_hash=config_hash(config),
+    )
+
+
+def sim_config(config: Config) -> Any:
+    """The embedded simulated venue's config from the ``[sim]`` section."""
+    import msgspec
+
+    from engine.venues.sim import (
+        DEFAULT_SYMBOLS,
+        SimVenueConfig,
+        parse_faults,
+        synthetic_symbols,
+    )
+
+    s = config.sim
+    if isinstance(s.symbols, int):
+        symbols = synthetic_symbols(s.symbols)
+    elif s.symbols:
+        by_name = {spec.symbol: spec for spec in synthetic_symbols(max(len(s.symbols), 50))}
+        symbols = tuple(by_name[name] for name in s.symbols)
+    else:
+        symbols = DEFAULT_SYMBOLS
+    base = SimVenueConfig()
+    changes: dict[str, Any] = {"seed": s.seed, "symbols": symbols}
+    if s.quote_rate:
+        changes["quote_rate"] = s.quote_rate
+    if s.faults:
+        changes["faults"] = parse_faults([f"{k}={v}" for k, v in s.faults.items()])
+    url = config.store.url
+    if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
+        # The embedded venue keeps its orders and positions beside the bot's store,
+        # so both outlive a restart together.
+        changes["state_file"] = str(Path(url.split(":///", 1)[1]).parent / "sim-venue.json")
+    if s.key is not None and s.secret is not None:
+        changes["key"] = s.key.get_secret_value()
+        changes["secret"] = s.secret.get_secret_value()
+    return msgspec.structs.replace(base, **changes)
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(args.config)
+        config = with_overrides(
+            config, venue_url=args.venue_url, db_url=args.db, http_listen=args.http
+        )
+        options = options_from_config(config)
+    except (ConfigError, OSError, ValueError) as exc:
+        print(f"scalpbot run: {exc}", file=sys.stderr)
+        return 2
+    secrets = [options.key, options.secret] if options.venue_kind == "alpaca" else []
+    setup_logging(options.log_level, options.log_json, secrets)
+    import logging
+
+    logging.getLogger("scalpbot").info("config: %s", describe(config))
+    from engine.runtime.app import Runtime
+
+    runner = _runner()
+    return int(runner(Runtime(options).run()))
+
+
+def _runner() -> Any:
+    """uvloop when it is installed, else the default loop."""
+    try:
+        import uvloop
+
+        return uvloop.run
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux
+        return asyncio.run

@@ -1,0 +1,96 @@
+"""A real simulated venue on loopback and a runtime pointed at it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from engine.config.schema import default_risk
+from engine.core.strategies import MicroMomentumParams
+from engine.core.trader import TraderConfig
+from engine.runtime.app import Runtime
+from engine.runtime.options import RuntimeOptions
+from engine.venues.sim import SimVenue, SimVenueConfig
+
+
+async def until(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    """Poll ``check`` until it holds, failing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        await asyncio.sleep(0.02)
+
+
+async def until_async(
+    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = ""
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
+    config = msgspec.structs.replace(
+        SimVenueConfig(), seed=7, quote_rate=200.0, state_file=str(tmp_path / "venue.json")
+    )
+    sim = SimVenue(config)
+    await sim.start("127.0.0.1", 0)
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+def options(venue: SimVenue, tmp_path: Path, **changes: object) -> RuntimeOptions:
+    base = RuntimeOptions(
+        venue_kind="sim",
+        venue_url=venue.url,
+        strategy="micro_momentum",
+        strategy_params=MicroMomentumParams(
+            time_stop_s=1.0, cooldown_s=0.2, take_profit_ticks=2, stop_loss_ticks=2
+        ),
+        order=TraderConfig(qty=Decimal(0)),
+        risk=default_risk(),
+        store_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        http_port=0,
+        status_interval_s=3600,
+        reconcile_interval_s=1.0,
+        equity_snapshot_s=1.0,
+        shutdown_timeout_s=5.0,
+    )
+    return msgspec.structs.replace(base, **changes)
+
+
+class Running:
+    """A runtime running as a task, with helpers to wait for it."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.task = asyncio.get_running_loop().create_task(runtime.run())
+
+    async def ready(self) -> Runtime:
+        await until(lambda: self.runtime.ready or self.task.done(), 20, "runtime ready")
+        assert not self.task.done(), self.task.result()
+        return self.runtime
+
+    async def stop(self) -> int:
+        self.runtime.request_stop()
+        return await asyncio.wait_for(self.task, 30)
+
+    async def crash(self) -> None:
+        """Stop without the orderly shutdown (as close to a kill as a task can get)."""
+        self.runtime.ready = False
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
