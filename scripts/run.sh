@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
-# Run scalpbot on its embedded defaults. Until the live runtime lands this is a
-# demo backtest of sma_cross on real Binance ticks, with a report in reports/demo.
+# Run scalpbot on its embedded defaults: the simulated venue starts in-process on
+# a free loopback port and the bot trades it through the Alpaca adapter, storing
+# to var/scalpbot.db. Ctrl-C stops it cleanly. Extra arguments go to `scalpbot run`.
 source "$(dirname "$0")/_env.sh"
-exec .venv/bin/scalpbot backtest \
-    --data ../shared/data/binance_usdm_btcusdt_20240808_quotes.csv \
-    --strategy sma_cross --set fast=10 --set slow=50 --set band=0.01 \
-    --set paper.taker_fee=0.0004 --report reports/demo "$@"
+exec .venv/bin/scalpbot run "$@"
