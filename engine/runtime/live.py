@@ -29,6 +29,7 @@ from engine.model.commands import SubmitOrder
 from engine.model.events import FeedEvent, FeedState
 from engine.runtime import reconcile
 from engine.runtime.sanity import SanityGate
+from engine.runtime.telemetry import Histogram
 from engine.venues.base import Execution, SubmitOutcome
 
 log = logging.getLogger("scalpbot.live")
@@ -60,7 +61,11 @@ class LiveEngine:
         self.ambiguous = 0
         self.feed_connected = False
         self.last_tick_ns: dict[Symbol, int] = dict.fromkeys(core.symbols, 0)
-        self.tick_to_submit_ns: list[int] = []  # bounded sample for /health and benches
+        self.tick_to_submit_ns: list[int] = []  # bounded sample for benches
+        self.tick_to_trade = Histogram()  # on_quote entry -> submit call
+        self.submit_to_ack = Histogram()  # submit call -> the venue acknowledged
+        self.ack_to_fill = Histogram()  # acknowledgement -> first fill
+        self._inflight: dict[ClientOrderId, list[int]] = {}  # cid -> [sent, acked]
         self._tick_t0 = 0
 
     # -- market data (hot path) -------------------------------------------------------
@@ -107,8 +112,22 @@ class LiveEngine:
 
     def on_report(self, report: ExecutionReport) -> None:
         """An execution report from the venue's order-update stream."""
+        stamps = self._inflight.get(report.client_order_id)
+        if stamps is not None:
+            self._observe(report.client_order_id, stamps, report.kind)
         self.core.on_report(report)
         self._drain()
+
+    def _observe(self, cid: ClientOrderId, stamps: list[int], kind: ReportKind) -> None:
+        now = time.perf_counter_ns()
+        if not stamps[1] and kind in (ReportKind.ACCEPTED, ReportKind.FILL):
+            stamps[1] = now
+            self.submit_to_ack.observe((now - stamps[0]) / 1e9)
+        if kind is ReportKind.FILL:
+            self.ack_to_fill.observe((now - stamps[1]) / 1e9)
+            del self._inflight[cid]
+        elif kind in (ReportKind.REJECTED, ReportKind.CANCELLED, ReportKind.EXPIRED):
+            del self._inflight[cid]
 
     def apply(self, reports: list[ExecutionReport]) -> None:
         for report in reports:
@@ -163,8 +182,13 @@ class LiveEngine:
     async def _submit(self, order: Order, t0: int) -> None:
         cid = order.client_order_id
         self.submitted += 1
-        if t0 and len(self.tick_to_submit_ns) < 100_000:
-            self.tick_to_submit_ns.append(time.perf_counter_ns() - t0)
+        sent = time.perf_counter_ns()
+        if t0:
+            self.tick_to_trade.observe((sent - t0) / 1e9)
+            if len(self.tick_to_submit_ns) < 100_000:
+                self.tick_to_submit_ns.append(sent - t0)
+        if len(self._inflight) < 10_000:
+            self._inflight[cid] = [sent, 0]
         try:
             result = await self.execution.submit(order)
             outcome, reason = result.outcome, result.reason
@@ -174,6 +198,11 @@ class LiveEngine:
             outcome, reason, venue_id = SubmitOutcome.AMBIGUOUS, type(exc).__name__, None
         now = self.clock()
         status = self.core.orders.status(cid)
+        stamps = self._inflight.get(cid)
+        if stamps is not None and outcome is SubmitOutcome.ACCEPTED:
+            self._observe(cid, stamps, ReportKind.ACCEPTED)
+        elif stamps is not None:
+            del self._inflight[cid]
         if outcome is SubmitOutcome.ACCEPTED:
             if status is OrderStatus.NEW:
                 self.apply(

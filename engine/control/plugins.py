@@ -1,0 +1,66 @@
+"""The plugin port: how ``bot`` (Telegram) and ``monitoring`` (Prometheus) join a run.
+
+The engine never imports them. They are found through the ``scalpbot.plugins``
+entry-point group (see pyproject.toml), each a zero-argument factory returning a
+:class:`Plugin`. A plugin gets a :class:`PluginContext`: the control API, the
+event bus, the HTTP application to add routes to, its settings and secrets. A
+plugin that fails to start is logged and left out; it never stops trading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from engine.control.api import Control
+from engine.events import EventBus
+
+
+class PluginContext:
+    """What a plugin may use. ``settings`` are plain data (no secrets)."""
+
+    def __init__(
+        self,
+        control: Control,
+        bus: EventBus,
+        http_app: web.Application | None,
+        settings: Mapping[str, Any],
+        secrets: Mapping[str, str],
+        spawn: Callable[[Coroutine[Any, Any, None], str], None],
+        info: Mapping[str, str],
+    ) -> None:
+        self.control = control
+        self.bus = bus
+        self.http_app = http_app
+        self.settings = settings
+        self._secrets = dict(secrets)
+        self.spawn = spawn
+        self.info = info  # version, run_id, config_hash, venue
+
+    def secret(self, name: str) -> str | None:
+        """A secret by name (e.g. ``telegram_token``); never log what this returns."""
+        return self._secrets.get(name)
+
+    def __repr__(self) -> str:
+        return f"PluginContext(settings={sorted(self.settings)}, secrets=<hidden>)"
+
+
+class Plugin(Protocol):
+    name: str
+
+    async def start(self, ctx: PluginContext) -> None:
+        """Set up (add routes, subscribe, spawn tasks); must not block for long."""
+        ...
+
+    async def stop(self) -> None:
+        """Release everything; called at shutdown, after trading stopped."""
+        ...
+
+
+def discover() -> list[Callable[[], Plugin]]:
+    """Plugin factories installed under the ``scalpbot.plugins`` entry-point group."""
+    from importlib.metadata import entry_points
+
+    return [ep.load() for ep in entry_points(group="scalpbot.plugins")]
