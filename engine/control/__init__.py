@@ -6,10 +6,12 @@ and ``monitoring`` import nothing deeper of the engine than this,
 """
 
 from engine.control.api import Control, ControlError, RuntimeView
+from engine.control.plugins import Plugin, PluginContext
 from engine.control.results import (
     ActionResult,
     FlattenResult,
     HealthReport,
+    HistogramView,
     KillResult,
     OrderView,
     PnlReport,
@@ -17,6 +19,8 @@ from engine.control.results import (
     StatusReport,
     SymbolOutcome,
     SymbolStatus,
+    SymbolTelemetry,
+    TelemetrySnapshot,
     TradeView,
 )
 
@@ -26,13 +30,18 @@ __all__ = [
     "ControlError",
     "FlattenResult",
     "HealthReport",
+    "HistogramView",
     "KillResult",
     "OrderView",
+    "Plugin",
+    "PluginContext",
     "PnlReport",
     "PositionView",
     "RuntimeView",
     "StatusReport",
     "SymbolOutcome",
     "SymbolStatus",
+    "SymbolTelemetry",
+    "TelemetrySnapshot",
     "TradeView",
 ]

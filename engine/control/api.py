@@ -19,6 +19,7 @@ from engine.control.results import (
     ActionResult,
     FlattenResult,
     HealthReport,
+    HistogramView,
     KillResult,
     OrderView,
     PnlReport,
@@ -26,14 +27,17 @@ from engine.control.results import (
     StatusReport,
     SymbolOutcome,
     SymbolStatus,
+    SymbolTelemetry,
+    TelemetrySnapshot,
     TradeView,
 )
 from engine.core.risk import RiskLimits
 from engine.core.trading_core import ALL, TradingCore
 from engine.events import EventBus
-from engine.model import OrderType, Symbol, TradingState, money_to_decimal
+from engine.model import OrderType, Symbol, TradingState, money_to_decimal, money_to_float
 from engine.model.events import AuditRecord
 from engine.runtime.live import LiveEngine
+from engine.runtime.telemetry import Histogram
 from engine.venues.base import Execution
 
 SaveState = Callable[[str, Any, str], Awaitable[None]]
@@ -52,6 +56,10 @@ class RuntimeView(Protocol):
     def store_stats(self) -> tuple[int, int, int]:
         """(queued, rows written, write errors) of the store writer."""
         ...
+
+    def store_last_batch_s(self) -> float: ...
+
+    def reconcile_runs(self) -> int: ...
 
     async def fills_since(self, ts: int) -> list[TradeView]: ...
 
@@ -191,6 +199,64 @@ class Control:
         realized = money_to_decimal(net) - unrealized
         return PnlReport(
             period, since, money_to_decimal(net), realized, unrealized, fees, len(fills)
+        )
+
+    def snapshot(self) -> TelemetrySnapshot:
+        """Everything the metrics exporter needs, read synchronously at scrape time."""
+        core, live, rt = self._core, self._live, self._rt
+        pf = core.portfolio
+        now = self._clock()
+        symbols = []
+        for sym in core.symbols:
+            market = core.market(sym)
+            pos = pf.position(sym)
+            inst = core.instruments[sym]
+            last = live.last_tick_ns.get(sym, 0)
+            symbols.append(
+                SymbolTelemetry(
+                    sym,
+                    market.quotes,
+                    market.trades,
+                    (now - last) / 1e9 if last else None,
+                    core.is_stale(sym),
+                    core.trading_state(sym).value,
+                    float(inst.qty(pos.qty)),
+                    money_to_float(pos.qty * pos.mark2 * inst.money_per_tick_lot // 2),
+                    money_to_float(pos.unrealized_pnl),
+                )
+            )
+        queued, written, errors = rt.store_stats()
+        return TelemetrySnapshot(
+            venue=rt.venue_name,
+            ready=rt.ready,
+            feed_connected=live.feed_connected,
+            reconnects=rt.reconnects,
+            decode_errors=dict(live.decode_errors),
+            sanity_rejects=dict(live.gate.rejects),
+            symbols=symbols,
+            state=core.state.value,
+            breakers=list(core.breakers.latched),
+            equity=money_to_float(pf.equity),
+            cash=money_to_float(pf.cash),
+            realized_pnl=money_to_float(pf.realized),
+            unrealized_pnl=money_to_float(pf.unrealized),
+            day_pnl=money_to_float(pf.day_pnl),
+            drawdown=money_to_float(pf.drawdown),
+            high_water_mark=money_to_float(pf.high_water_mark),
+            gross_exposure=money_to_float(pf.gross_exposure),
+            fees=money_to_float(pf.fees),
+            tick_to_trade=_hist(live.tick_to_trade),
+            submit_to_ack=_hist(live.submit_to_ack),
+            ack_to_fill=_hist(live.ack_to_fill),
+            store_queue=queued,
+            store_rows_written=written,
+            store_errors=errors,
+            store_last_batch_s=rt.store_last_batch_s(),
+            reconcile_runs=rt.reconcile_runs(),
+            reconcile_ok=rt.last_reconcile_ok,
+            last_reconcile_ts=rt.last_reconcile_ts,
+            pending_venue_calls=live.pending_tasks,
+            daily_loss_limit=float(core.risk.limits.daily_loss_limit),
         )
 
     async def limits(self) -> dict[str, Any]:
@@ -381,3 +447,7 @@ class Control:
 def _qty(core: TradingCore, symbol: str, lots: int) -> str:
     inst = core.instruments.get(Symbol(symbol))
     return str(inst.qty(lots)) if inst else f"{lots} lots"
+
+
+def _hist(h: Histogram) -> HistogramView:
+    return HistogramView(h.cumulative(), h.sum, h.count)

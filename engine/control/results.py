@@ -116,3 +116,58 @@ class HealthReport(msgspec.Struct, frozen=True):
     last_reconcile_ts: int
     last_reconcile_ok: bool
     event_subscriber_failures: dict[str, int]
+
+
+class HistogramView(msgspec.Struct, frozen=True):
+    """Cumulative buckets in seconds: (upper bound, count), ending with +inf."""
+
+    buckets: list[tuple[float, int]]
+    sum: float
+    count: int
+
+
+class SymbolTelemetry(msgspec.Struct, frozen=True):
+    symbol: str
+    quotes: int
+    trades: int
+    last_tick_age_s: float | None
+    stale: bool
+    state: str
+    position: float  # in instrument units, signed
+    exposure: float  # marked value, quote currency
+    unrealized_pnl: float
+
+
+class TelemetrySnapshot(msgspec.Struct, frozen=True):
+    """Everything the metrics exporter reads, in one synchronous call (floats for export)."""
+
+    venue: str
+    ready: bool
+    feed_connected: bool
+    reconnects: int
+    decode_errors: dict[str, int]
+    sanity_rejects: dict[str, int]
+    symbols: list[SymbolTelemetry]
+    state: str
+    breakers: list[str]
+    equity: float
+    cash: float
+    realized_pnl: float
+    unrealized_pnl: float
+    day_pnl: float
+    drawdown: float
+    high_water_mark: float
+    gross_exposure: float
+    fees: float
+    tick_to_trade: HistogramView
+    submit_to_ack: HistogramView
+    ack_to_fill: HistogramView
+    store_queue: int
+    store_rows_written: int
+    store_errors: int
+    store_last_batch_s: float
+    reconcile_runs: int
+    reconcile_ok: bool
+    last_reconcile_ts: int
+    pending_venue_calls: int
+    daily_loss_limit: float

@@ -90,6 +90,7 @@ class Runtime:
         self._data: Any = None
         self._http: HttpServer | None = None
         self._recent_ticks: deque[tuple[float, int]] = deque(maxlen=2)
+        self._plugins: list[Any] = []
 
     # -- RuntimeView (read by the control API) ------------------------------------
 
@@ -98,6 +99,13 @@ class Runtime:
             return (0, 0, 0)
         s = self._writer.stats()
         return (s.queued, s.rows_written, s.write_errors)
+
+    def store_last_batch_s(self) -> float:
+        return self._writer.stats().last_batch_latency_s if self._writer is not None else 0.0
+
+    def reconcile_runs(self) -> int:
+        reconciler = getattr(self, "_reconciler", None)
+        return reconciler.runs if reconciler is not None else 0
 
     async def fills_since(self, ts: int) -> list[TradeView]:
         if self._reader is None or self.core is None:
@@ -147,6 +155,10 @@ class Runtime:
 
     async def _serve(self) -> int:
         code = 0
+        if self.opts.http_port is not None:
+            assert self.control is not None
+            self._http = HttpServer(self.control, self.opts.http_host, self.opts.http_port)
+        await self._start_plugins()
         try:
             async with asyncio.TaskGroup() as tg:
                 tasks = self._launch(tg)
@@ -384,12 +396,43 @@ class Runtime:
             tg.create_task(every(opts.equity_snapshot_s, self._snapshot, "equity"), name="equity"),
             tg.create_task(every(opts.status_interval_s, self._status, "status"), name="status"),
         ]
-        if opts.http_port is not None:
-            self._http = HttpServer(self.control, opts.http_host, opts.http_port)
+        if self._http is not None:
             tasks.append(tg.create_task(self._serve_http(), name="http"))
         if opts.schedule is not None:
             tasks.append(tg.create_task(self._run_scheduler(), name="scheduler"))
         return tasks
+
+    async def _start_plugins(self) -> None:
+        """Start Telegram, metrics and any other installed plugin; a failure is logged."""
+        if not self.opts.load_plugins:
+            return
+        from engine import __version__
+        from engine.control.plugins import PluginContext, discover
+
+        assert self.control is not None and self.live is not None
+        ctx = PluginContext(
+            self.control,
+            self.bus,
+            self._http.app if self._http is not None else None,
+            self.opts.plugin_settings,
+            self.opts.plugin_secrets,
+            self.live.spawn,
+            {
+                "version": __version__,
+                "run_id": self.run_id,
+                "venue": self.venue_name,
+                "config_hash": self.opts.config_hash,
+            },
+        )
+        for factory in discover():
+            try:
+                plugin = factory()
+                await asyncio.wait_for(plugin.start(ctx), 30)
+            except Exception:
+                log.exception("plugin %s failed to start: running without it", factory)
+                continue
+            self._plugins.append(plugin)
+            log.info("plugin %s started", plugin.name)
 
     async def _serve_http(self) -> None:
         assert self._http is not None
@@ -491,6 +534,12 @@ class Runtime:
             log.info("nothing open at the venue")
 
     async def _close_resources(self) -> None:
+        for plugin in reversed(self._plugins):
+            try:
+                await asyncio.wait_for(plugin.stop(), 10)
+            except Exception:
+                log.exception("plugin %s did not stop cleanly", plugin.name)
+        self._plugins.clear()
         updates = getattr(self, "_updates_task", None)
         if updates is not None and not updates.done():
             updates.cancel()

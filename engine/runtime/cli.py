@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from engine.config import ConfigError, config_hash, describe, load_config, with_overrides
 from engine.config.schema import Config
 from engine.runtime.logs import setup_logging
@@ -74,6 +76,13 @@ def options_from_config(config: Config) -> RuntimeOptions:
         shutdown_flatten=config.shutdown.flatten,
         shutdown_timeout_s=config.shutdown.timeout_s,
         config_hash=config_hash(config),
+        plugin_settings={
+            "telegram": msgspec.to_builtins(config.telegram),
+            "metrics": {"listen": config.http.listen},
+        },
+        plugin_secrets={"telegram_token": secrets.telegram_token.get_secret_value()}
+        if secrets.telegram_token is not None
+        else {},
     )
 
 

@@ -42,3 +42,6 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     resize_min: float = 0.1
     resize_max: float = 3.0
     config_hash: str = ""
+    plugin_settings: dict[str, Any] = msgspec.field(default_factory=dict)  # plain data
+    plugin_secrets: dict[str, str] = msgspec.field(default_factory=dict)
+    load_plugins: bool = True

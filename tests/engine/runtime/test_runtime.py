@@ -110,3 +110,19 @@ async def test_a_crashed_run_is_reconciled_on_restart(venue, tmp_path: Path):
 
     await until_async(reconciled_again, 10, "a periodic reconciliation")
     assert await run.stop() == 0
+
+
+async def test_snapshot_reads_everything_the_exporter_needs(venue, tmp_path: Path):
+    run = Running(Runtime(options(venue, tmp_path)))
+    rt = await run.ready()
+    await until(lambda: rt.live.tick_to_trade.count > 0, 30, "an order")
+    await until(lambda: rt.live.submit_to_ack.count > 0, 10, "an acknowledgement")
+    snap = rt.control.snapshot()
+    assert snap.ready and snap.feed_connected
+    assert {s.symbol for s in snap.symbols} == {s.symbol for s in venue.config.symbols}
+    assert sum(s.quotes for s in snap.symbols) > 0
+    assert snap.tick_to_trade.count >= 1
+    assert snap.tick_to_trade.buckets[-1] == (float("inf"), snap.tick_to_trade.count)
+    assert snap.equity > 0
+    assert snap.reconcile_ok and snap.reconcile_runs >= 1
+    assert await run.stop() == 0
