@@ -63,6 +63,10 @@ class RuntimeView(Protocol):
 
     async def fills_since(self, ts: int) -> list[TradeView]: ...
 
+    async def equity_since(self, ts: int) -> list[tuple[int, Decimal, Decimal]]:
+        """Stored equity snapshots: (ts, equity, drawdown), oldest first."""
+        ...
+
 
 class ControlError(ValueError):
     """A control call with a bad argument; the message is one line for the user."""
@@ -170,6 +174,17 @@ class Control:
             raise ControlError("n must be between 1 and 100")
         fills = await self._rt.fills_since(0)
         return fills[-n:][::-1]
+
+    async def equity_history(self, period: str = "day") -> list[tuple[int, Decimal, Decimal]]:
+        """(ts, equity, drawdown) points over the last day or week, for charts."""
+        spans = {"day": 1, "week": 7}
+        if period not in spans:
+            raise ControlError("period must be day or week")
+        since = self._clock() - spans[period] * 86_400 * 1_000_000_000
+        points = await self._rt.equity_since(since)
+        pf = self._core.portfolio
+        now = (self._clock(), money_to_decimal(pf.equity), money_to_decimal(pf.drawdown))
+        return [*points, now]
 
     async def pnl(self, period: str = "day") -> PnlReport:
         """P&L since the start of the trading day, or over the last 7 or 30 days."""

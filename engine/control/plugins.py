@@ -30,6 +30,7 @@ class PluginContext:
         secrets: Mapping[str, str],
         spawn: Callable[[Coroutine[Any, Any, None], str], None],
         info: Mapping[str, str],
+        board: dict[str, Callable[[], Mapping[str, float]]] | None = None,
     ) -> None:
         self.control = control
         self.bus = bus
@@ -38,6 +39,15 @@ class PluginContext:
         self._secrets = dict(secrets)
         self.spawn = spawn
         self.info = info  # version, run_id, config_hash, venue
+        self._board = board if board is not None else {}
+
+    def publish_stats(self, name: str, read: Callable[[], Mapping[str, float]]) -> None:
+        """Offer numbers other plugins may read (e.g. Telegram's outbox for metrics)."""
+        self._board[name] = read
+
+    def stats(self) -> dict[str, Mapping[str, float]]:
+        """Every published set of numbers, read now."""
+        return {name: read() for name, read in self._board.items()}
 
     def secret(self, name: str) -> str | None:
         """A secret by name (e.g. ``telegram_token``); never log what this returns."""
@@ -59,8 +69,9 @@ class Plugin(Protocol):
         ...
 
 
-def discover() -> list[Callable[[], Plugin]]:
-    """Plugin factories installed under the ``scalpbot.plugins`` entry-point group."""
+def discover() -> list[tuple[str, Callable[[], Callable[[], Plugin]]]]:
+    """(name, loader) of each installed ``scalpbot.plugins`` entry point; loading is
+    left to the caller, so one broken plugin cannot keep the others out."""
     from importlib.metadata import entry_points
 
-    return [ep.load() for ep in entry_points(group="scalpbot.plugins")]
+    return [(ep.name, ep.load) for ep in entry_points(group="scalpbot.plugins")]

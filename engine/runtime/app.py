@@ -107,6 +107,17 @@ class Runtime:
         reconciler = getattr(self, "_reconciler", None)
         return reconciler.runs if reconciler is not None else 0
 
+    async def equity_since(self, ts: int) -> list[tuple[int, Any, Any]]:
+        if self._reader is None:
+            return []
+        if self._writer is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._writer.flush(), 5)
+        return [
+            (s.ts, money_to_decimal(s.equity), money_to_decimal(s.drawdown))
+            for s in await self._reader.equity_since(ts)
+        ]
+
     async def fills_since(self, ts: int) -> list[TradeView]:
         if self._reader is None or self.core is None:
             return []
@@ -423,13 +434,14 @@ class Runtime:
                 "venue": self.venue_name,
                 "config_hash": self.opts.config_hash,
             },
+            {},
         )
-        for factory in discover():
+        for name, load in discover():
             try:
-                plugin = factory()
+                plugin = load()()
                 await asyncio.wait_for(plugin.start(ctx), 30)
             except Exception:
-                log.exception("plugin %s failed to start: running without it", factory)
+                log.exception("plugin %s failed to start: running without it", name)
                 continue
             self._plugins.append(plugin)
             log.info("plugin %s started", plugin.name)
