@@ -59,6 +59,14 @@ class RuntimeView(Protocol):
 
     def store_last_batch_s(self) -> float: ...
 
+    def store_writable(self) -> bool:
+        """False while the store writer is retrying a failed batch."""
+        ...
+
+    async def audit(self, n: int) -> list[AuditRecord]:
+        """The newest ``n`` audit records, newest first."""
+        ...
+
     def reconcile_runs(self) -> int: ...
 
     async def fills_since(self, ts: int) -> list[TradeView]: ...
@@ -274,6 +282,12 @@ class Control:
             daily_loss_limit=float(core.risk.limits.daily_loss_limit),
         )
 
+    async def audit(self, n: int = 20) -> list[AuditRecord]:
+        """Who changed what: the newest ``n`` audit records, newest first."""
+        if not 1 <= n <= 200:
+            raise ControlError("n must be between 1 and 200")
+        return await self._rt.audit(n)
+
     async def limits(self) -> dict[str, Any]:
         return msgspec.structs.asdict(self._core.risk.limits)
 
@@ -294,6 +308,7 @@ class Control:
             store_queue=queued,
             store_rows_written=written,
             store_errors=errors,
+            store_writable=self._rt.store_writable(),
             last_reconcile_ts=self._rt.last_reconcile_ts,
             last_reconcile_ok=self._rt.last_reconcile_ok,
             event_subscriber_failures=dict(self._bus.failures),

@@ -113,6 +113,7 @@ class HealthReport(msgspec.Struct, frozen=True):
     store_queue: int
     store_rows_written: int
     store_errors: int
+    store_writable: bool
     last_reconcile_ts: int
     last_reconcile_ok: bool
     event_subscriber_failures: dict[str, int]

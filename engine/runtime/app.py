@@ -103,6 +103,17 @@ class Runtime:
     def store_last_batch_s(self) -> float:
         return self._writer.stats().last_batch_latency_s if self._writer is not None else 0.0
 
+    def store_writable(self) -> bool:
+        return self._writer is not None and not self._writer.stats().retrying
+
+    async def audit(self, n: int) -> list[Any]:
+        if self._reader is None:
+            return []
+        if self._writer is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._writer.flush(), 5)
+        return list(await self._reader.audit(n))
+
     def reconcile_runs(self) -> int:
         reconciler = getattr(self, "_reconciler", None)
         return reconciler.runs if reconciler is not None else 0

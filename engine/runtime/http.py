@@ -44,11 +44,17 @@ class HttpServer:
 
     async def _readyz(self, _: web.Request) -> web.Response:
         health = await self.control.health()
-        ready = health.ready and health.feed_connected and health.last_reconcile_ok
+        ready = (
+            health.ready
+            and health.feed_connected
+            and health.last_reconcile_ok
+            and health.store_writable
+        )
         body = {
             "ready": ready,
             "reconciled": health.last_reconcile_ok,
             "feed_connected": health.feed_connected,
+            "store_writable": health.store_writable,
             "stale_symbols": health.stale_symbols,
         }
         return web.json_response(body, status=200 if ready else 503)
