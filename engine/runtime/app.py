@@ -347,13 +347,15 @@ class Runtime:
             # Listen before listing: an update between the two is then buffered, not lost.
             await asyncio.wait_for(self._updates_up.wait(), self.opts.submit_timeout_s * 2)
             await self._reconcile(startup=True)
+            # From here the stream's reports apply directly (duplicates of what the
+            # reconciliation booked are recognised and ignored).
+            pending, self._buffered = self._buffered or [], None
+            live.apply(pending)
             await self._cancel_leftovers()
             account = await self._execution.account()
         except Exception as exc:
             self._updates_task.cancel()
             raise StartupError(f"reconciliation with the venue failed: {exc!r}") from exc
-        pending, self._buffered = self._buffered or [], None
-        live.apply(pending)
         pf = core.portfolio
         pf.cash = account.cash  # the venue is the truth for cash; positions are marked
         pf.start_cash = pf.cash

@@ -68,10 +68,10 @@ async def rebuild_from_store(core: TradingCore, reader: StoreReader) -> tuple[in
     fills = await reader.fills_since(0)
     known = {o.client_order_id for o in orders}
     for order in sorted(orders, key=lambda o: o.created_ts):
+        # As NEW: every stored outcome (accepted, filled, cancelled, rejected,
+        # expired) is then a legal transition when it is replayed below.
         core.orders.adopt(
-            msgspec.structs.replace(
-                order, status=OrderStatus.ACCEPTED, filled_qty=0, avg_fill_price=0.0
-            )
+            msgspec.structs.replace(order, status=OrderStatus.NEW, filled_qty=0, avg_fill_price=0.0)
         )
     booked = 0
     for rec in fills:
@@ -96,6 +96,8 @@ async def rebuild_from_store(core: TradingCore, reader: StoreReader) -> tuple[in
         booked += 1
     for order in orders:
         kind = _TERMINAL.get(order.status)
+        if kind is None and order.status is not OrderStatus.NEW:
+            kind = ReportKind.ACCEPTED  # it reached the venue; still working or filled
         if kind is not None:
             core.on_report(ExecutionReport(order.client_order_id, kind, order.updated_ts))
     core.outbox.clear()
