@@ -126,3 +126,34 @@ async def test_snapshot_reads_everything_the_exporter_needs(venue, tmp_path: Pat
     assert snap.equity > 0
     assert snap.reconcile_ok and snap.reconcile_runs >= 1
     assert await run.stop() == 0
+
+
+async def test_a_session_closed_at_start_pauses_its_symbols(venue, tmp_path: Path):
+    from datetime import UTC, datetime, timedelta
+
+    from engine.config.schedule import ScheduleConfig, SessionConfig
+
+    now = datetime.now(UTC)
+    # A window that is certainly not open now: it starts in two hours, lasts one.
+    start = now + timedelta(hours=2)
+    end = start + timedelta(hours=1)
+    if end.date() != start.date():
+        start, end = now - timedelta(hours=3), now - timedelta(hours=2)
+    first = venue.config.symbols[0].symbol
+    schedule = ScheduleConfig(
+        sessions=(
+            SessionConfig(
+                name="later",
+                open=start.strftime("%H:%M"),
+                close=end.strftime("%H:%M"),
+                symbols=(first,),
+                days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+            ),
+        ),
+    )
+    run = Running(Runtime(options(venue, tmp_path, schedule=schedule)))
+    rt = await run.ready()
+    await until(lambda: rt.core.trading_state(first) is TradingState.PAUSED, 10, "the pause")
+    others = [s for s in rt.core.symbols if s != first]
+    assert all(rt.core.trading_state(s) is TradingState.ACTIVE for s in others)
+    assert await run.stop() == 0
