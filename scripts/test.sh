@@ -1,6 +1,18 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, layering, then pytest.
 SCALPBOT_EXTRAS=dev source "$(dirname "$0")/_env.sh"
+# Debian's real Prometheus, promtool, Alertmanager and amtool for the monitoring tests.
+if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+        echo "== installing prometheus and prometheus-alertmanager (apt)"
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            prometheus prometheus-alertmanager >/dev/null
+    else
+        echo "promtool/amtool missing: install prometheus and prometheus-alertmanager" >&2
+        exit 1
+    fi
+fi
 echo "== ruff";          .venv/bin/ruff check .
 echo "== ruff format";   .venv/bin/ruff format --check .
 echo "== mypy";          .venv/bin/mypy
