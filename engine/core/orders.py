@@ -42,6 +42,7 @@ TRANSITIONS: dict[tuple[OrderStatus, ReportKind], OrderStatus] = {
     (S.UNKNOWN, K.EXPIRED): S.EXPIRED,
     (S.UNKNOWN, K.CANCEL_REJECTED): S.UNKNOWN,
     (S.ACCEPTED, K.ACCEPTED): S.ACCEPTED,
+    (S.ACCEPTED, K.REJECTED): S.REJECTED,  # acknowledged, then refused (venue risk checks)
     (S.ACCEPTED, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
     (S.ACCEPTED, K.CANCELLED): S.CANCELLED,
     (S.ACCEPTED, K.EXPIRED): S.EXPIRED,
@@ -259,7 +260,9 @@ class OrderManager:
         rec.updated_ts = max(rec.updated_ts, report.ts)
         if nxt.is_terminal:
             self._working.pop(cid, None)
-        self._events.append(OrderUpdated(report.ts, _snapshot(cid, rec), report.kind))
+        self._events.append(
+            OrderUpdated(report.ts, _snapshot(cid, rec), report.kind, report.reason)
+        )
 
     @staticmethod
     def _stamp(rec: _Record, report: ExecutionReport) -> None:

@@ -32,6 +32,7 @@ class OrderUpdated(msgspec.Struct, frozen=True, tag=True):
     ts: int
     order: Order
     kind: ReportKind
+    reason: str = ""  # the venue's reason, e.g. for a rejection
 
 
 class FillApplied(msgspec.Struct, frozen=True, tag=True):

@@ -215,18 +215,29 @@ class LiveEngine:
             self.apply([ExecutionReport(cid, ReportKind.SUBMIT_AMBIGUOUS, now, reason=reason)])
             await self.resolve(cid)
 
+    def _unsettled(self, cid: ClientOrderId) -> bool:
+        """Still not known to have reached the venue (a cancel asked meanwhile counts)."""
+        order = self.core.orders.get(cid)
+        if order is None:
+            return False
+        if order.status in (OrderStatus.NEW, OrderStatus.UNKNOWN):
+            return True
+        return order.status is OrderStatus.CANCEL_PENDING and order.venue_order_id is None
+
     async def resolve(self, cid: ClientOrderId) -> None:
         """Settle an ambiguous order: wait for the stream, query by client order id,
         and only when the venue never heard of it, call it rejected."""
+        unknown_there = False
         for delay in self.resolve_delays:
             await asyncio.sleep(delay)
-            if self.core.orders.status(cid) not in (OrderStatus.NEW, OrderStatus.UNKNOWN):
+            if not self._unsettled(cid):
                 return  # the stream settled it
             try:
                 venue_order = await self.execution.query_order(cid)
             except Exception as exc:
                 log.warning("query %s failed (%s); will retry", cid, type(exc).__name__)
                 continue
+            unknown_there = venue_order is None
             if venue_order is not None:
                 order = self.core.orders.get(cid)
                 if order is None:
@@ -234,10 +245,12 @@ class LiveEngine:
                 plan = reconcile.plan({cid: order}, [venue_order], self.clock())
                 self.apply(plan.reports)
                 return
-        if self.core.orders.status(cid) in (OrderStatus.NEW, OrderStatus.UNKNOWN):
+        if self._unsettled(cid) and unknown_there:
             self.apply(
                 [ExecutionReport(cid, ReportKind.REJECTED, self.clock(), reason="not_at_venue")]
             )
+        # If the venue could not answer at all, the order stays UNKNOWN: the periodic
+        # reconciliation asks again; calling it rejected could book a real fill twice.
 
     async def _cancel(self, cid: ClientOrderId) -> None:
         try:

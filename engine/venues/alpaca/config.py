@@ -97,6 +97,11 @@ def auth_headers(key_id: str, secret: str) -> dict[str, str]:
     return {"APCA-API-KEY-ID": key_id, "APCA-API-SECRET-KEY": secret}
 
 
+HEALTHY_CONNECTION_S = 1.0
+"""A connection that stayed up this long (handshake done) resets the backoff, so a
+venue that drops streams every few seconds is rejoined at once, not after minutes."""
+
+
 class Backoff:
     """Exponential backoff with full jitter: attempt n waits U(0, min(max, initial*2^n)).
 

@@ -32,7 +32,7 @@ import aiohttp
 
 from engine.model import Instrument, Symbol
 from engine.model.events import FeedEvent, FeedState
-from engine.venues.alpaca.config import Backoff
+from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff
 from engine.venues.alpaca.errors import ConnectionLimitError, ReconnectError, stream_error
 from engine.venues.alpaca.protocol import (
     DataCodec,
@@ -130,7 +130,7 @@ class AlpacaMarketData:
                     reason, limited = str(exc), True
                 except RETRYABLE as exc:
                     reason = f"{type(exc).__name__}: {exc}"
-                if self._lasted >= backoff.maximum:
+                if self._lasted >= HEALTHY_CONNECTION_S:
                     backoff.reset()
                 delay = backoff.penalty() if limited else backoff.next()
                 self.counters.reconnects += 1

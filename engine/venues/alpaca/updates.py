@@ -30,7 +30,7 @@ import msgspec
 
 from engine.model import ClientOrderId, ExecutionReport, VenueOrderId
 from engine.model.events import FeedEvent, FeedState
-from engine.venues.alpaca.config import Backoff
+from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff
 from engine.venues.alpaca.data import WebSocket
 from engine.venues.alpaca.errors import AlpacaAuthError, ReconnectError
 from engine.venues.alpaca.mapping import ORDER_STATUS, Mapper, WireError, event_ts
@@ -125,7 +125,7 @@ class TradeUpdates:
                 if isinstance(exc, AlpacaAuthError):
                     raise
                 reason = f"{type(exc).__name__}: {exc}"
-            if self._lasted >= backoff.maximum:
+            if self._lasted >= HEALTHY_CONNECTION_S:
                 backoff.reset()
             delay = backoff.next()
             self.counters.reconnects += 1

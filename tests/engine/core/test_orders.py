@@ -41,7 +41,6 @@ SAME_TERMINAL = {S.CANCELLED: K.CANCELLED, S.REJECTED: K.REJECTED, S.EXPIRED: K.
 # The pairs a non-terminal order can never take: the table leaves them out on purpose.
 IMPOSSIBLE = {
     (S.UNKNOWN, K.SUBMIT_AMBIGUOUS),
-    (S.ACCEPTED, K.REJECTED),
     (S.PARTIALLY_FILLED, K.REJECTED),
 }
 
@@ -474,8 +473,9 @@ def test_a_report_that_is_an_error_does_not_stamp_a_venue_order_id() -> None:
     """Errors are "never applied": a bad report must not change the order at all."""
     h = Harness()
     h.report(K.ACCEPTED)
+    h.fill(1)
     before = h.om.get(h.cid)
-    h.report(K.REJECTED, venue_order_id=VenueOrderId("bogus"))  # ACCEPTED + REJECTED: impossible
+    h.report(K.REJECTED, venue_order_id=VenueOrderId("bogus"))  # PARTIALLY_FILLED + REJECTED
     assert h.om.errors == 1
     assert h.om.get(h.cid) == before
 
@@ -510,7 +510,7 @@ def test_updated_ts_follows_applied_reports_only() -> None:
     h = Harness()
     h.om.on_report(ExecutionReport(h.cid, K.ACCEPTED, 10))
     h.om.on_report(ExecutionReport(h.cid, K.ACCEPTED, 20))  # duplicate
-    h.om.on_report(ExecutionReport(h.cid, K.REJECTED, 30))  # error
+    h.om.on_report(ExecutionReport(h.cid, K.SUBMIT_AMBIGUOUS, 30))  # late: changes nothing
     order = h.om.get(h.cid)
     assert order is not None
     assert (order.created_ts, order.updated_ts) == (0, 10)
@@ -734,3 +734,14 @@ def test_a_late_ambiguous_submit_is_a_silent_duplicate(status: OrderStatus, kind
     assert h.om.get(h.cid) == before
     assert (h.om.duplicates, h.om.errors) == (1, 0)
     assert len(h.events) == n_events
+
+
+def test_an_acknowledged_order_can_still_be_rejected_by_the_venue() -> None:
+    """Alpaca answers a submit with "accepted" and may send "rejected" after it."""
+    h = Harness()
+    h.report(K.ACCEPTED)
+    h.report(K.REJECTED, reason="venue risk check")
+    order = h.om.get(h.cid)
+    assert order is not None and order.status is S.REJECTED
+    assert h.om.errors == 0
+    assert h.updates()[-1].reason == "venue risk check"
