@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# python-telegram-bot 22: use timedelta values (its future default) so building a
+# RetryAfter raises no deprecation warning, which this suite treats as an error.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 import pytest
 

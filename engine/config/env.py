@@ -19,6 +19,7 @@ from engine.config.errors import ConfigError
 
 PREFIX = "SCALPBOT__"
 SECRET_VARS = "APCA_API_KEY_ID, APCA_API_SECRET_KEY, TELEGRAM_BOT_TOKEN"
+TELEGRAM_USERS_VAR = "TELEGRAM_ALLOWED_USERS"
 
 
 def env_overrides(
@@ -86,3 +87,26 @@ def _parse(value: str, info: mi.Type, path: str, var: str) -> Any:
     if text.isdigit() and any(isinstance(t, mi.IntType) for t in types):
         return int(text)
     return [w.strip() for w in text.split(",") if w.strip()]
+
+
+def telegram_users(env: Mapping[str, str], tree: dict[str, Any], origins: dict[str, str]) -> None:
+    """Put ``TELEGRAM_ALLOWED_USERS="111:admin,222:viewer"`` into ``tree`` as
+    ``telegram.allowed_users`` (it replaces the file's list, like any override).
+
+    Ids and roles are validated later with the rest of the config.
+    """
+    var = TELEGRAM_USERS_VAR
+    text = env.get(var, "").strip()
+    if not text:
+        return
+    key = "telegram.allowed_users"
+    if key in origins:
+        raise ConfigError(key, f"set by both {origins[key]} and {var}; use one", source=var)
+    users = []
+    for item in (w.strip() for w in text.split(",")):
+        user_id, sep, role = item.partition(":")
+        if not sep or not user_id.strip().isdigit() or not role.strip():
+            raise ConfigError(key, f"expected id:role[,id:role...], got {item!r}", source=var)
+        users.append({"id": int(user_id), "role": role.strip().lower()})
+    tree.setdefault("telegram", {})["allowed_users"] = users
+    origins[key] = var

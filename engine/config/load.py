@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from engine.config.env import SECRET_VARS, env_overrides
+from engine.config.env import SECRET_VARS, env_overrides, telegram_users
 from engine.config.errors import ConfigError, from_validation
 from engine.config.safety import check_live_explicit, check_safety
 from engine.config.schema import (
@@ -51,6 +51,7 @@ def load_config(
     _refuse_secrets(file_tree, "")
     _stringify_faults(file_tree)
     env_tree, origins = env_overrides(env, Config)
+    telegram_users(env, env_tree, origins)
     tree = _merge(_merge(_defaults(), file_tree), env_tree)
     try:
         config = msgspec.convert(tree, Config, strict=False, dec_hook=_dec_hook)

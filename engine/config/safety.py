@@ -69,7 +69,8 @@ def _telegram(config: Config) -> None:
         raise ConfigError(
             "telegram.allowed_users",
             "is empty while telegram.enabled = true: nobody could be "
-            "authorised, so the bot refuses to start",
+            "authorised, so the bot refuses to start (list users in the file or in "
+            'TELEGRAM_ALLOWED_USERS="id:role,...")',
         )
 
 

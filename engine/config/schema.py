@@ -63,6 +63,8 @@ class VenueConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     data_url: str = ""  # market-data stream base URL; "" = the kind's default
     feed: Literal["iex", "sip", "delayed_sip", "test"] = "iex"
     allow_live: bool = False  # must be true to trade a live (non-paper) account
+    timeout_s: float = 5.0  # every REST call to the venue; a submit past it is ambiguous
+    stale_after_s: float = 5.0  # a symbol with no quote this long blocks entries
     key_file: str = ""  # a file holding the API key id (else APCA_API_KEY_ID)
     secret_file: str = ""  # a file holding the API secret (else APCA_API_SECRET_KEY)
 
@@ -73,6 +75,9 @@ class VenueConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
                 raise ValueError(f"{field}: must be an absolute URL (got {value!r})")
             if _has_password(value):
                 raise ValueError(f"{field}: must not contain credentials")
+        for field in ("timeout_s", "stale_after_s"):
+            if not 0 < getattr(self, field) <= 120:
+                raise ValueError(f"{field}: must be between 0 and 120 seconds")
 
     @property
     def embedded(self) -> bool:
@@ -190,7 +195,7 @@ class TelegramUser(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
 
 class TelegramConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """Reserved for the Telegram interface; validated, not yet used."""
+    """The Telegram interface (the bot plugin): who may use it, and the token file."""
 
     enabled: bool = False
     allowed_users: tuple[TelegramUser, ...] = ()

@@ -34,7 +34,14 @@ from engine.control.results import (
 from engine.core.risk import RiskLimits
 from engine.core.trading_core import ALL, TradingCore
 from engine.events import EventBus
-from engine.model import OrderType, Symbol, TradingState, money_to_decimal, money_to_float
+from engine.model import (
+    Instrument,
+    OrderType,
+    Symbol,
+    TradingState,
+    money_to_decimal,
+    money_to_float,
+)
 from engine.model.events import AuditRecord
 from engine.runtime.live import LiveEngine
 from engine.runtime.telemetry import Histogram
@@ -223,6 +230,14 @@ class Control:
         return PnlReport(
             period, since, money_to_decimal(net), realized, unrealized, fees, len(fills)
         )
+
+    def instruments(self) -> dict[Symbol, Instrument]:
+        """Every traded symbol's instrument (to show ticks and lots as prices and sizes)."""
+        return dict(self._core.instruments)
+
+    @property
+    def resize_bounds(self) -> tuple[float, float]:
+        return self._bounds
 
     def snapshot(self) -> TelemetrySnapshot:
         """Everything the metrics exporter needs, read synchronously at scrape time."""

@@ -91,6 +91,7 @@ class Runtime:
         self._http: HttpServer | None = None
         self._recent_ticks: deque[tuple[float, int]] = deque(maxlen=2)
         self._plugins: list[Any] = []
+        self._plugin_tasks: set[asyncio.Task[Any]] = set()
 
     # -- RuntimeView (read by the control API) ------------------------------------
 
@@ -440,7 +441,7 @@ class Runtime:
             self._http.app if self._http is not None else None,
             self.opts.plugin_settings,
             self.opts.plugin_secrets,
-            self.live.spawn,
+            self._spawn_plugin_task,
             {
                 "version": __version__,
                 "run_id": self.run_id,
@@ -458,6 +459,19 @@ class Runtime:
                 continue
             self._plugins.append(plugin)
             log.info("plugin %s started", plugin.name)
+
+    def _spawn_plugin_task(self, coro: Any, name: str) -> None:
+        """Plugins' own tasks: kept, failures logged, cancelled at close; not counted as
+        venue calls (flatten, kill and shutdown never wait for them)."""
+        task = asyncio.get_running_loop().create_task(coro, name=f"plugin {name}")
+        self._plugin_tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._plugin_tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("plugin task %s failed", name, exc_info=t.exception())
+
+        task.add_done_callback(done)
 
     async def _serve_http(self) -> None:
         assert self._http is not None
@@ -523,7 +537,8 @@ class Runtime:
         self.ready = False
         opts = self.opts
         self._publish(Lifecycle(time.time_ns(), "stopping", self.run_id))
-        core.set_state(ALL, TradingState.PAUSED, "shutdown", "stopping")
+        if core.state is TradingState.ACTIVE:
+            core.set_state(ALL, TradingState.PAUSED, "shutdown", "stopping")
         if opts.shutdown_flatten:
             core.flatten()
         if opts.shutdown_cancel_orders or opts.shutdown_flatten:
@@ -565,6 +580,10 @@ class Runtime:
             except Exception:
                 log.exception("plugin %s did not stop cleanly", plugin.name)
         self._plugins.clear()
+        for task in list(self._plugin_tasks):
+            task.cancel()
+        if self._plugin_tasks:
+            await asyncio.gather(*self._plugin_tasks, return_exceptions=True)
         updates = getattr(self, "_updates_task", None)
         if updates is not None and not updates.done():
             updates.cancel()

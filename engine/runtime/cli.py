@@ -71,6 +71,8 @@ def options_from_config(config: Config) -> RuntimeOptions:
         if config.schedule.sessions or config.schedule.digest_time
         else None,
         reconcile_interval_s=config.schedule.reconcile_interval_s,
+        submit_timeout_s=venue.timeout_s,
+        stale_after_s=venue.stale_after_s,
         equity_snapshot_s=config.schedule.equity_snapshot_s,
         shutdown_cancel_orders=config.shutdown.cancel_orders,
         shutdown_flatten=config.shutdown.flatten,
@@ -133,6 +135,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"scalpbot run: {exc}", file=sys.stderr)
         return 2
     secrets = [options.key, options.secret] if options.venue_kind == "alpaca" else []
+    secrets += list(options.plugin_secrets.values())
     setup_logging(options.log_level, options.log_json, secrets)
     import logging
 
