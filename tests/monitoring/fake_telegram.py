@@ -1,0 +1,66 @@
+"""A loopback stand-in for the Telegram Bot API, enough for Alertmanager 0.25.
+
+Alertmanager's telegram receiver (telebot v3 in offline mode: no getMe) POSTs
+``sendMessage`` to ``{api_url}/bot{token}/sendMessage`` and reads a Message back
+(reference/protocols.md section 4.5). Every call is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class Call:
+    token: str
+    method: str
+    params: dict[str, Any]
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def messages(self) -> list[Call]:
+        return [c for c in self.calls if c.method == "sendMessage"]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        raw = await request.text()
+        if request.content_type == "application/json":
+            params: dict[str, Any] = json.loads(raw or "{}")
+        else:
+            params = dict(parse_qsl(raw))
+        call = Call(request.match_info["token"], request.match_info["method"], params)
+        self.calls.append(call)
+        if call.method != "sendMessage":
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"})
+        chat_id = int(params.get("chat_id", 0))
+        message = {
+            "message_id": len(self.calls),
+            "date": 0,
+            "chat": {"id": chat_id, "type": "supergroup", "title": "alerts"},
+            "text": params.get("text", ""),
+        }
+        return web.json_response({"ok": True, "result": message})
