@@ -1,1 +1,5 @@
-"""Telegram command interface (arrives with the chat-ops issue)."""
+"""Telegram chat-ops: commands in through one gate, alerts out through one outbox.
+
+A plugin of the runtime (``bot.plugin:create``); it imports only ``engine.control``,
+``engine.events`` and ``engine.model``. See docs/telegram.md.
+"""

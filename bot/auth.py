@@ -1,0 +1,162 @@
+"""The authorization gate: one blocking handler (group -1) before anything else runs.
+
+Deny by default. The decision uses the *user* id (never the chat id), so in a
+group only allow-listed members can act. A command needs at least the role the
+registry gives it. Refusals are one short line that says nothing about the bot's
+state, are sent at most once per user per interval, and are audited with the
+user id. The gate reads only the command's name, never its arguments.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, Message, MessageEntity, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.registry import Registry
+from bot.settings import Role
+
+AuditFn = Callable[[str, str, str, str], None]  # actor, action, args, outcome
+NOT_AUTHORIZED = "Not authorized."
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allow: bool
+    user_id: int | None = None
+    action: str = ""
+    reason: str = ""  # for the audit record; empty: drop silently, nothing audited
+    reply: str = ""  # what the user is told (rate limited)
+
+
+ALLOW = Decision(True)
+IGNORE = Decision(False)
+
+
+def command_name(message: Message, bot_username: str) -> str | None:
+    """The command a message starts with (lower case), None if none or for another bot."""
+    text, entities = message.text, message.entities
+    if not text or not entities:
+        return None
+    first = entities[0]
+    if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+        return None
+    name, _, target = text[1 : first.length].partition("@")
+    if target and bot_username and target.lower() != bot_username.lower():
+        return None
+    return name.lower() or None
+
+
+class RefusalLimiter:
+    """At most one refusal reply per user per ``interval_s``."""
+
+    def __init__(self, interval_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._interval = interval_s
+        self._clock = clock
+        self._last: dict[int, float] = {}
+
+    def allow(self, user_id: int) -> bool:
+        now = self._clock()
+        if now - self._last.get(user_id, -1e18) < self._interval:
+            return False
+        if len(self._last) > 10_000:
+            self._last = {u: t for u, t in self._last.items() if now - t < self._interval}
+        self._last[user_id] = now
+        return True
+
+
+class Gate:
+    """Decides every update; refuses with ``ApplicationHandlerStop``."""
+
+    def __init__(
+        self,
+        users: Mapping[int, Role],
+        registry: Registry,
+        *,
+        audit: AuditFn,
+        reply: Callable[[int, str, int | None], None],
+        answer: Callable[[CallbackQuery, str], Awaitable[None]],
+        bot_username: Callable[[], str],
+        stale_s: float,
+        limiter: RefusalLimiter,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._users = dict(users)
+        self._registry = registry
+        self._audit = audit
+        self._reply = reply
+        self._answer = answer
+        self._username = bot_username
+        self._stale_s = stale_s
+        self._limiter = limiter
+        self._wall = wall_clock
+        self.refused = 0
+
+    def role(self, user_id: int) -> Role | None:
+        return self._users.get(user_id)
+
+    def decide(self, update: Update) -> Decision:
+        user = update.effective_user
+        if user is None:
+            return IGNORE
+        uid = user.id
+        role = self._users.get(uid)
+        if update.callback_query is not None:
+            if role is None:
+                return Decision(False, uid, "button", "not allow-listed", NOT_AUTHORIZED)
+            return ALLOW
+        message = update.message
+        if message is None:
+            return IGNORE  # edits, channel posts, inline queries, member updates
+        name = command_name(message, self._username())
+        if name is None:
+            return IGNORE
+        where = f"{message.chat.type} chat {message.chat.id}"
+        if role is None:
+            return Decision(False, uid, name, f"not allow-listed ({where})", NOT_AUTHORIZED)
+        command = self._registry.get(name)
+        needed = command.role if command is not None else Role.VIEWER
+        if role < needed:
+            return Decision(
+                False,
+                uid,
+                name,
+                f"needs {needed.label}, has {role.label}",
+                f"/{name} needs the {needed.label} role.",
+            )
+        age = self._wall() - message.date.timestamp()
+        if age > self._stale_s:
+            return Decision(
+                False,
+                uid,
+                name,
+                f"stale: sent {age:.0f} s ago",
+                f"Ignored /{name}: it was sent {age / 60:.0f} min ago. Send it again.",
+            )
+        return ALLOW
+
+    async def __call__(self, update: object, context: Any) -> None:
+        """The PTB callback (a TypeHandler in group -1, ``block=True``)."""
+        if not isinstance(update, Update):
+            raise ApplicationHandlerStop
+        decision = self.decide(update)
+        if decision.allow:
+            return
+        if decision.reason and decision.user_id is not None:
+            self.refused += 1
+            actor = f"tg:{decision.user_id}"
+            self._audit(actor, "/" + decision.action, "", "refused: " + decision.reason)
+            if decision.reply and self._limiter.allow(decision.user_id):
+                await self._tell(update, decision.reply)
+        raise ApplicationHandlerStop
+
+    async def _tell(self, update: Update, text: str) -> None:
+        if update.callback_query is not None:
+            await self._answer(update.callback_query, text)
+        elif update.effective_chat is not None:
+            msg = update.effective_message
+            self._reply(update.effective_chat.id, text, msg.message_id if msg else None)

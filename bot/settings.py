@@ -1,0 +1,198 @@
+"""The Telegram plugin's settings: the ``[telegram]`` section, the environment, fail closed.
+
+``[telegram]`` (``enabled``, ``allowed_users``, ``token_file``) arrives as plain data
+from the config loader. The environment adds ``TELEGRAM_BOT_TOKEN``,
+``TELEGRAM_ALLOWED_USERS="111:admin,222:viewer"`` (replaces the list),
+``TELEGRAM_API_URL`` (a self-hosted Bot API server), and ``TELEGRAM_WEBHOOK_URL`` /
+``TELEGRAM_WEBHOOK_SECRET`` (webhook instead of long polling). A few advanced
+knobs (time-outs, rate limits) are read from the same mapping; docs/telegram.md
+lists them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+USERS_VAR = "TELEGRAM_ALLOWED_USERS"
+TOKEN_VAR = "TELEGRAM_BOT_TOKEN"
+API_URL_VAR = "TELEGRAM_API_URL"
+WEBHOOK_URL_VAR = "TELEGRAM_WEBHOOK_URL"
+WEBHOOK_SECRET_VAR = "TELEGRAM_WEBHOOK_SECRET"
+
+
+class Role(IntEnum):
+    """What a user may do; a command needs at least its role."""
+
+    VIEWER = 1
+    TRADER = 2
+    ADMIN = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class SettingsError(ValueError):
+    """The Telegram settings are refused (the plugin does not start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Bot API flood limits (unofficial): ~30 msg/s overall, ~1/s per chat, 20/min per group."""
+
+    global_per_s: float = 25.0
+    chat_per_s: float = 1.0
+    chat_burst: float = 3.0
+    group_per_s: float = 20 / 60
+    group_burst: float = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str  # the public https URL Telegram posts to
+    path: str  # the route added to the runtime's HTTP server
+    secret_token: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BotSettings:
+    token: str = field(repr=False)
+    users: Mapping[int, Role]
+    api_url: str | None = None
+    webhook: Webhook | None = None
+    poll_timeout_s: float = 10.0
+    request_timeout_s: float = 10.0
+    confirm_ttl_s: float = 30.0
+    stale_command_s: float = 120.0  # commands older than this (e.g. queued while down) are ignored
+    refusal_interval_s: float = 60.0  # at most one refusal reply per user per interval
+    alert_max_age_s: float = 900.0  # a message still unsent after this is dropped (and counted)
+    flush_on_stop_s: float = 3.0
+    reconnect_max_s: float = 60.0
+    limits: RateLimits = RateLimits()
+
+    @property
+    def base_url(self) -> str | None:
+        return f"{self.api_url}/bot" if self.api_url else None
+
+    @property
+    def base_file_url(self) -> str | None:
+        return f"{self.api_url}/file/bot" if self.api_url else None
+
+
+def parse_users(text: str) -> dict[int, Role]:
+    """``"111:admin,222:viewer"`` as {user id: role}; SettingsError when malformed."""
+    users: dict[int, Role] = {}
+    for item in (w.strip() for w in text.split(",")):
+        user_id, sep, role = item.partition(":")
+        name = role.strip().upper()
+        if not sep or not user_id.strip().isdigit() or name not in Role.__members__:
+            raise SettingsError(f"{USERS_VAR}: expected id:viewer|trader|admin, got {item!r}")
+        uid = int(user_id)
+        if uid <= 0 or uid in users:
+            raise SettingsError(f"{USERS_VAR}: bad or repeated user id {uid}")
+        users[uid] = Role[name]
+    return users
+
+
+def _users(raw: Mapping[str, Any], env: Mapping[str, str]) -> dict[int, Role]:
+    text = env.get(USERS_VAR, "").strip()
+    if text:
+        return parse_users(text)
+    users: dict[int, Role] = {}
+    for entry in raw.get("allowed_users") or ():
+        try:
+            uid, role = int(entry["id"]), Role[str(entry["role"]).upper()]
+        except (KeyError, TypeError, ValueError):
+            raise SettingsError(f"allowed_users: bad entry {entry!r}") from None
+        if uid <= 0 or uid in users:
+            raise SettingsError(f"allowed_users: bad or repeated user id {uid}")
+        users[uid] = role
+    return users
+
+
+def _token(raw: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> str:
+    if secret:
+        return secret
+    file = str(raw.get("token_file") or "")
+    if file:
+        try:
+            value = Path(file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"token_file: cannot read {file}: {exc.strerror}") from None
+        if value:
+            return value
+    value = env.get(TOKEN_VAR, "").strip()
+    if not value:
+        raise SettingsError(f"no bot token: set {TOKEN_VAR} or telegram.token_file")
+    return value
+
+
+def _webhook(raw: Mapping[str, Any], env: Mapping[str, str]) -> Webhook | None:
+    url = env.get(WEBHOOK_URL_VAR, "").strip() or str(raw.get("webhook_url") or "")
+    if not url:
+        return None
+    if not url.startswith("https://") and "127.0.0.1" not in url and "localhost" not in url:
+        raise SettingsError(f"{WEBHOOK_URL_VAR}: Telegram only posts to https:// URLs")
+    secret = env.get(WEBHOOK_SECRET_VAR, "").strip() or secrets.token_urlsafe(24)
+    return Webhook(url, urlsplit(url).path or "/telegram", secret)
+
+
+def _float(raw: Mapping[str, Any], key: str, default: float) -> float:
+    value = raw.get(key, default)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{key}: not a number ({value!r})") from None
+    if not number > 0:
+        raise SettingsError(f"{key}: must be positive")
+    return number
+
+
+def _limits(raw: Mapping[str, Any]) -> RateLimits:
+    given = raw.get("rate_limits") or {}
+    base = RateLimits()
+    known = RateLimits.__dataclass_fields__
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise SettingsError(f"rate_limits: unknown keys {', '.join(unknown)}")
+    return RateLimits(**{k: _float(given, k, getattr(base, k)) for k in known})
+
+
+def load_settings(
+    raw: Mapping[str, Any] | None, secret: str | None, env: Mapping[str, str]
+) -> BotSettings | None:
+    """The settings, or None when Telegram is not enabled (the plugin then does nothing).
+
+    Raises SettingsError when enabled without an allow-list or without a token.
+    """
+    raw = raw or {}
+    if not raw.get("enabled"):
+        return None
+    users = _users(raw, env)
+    if not users:
+        raise SettingsError(
+            f"telegram is enabled with an empty allow-list: nobody could be authorised "
+            f'(set telegram.allowed_users or {USERS_VAR}="id:role,...")'
+        )
+    api_url = env.get(API_URL_VAR, "").strip().rstrip("/") or raw.get("api_url") or None
+    return BotSettings(
+        token=_token(raw, secret, env),
+        users=users,
+        api_url=str(api_url).rstrip("/") if api_url else None,
+        webhook=_webhook(raw, env),
+        poll_timeout_s=_float(raw, "poll_timeout_s", 10.0),
+        request_timeout_s=_float(raw, "request_timeout_s", 10.0),
+        confirm_ttl_s=_float(raw, "confirm_ttl_s", 30.0),
+        stale_command_s=_float(raw, "stale_command_s", 120.0),
+        refusal_interval_s=_float(raw, "refusal_interval_s", 60.0),
+        alert_max_age_s=_float(raw, "alert_max_age_s", 900.0),
+        flush_on_stop_s=_float(raw, "flush_on_stop_s", 3.0),
+        reconnect_max_s=_float(raw, "reconnect_max_s", 60.0),
+        limits=_limits(raw),
+    )
