@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import secrets
@@ -224,6 +225,10 @@ class Runtime:
         # Durable before any order can go out: a post-mortem can tell when each
         # process was allowed to trade, even after a SIGKILL.
         await asyncio.wait_for(self._writer.flush(), 10)
+        # Everything built so far lives for the whole run: keep it out of the
+        # collector's scans, so a full collection cannot stall the hot path for long.
+        gc.collect()
+        gc.freeze()
         self.ready = True
 
     async def _start_store(self) -> None:
