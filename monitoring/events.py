@@ -25,8 +25,8 @@ from engine.events import (
     RoundTripClosed,
 )
 from engine.model import Order, ReportKind
+from engine.model.histogram import Histogram as Buckets
 from monitoring import metrics as m
-from monitoring.buckets import Buckets
 from monitoring.labels import BoundedValues, tidy
 
 Labels = tuple[str, ...]

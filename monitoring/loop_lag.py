@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import logging
 
+from engine.model.histogram import Histogram as Buckets
 from monitoring import metrics as m
-from monitoring.buckets import Buckets
 
 log = logging.getLogger("scalpbot.metrics")
 

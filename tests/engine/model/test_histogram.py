@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitoring.buckets import Buckets
+from engine.model.histogram import Histogram as Buckets
 
 
 def test_observations_land_in_the_first_bucket_at_or_above_them() -> None:
