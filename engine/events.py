@@ -38,7 +38,7 @@ from engine.model.events import (
 
 log = logging.getLogger("scalpbot.events")
 
-Subscriber = Callable[[EngineEvent], None]
+Subscriber = Callable[[EngineEvent], object]  # a return value is ignored
 
 
 class EventBus:

@@ -14,7 +14,6 @@ from collections import Counter
 from typing import Any
 
 from engine.model import (
-    Instrument,
     OrderStatus,
     Side,
     money_to_float,
@@ -35,8 +34,7 @@ _SECONDS_PER_YEAR = 365 * 86_400
 class Metrics:
     """Accumulates fills, round trips, denials, rejections, slippage and equity samples."""
 
-    def __init__(self, instruments: dict[str, Instrument], sample_ns: int = 1_000_000_000) -> None:
-        self._instruments = instruments
+    def __init__(self, sample_ns: int = 1_000_000_000) -> None:
         self.sample_ns = sample_ns
         self.orders = 0
         self.fills = 0

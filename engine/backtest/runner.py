@@ -77,7 +77,7 @@ def run(
 ) -> BacktestResult:
     """Run ``events`` (in time order) through the core; returns metrics and the parts."""
     core, venue = build(config, instruments, run_tag)
-    metrics = Metrics({i.symbol: i for i in instruments})
+    metrics = Metrics()
     started = time.perf_counter()
     ticks, first_ts, last_ts = _loop(core, venue, metrics, events, sink, progress)
     elapsed = time.perf_counter() - started

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import os
 import secrets
 import signal
 import time
@@ -29,7 +28,6 @@ from engine.model import (
     ExecutionReport,
     IdFactory,
     Instrument,
-    Symbol,
     TradingState,
     money_to_decimal,
 )
@@ -256,8 +254,7 @@ class Runtime:
         )
         self._writer.start()
         self._reader = StoreReader(self._store)
-        writer = self._writer
-        self.bus.subscribe("store", lambda event: void(writer.submit(event)))
+        self.bus.subscribe("store", self._writer.submit)
 
     async def _start_venue(self) -> None:
         from engine.venues.alpaca import AlpacaExecution, AlpacaUrls
@@ -616,12 +613,4 @@ class Runtime:
                 await self._sim.stop()
 
 
-def void(_: object) -> None:
-    """Drop a value (the writer counts what it could not queue)."""
-
-
-def default_db_url() -> str:
-    return os.environ.get("SCALPBOT_DB", "sqlite+aiosqlite:///var/scalpbot.db")
-
-
-__all__ = ["Runtime", "StartupError", "Symbol", "default_db_url", "new_run_id"]
+__all__ = ["Runtime", "StartupError", "new_run_id"]
