@@ -5,20 +5,18 @@ harness venue, with a bench-only strategy that flips its target on every quote
 whose bid size is the marker, so each trigger quote causes exactly one order.
 Timing hooks are installed by monkeypatching in this process only (production
 code is unchanged); each costs one ``perf_counter_ns()`` and a ContextVar
-operation, well under 1 us per order in all (measured: 0.16 us per frame for
-the ``on_frame`` hook, 0.28 us per order for the ``submit`` wrapper):
+operation, well under 1 us per order in all:
 
 - ``TickDecoder.on_frame`` entry: the frame enters the bot (``frame``);
-- ``LiveEngine.spawn``: the core has produced the order (``spawn``), also
-  keeping ``LiveEngine._tick_t0`` (``tick``: ``on_quote`` after the sanity gate);
-- ``AlpacaExecution.submit`` entry (``submit``);
-- aiohttp's ``StreamWriter._write``/``_writelines`` called inside that
-  submit's context: the request's bytes are handed to the transport
-  (``write``), and that call returned (``written``). The difference is the
-  send syscall plus any preemption by the process it woke (the venue).
+- ``LiveEngine._send`` entry: the core has produced the order (``submit``),
+  also keeping ``LiveEngine._tick_t0`` (``tick``: ``on_quote`` after the
+  sanity gate);
+- ``http1._Conn.send`` called inside that context: the request's bytes are
+  handed to the transport (``write``), and that call returned (``written``).
+  The difference is the send syscall plus any preemption by the process it
+  woke (the venue). On a warm connection this is still inside ``on_quote``;
+  on a cold one it is in the connecting task, whose context is a copy.
 
-ContextVars carry the stamps from the market-data task into the submit task
-and aiohttp's body-writer task, so each record belongs to its own order.
 Garbage collections are recorded through ``gc.callbacks``.
 
 ``bare``: the floor. A bare aiohttp websocket client that, for each relay
@@ -64,11 +62,10 @@ clock = time.perf_counter_ns
 KEY, SECRET = "bench-key-id", "bench-secret-key"
 
 FRAME_NS: contextvars.ContextVar[int] = contextvars.ContextVar("ttt_frame", default=0)
-TICK: contextvars.ContextVar[tuple[int, int]] = contextvars.ContextVar("ttt_tick", default=(0, 0))
-SUBMIT: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+SUBMIT: contextvars.ContextVar[tuple[str, int, int] | None] = contextvars.ContextVar(
     "ttt_submit", default=None
 )
-RECORDS: dict[str, tuple[int, ...]] = {}  # cid -> frame, tick, spawn, submit, write, written
+RECORDS: dict[str, tuple[int, ...]] = {}  # cid -> frame, tick, submit, write, written
 
 
 # -- the bench strategy ------------------------------------------------------------------
@@ -107,11 +104,9 @@ class MarkerFlip:
 
 
 def install_hooks() -> None:
-    from aiohttp.http_writer import StreamWriter
-
     from engine.runtime.live import LiveEngine
-    from engine.venues.alpaca.execution import AlpacaExecution
     from engine.venues.alpaca.ticks import TickDecoder
+    from engine.venues.http1 import _Conn
 
     on_frame = TickDecoder.on_frame
 
@@ -119,39 +114,27 @@ def install_hooks() -> None:
         FRAME_NS.set(clock())
         on_frame(self, data)
 
-    spawn = LiveEngine.spawn
+    send_order = LiveEngine._send
 
-    def timed_spawn(self: LiveEngine, coro: Any, name: str) -> None:
-        TICK.set((self._tick_t0, clock()))
-        spawn(self, coro, name)
-
-    submit = AlpacaExecution.submit
-
-    async def timed_submit(self: AlpacaExecution, order: Any) -> Any:
-        token = SUBMIT.set((order.client_order_id, clock()))
+    def timed_send(self: LiveEngine, order: Any) -> None:
+        token = SUBMIT.set((order.client_order_id, self._tick_t0, clock()))
         try:
-            return await submit(self, order)
+            send_order(self, order)
         finally:
             SUBMIT.reset(token)
 
-    def hook(original: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
-        def written(self: Any, chunk: Any) -> None:
-            sub = SUBMIT.get()
-            if sub is None:
-                original(self, chunk)
-                return
-            t = clock()
-            original(self, chunk)
-            tick, spawned = TICK.get()
-            RECORDS[sub[0]] = (FRAME_NS.get(), tick, spawned, sub[1], t, clock())
+    conn_send = _Conn.send
 
-        return written
+    def timed_conn_send(self: _Conn, data: bytes, waiter: Any, timeout_s: float) -> None:
+        sub = SUBMIT.get()  # also set in a cold submit's task (its context is a copy)
+        t = clock()
+        conn_send(self, data, waiter, timeout_s)
+        if sub is not None:
+            RECORDS[sub[0]] = (FRAME_NS.get(), sub[1], sub[2], t, clock())
 
     TickDecoder.on_frame = timed_on_frame  # type: ignore[method-assign]
-    LiveEngine.spawn = timed_spawn  # type: ignore[method-assign]
-    AlpacaExecution.submit = timed_submit  # type: ignore[method-assign]
-    StreamWriter._write = hook(StreamWriter._write)  # type: ignore[method-assign]
-    StreamWriter._writelines = hook(StreamWriter._writelines)  # type: ignore[method-assign]
+    LiveEngine._send = timed_send  # type: ignore[method-assign]
+    _Conn.send = timed_conn_send  # type: ignore[method-assign]
 
 
 class GcPauses:
@@ -255,7 +238,7 @@ async def run_bot(
     from engine.runtime.app import Runtime
     from engine.runtime.options import RuntimeOptions
 
-    experiments.before_start(tries, experiments.Stamps(RECORDS, FRAME_NS, TICK, SUBMIT))
+    experiments.before_start(tries, experiments.Stamps(RECORDS, FRAME_NS, SUBMIT))
     STRATEGIES[MarkerFlip.name] = MarkerFlip
     options = RuntimeOptions(
         venue_kind="alpaca",

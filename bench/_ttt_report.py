@@ -46,8 +46,7 @@ def stage_table(
             "hop_in",
             "decode",
             "core",
-            "sched",
-            "rest",
+            "request",
             "send",
             "hop_out",
             "internal",
@@ -61,12 +60,11 @@ def stage_table(
         if r is None or not all(r):
             continue
         collected = any(t < received and end > sent for t, end in gcs)
-        frame, tick, spawn, submit, write, written = r
+        frame, tick, submit, write, written = r
         out["hop_in"].append(frame - sent)
         out["decode"].append(tick - frame)
-        out["core"].append(spawn - tick)
-        out["sched"].append(submit - spawn)
-        out["rest"].append(write - submit)
+        out["core"].append(submit - tick)
+        out["request"].append(write - submit)
         out["send"].append(written - write)
         out["hop_out"].append(received - write)
         out["internal"].append(write - frame)
@@ -173,16 +171,15 @@ def print_latency(args: argparse.Namespace, res: dict[str, Any], fig: dict[str, 
     print(row("END TO END: trigger sent -> order at the venue", stages["e2e"]))
     print(row("  hop in: venue send -> TickDecoder.on_frame", stages["hop_in"]))
     print(row("  decode + gate: on_frame -> LiveEngine.on_quote t0", stages["decode"]))
-    print(row("  core: on_quote t0 -> submit task spawned", stages["core"]))
-    print(row("  scheduling: spawned -> AlpacaExecution.submit", stages["sched"]))
-    print(row("  REST: submit -> request handed to the transport", stages["rest"]))
+    print(row("  core: on_quote t0 -> LiveEngine._send", stages["core"]))
+    print(row("  request: _send -> bytes handed to the transport", stages["request"]))
     print(row("  hop out: handed to the transport -> venue handler", stages["hop_out"]))
     print(row("  (write() call incl. preemption; within hop out)", stages["send"]))
     print(row("INTERNAL: on_frame -> request handed to the transport", stages["internal"]))
     label = "INTERNAL by subtraction: e2e p50 - one-way floor p50"
     print(f"  {label:<52}{fig['internal_by_subtraction_p50_us']:>9.1f}")
     t2s = bot["tick_to_submit_ns"][res["warm"] :]
-    print(row("LiveEngine.tick_to_submit_ns (on_quote -> _submit)", t2s))
+    print(row("LiveEngine.tick_to_submit_ns (on_quote -> written)", t2s))
     print(row("END TO END, orders with no GC in their path", stages["e2e_nogc"]))
     print(row("INTERNAL, orders with no GC in their path", stages["internal_nogc"]))
     print(

@@ -210,6 +210,7 @@ class Runtime:
             raise StartupError(f"could not load instruments from the venue: {exc}") from exc
         core = self._build(instruments)
         self.bus.subscribe("log", event_logger(core.instruments))
+        await self._execution.warm()  # order connections open before the first order
         await self._recover()
         assert self.core is not None and self._writer is not None
         self._publish(

@@ -1,8 +1,10 @@
 """The live engine: market data in, orders out, reports back, around one core.
 
 Everything here runs on the event loop. The hot path (``on_quote``) is the
-sanity gate, the core, and, only when the core produced something, spawning
-the venue calls as named tasks and publishing the events.
+sanity gate, the core, and, only when the core produced something, writing each
+order request to the venue (``Execution.begin_submit``, synchronously), then
+spawning the tasks that await the outcomes and the cancels, then publishing the
+events.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from engine.core.trading_core import TradingCore
@@ -30,7 +32,7 @@ from engine.model.events import FeedEvent, FeedState
 from engine.runtime import reconcile
 from engine.runtime.sanity import SanityGate
 from engine.runtime.telemetry import Histogram
-from engine.venues.base import Execution, SubmitOutcome
+from engine.venues.base import Execution, SubmitOutcome, SubmitResult
 
 log = logging.getLogger("scalpbot.live")
 
@@ -143,8 +145,7 @@ class LiveEngine:
             core.outbox.clear()
             for cmd in commands:
                 if isinstance(cmd, SubmitOrder):
-                    cid = cmd.order.client_order_id
-                    self.spawn(self._submit(cmd.order, self._tick_t0), f"submit {cid}")
+                    self._send(cmd.order)
                 else:
                     cid = cmd.client_order_id
                     self.spawn(self._cancel(cid), f"cancel {cid}")
@@ -179,23 +180,37 @@ class LiveEngine:
             await asyncio.wait(set(self._tasks), timeout=remaining)
         return True
 
-    async def _submit(self, order: Order, t0: int) -> None:
+    def _send(self, order: Order) -> None:
+        """Hand the order to the venue now (the request is written before this
+        returns on a warm connection), then wait for its outcome in a task."""
         cid = order.client_order_id
         self.submitted += 1
+        try:
+            pending: Awaitable[SubmitResult] | None = self.execution.begin_submit(order)
+        except Exception as exc:  # any surprise is ambiguous, never a silent failure
+            log.warning("submit %s raised %s: treating as ambiguous", cid, type(exc).__name__)
+            pending = None
         sent = time.perf_counter_ns()
+        t0 = self._tick_t0
         if t0:
             self.tick_to_trade.observe((sent - t0) / 1e9)
             if len(self.tick_to_submit_ns) < 100_000:
                 self.tick_to_submit_ns.append(sent - t0)
         if len(self._inflight) < 10_000:
             self._inflight[cid] = [sent, 0]
-        try:
-            result = await self.execution.submit(order)
-            outcome, reason = result.outcome, result.reason
-            venue_id = result.venue_order_id
-        except Exception as exc:  # any surprise is ambiguous, never a silent failure
-            log.warning("submit %s raised %s: treating as ambiguous", cid, type(exc).__name__)
-            outcome, reason, venue_id = SubmitOutcome.AMBIGUOUS, type(exc).__name__, None
+        self.spawn(self._submit(order, pending), f"submit {cid}")
+
+    async def _submit(self, order: Order, pending: Awaitable[SubmitResult] | None) -> None:
+        cid = order.client_order_id
+        outcome, reason, venue_id = SubmitOutcome.AMBIGUOUS, "begin_submit_raised", None
+        if pending is not None:
+            try:
+                result = await pending
+                outcome, reason = result.outcome, result.reason
+                venue_id = result.venue_order_id
+            except Exception as exc:  # any surprise is ambiguous, never a silent failure
+                log.warning("submit %s raised %s: treating as ambiguous", cid, type(exc).__name__)
+                reason = type(exc).__name__
         now = self.clock()
         status = self.core.orders.status(cid)
         stamps = self._inflight.get(cid)

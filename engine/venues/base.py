@@ -8,7 +8,7 @@ venue's text. Every adapter package uses the same file names: ``protocol.py``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Protocol
 
@@ -141,7 +141,18 @@ class Execution(Protocol):
         events by listing orders changed since the last one seen."""
         ...
 
-    async def submit(self, order: Order) -> SubmitResult: ...
+    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
+        """Send the order now, from the caller's stack where the transport allows
+        (the hot path calls this), once; the awaitable gives the outcome."""
+        ...
+
+    async def submit(self, order: Order) -> SubmitResult:
+        """``await begin_submit(order)``."""
+        ...
+
+    async def warm(self) -> None:
+        """Open what the order path needs ahead of the first order (best effort)."""
+        ...
 
     async def cancel(self, client_order_id: ClientOrderId) -> bool:
         """Ask to cancel; True if the venue accepted the request."""

@@ -1,5 +1,10 @@
 """Alpaca trading REST v2 and trade_updates: the :class:`Execution` port.
 
+The order path: ``begin_submit`` writes POST /v2/orders on a kept-alive
+connection of its own (:mod:`engine.venues.http1`, opened by ``warm`` and kept
+open) before it returns, so the hot path never waits for a task to be
+scheduled to send an order; every other call goes through aiohttp.
+
 Submit is never retried. Its outcomes:
 
 - 2xx -> ACCEPTED with the venue's order id and status;
@@ -30,7 +35,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from typing import TypeVar
 from urllib.parse import quote
@@ -45,7 +50,7 @@ from engine.model import (
     Symbol,
     VenueOrderId,
 )
-from engine.venues.alpaca.config import Backoff, updates_url
+from engine.venues.alpaca.config import Backoff, auth_headers, updates_url
 from engine.venues.alpaca.errors import AlpacaHttpError, AlpacaUnavailableError
 from engine.venues.alpaca.mapping import Mapper, WireError, account, dec, order_body
 from engine.venues.alpaca.protocol import (
@@ -58,7 +63,7 @@ from engine.venues.alpaca.protocol import (
     PositionWire,
     format_ts,
 )
-from engine.venues.alpaca.rest import TRANSPORT_ERRORS, Response, Rest
+from engine.venues.alpaca.rest import Response, Rest
 from engine.venues.alpaca.updates import FeedHandler, RecoveryHandler, ReportHandler, TradeUpdates
 from engine.venues.base import (
     CloseResult,
@@ -69,6 +74,7 @@ from engine.venues.base import (
     VenueOrder,
     VenuePosition,
 )
+from engine.venues.http1 import Http1Pool, HttpResponse, request_head
 
 log = logging.getLogger("scalpbot.venues.alpaca.execution")
 
@@ -81,6 +87,7 @@ _ACCOUNT = msgspec.json.Decoder(AccountWire)
 _ASSET = msgspec.json.Decoder(AssetWire)
 _MULTI = msgspec.json.Decoder(list[MultiStatus])
 _ERROR = msgspec.json.Decoder(ErrorBody)
+_BODY = msgspec.json.Encoder()
 T = TypeVar("T")
 
 
@@ -117,6 +124,7 @@ class AlpacaExecution:
         clock: Callable[[], int] = time.time_ns,
         encoding: Encoding = "json",
         recovery_margin_s: float = 5.0,
+        order_connections: int = 2,
     ) -> None:
         self._instruments: dict[Symbol, Instrument] = dict(instruments or {})
         self.mapper = Mapper(self._instruments)
@@ -129,6 +137,20 @@ class AlpacaExecution:
             retries=query_retries,
             retry_backoff_s=retry_backoff_s,
         )
+        self.order_pool = Http1Pool(base_url, size=order_connections, connect_timeout_s=timeout_s)
+        origin = self.order_pool.origin
+        self._submit_head = request_head(
+            "POST",
+            origin.path + "/v2/orders",
+            origin.host_header,
+            {
+                **auth_headers(key, secret),
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                "User-Agent": "scalpbot",
+            },
+        )
+        self._timeout_s = timeout_s
         self.venue_ids: dict[ClientOrderId, VenueOrderId] = {}
         self.counters = ExecCounters()
         self._clock = clock
@@ -186,24 +208,40 @@ class AlpacaExecution:
 
     # -- orders ------------------------------------------------------------------------
 
-    async def submit(self, order: Order) -> SubmitResult:
-        """POST /v2/orders once, with the order's client order id (see module doc)."""
+    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
+        """Write POST /v2/orders, once, with the order's client order id, before
+        returning (on a warm connection; see :mod:`engine.venues.http1`); await the
+        result for the outcome (see the module doc)."""
         self.counters.submits += 1
         ins = self._instruments.get(order.symbol)
         if ins is None:
-            return self._rejected(f"no instrument for {order.symbol}")
+            return _now(self._rejected(f"no instrument for {order.symbol}"))
         try:
-            body = order_body(order, ins)
+            body = _BODY.encode(order_body(order, ins))
         except WireError as exc:
-            return self._rejected(str(exc))
+            return _now(self._rejected(str(exc)))
         if self.rest.blocked_for() > 0:
             self.counters.rate_limited += 1
-            return self._rejected("rate_limited")
+            return _now(self._rejected("rate_limited"))
+        self.rest.requests += 1
+        data = b"%b%d\r\n\r\n%b" % (self._submit_head, len(body), body)
         try:
-            resp = await self.rest.send("POST", "/v2/orders", json=body)
-        except TRANSPORT_ERRORS as exc:
+            pending = self.order_pool.request(data, self._timeout_s)
+        except ConnectionError:
+            return _now(self._rejected("venue_connection_closed"))  # nothing was sent
+        return self._settle(order, pending)
+
+    async def submit(self, order: Order) -> SubmitResult:
+        """:meth:`begin_submit` and its result."""
+        return await self.begin_submit(order)
+
+    async def _settle(self, order: Order, pending: Awaitable[HttpResponse]) -> SubmitResult:
+        try:
+            resp = await pending
+        except OSError as exc:  # timeout, reset before the answer, unreadable answer
             return self._ambiguous(order, type(exc).__name__ or "transport_error")
-        if resp.ok:
+        self.rest.note_limits(resp.status, resp.headers)
+        if 200 <= resp.status < 300:
             try:
                 vo = self.mapper.order(_ORDER.decode(resp.body))
             except (msgspec.DecodeError, WireError):
@@ -216,8 +254,16 @@ class AlpacaExecution:
             return self._rejected("rate_limited")
         if resp.status >= 500:
             return self._ambiguous(order, f"http_{resp.status}")
-        err = resp.error()
+        err = Response(resp.status, resp.body).error()
         return self._rejected(err.message or f"http_{resp.status}")
+
+    async def warm(self) -> None:
+        """Open the order connections now, and keep them open (best effort: a submit
+        without a warm connection opens one first)."""
+        try:
+            await self.order_pool.warm()
+        except ConnectionError as exc:
+            log.warning("order connections not warmed: %s", exc)
 
     def _rejected(self, reason: str) -> SubmitResult:
         self.counters.rejected += 1
@@ -326,7 +372,9 @@ class AlpacaExecution:
         await self.updates.run(on_report, on_feed, on_recovered)
 
     async def close(self) -> None:
-        """Close the HTTP session (if it is ours). Cancel ``run_updates`` first."""
+        """Close the order connections and the HTTP session (if it is ours). Cancel
+        ``run_updates`` first."""
+        await self.order_pool.close()
         await self.rest.close()
 
     @staticmethod
@@ -338,6 +386,10 @@ class AlpacaExecution:
             return decoder.decode(resp.body)
         except msgspec.DecodeError as exc:
             raise AlpacaHttpError(method, path, resp.status, 0, f"unreadable: {exc}") from None
+
+
+async def _now(result: SubmitResult) -> SubmitResult:
+    return result
 
 
 __all__ = ["AlpacaExecution", "AlpacaHttpError", "AlpacaUnavailableError", "ExecCounters"]

@@ -115,7 +115,7 @@ class Rest:
             timeout=self._timeout,
         ) as resp:
             raw = await resp.read()
-            retry = self._note_limits(resp.status, resp.headers)
+            retry = self.note_limits(resp.status, resp.headers)
             return Response(resp.status, raw, retry)
 
     async def call(
@@ -148,13 +148,14 @@ class Rest:
                 await asyncio.sleep(self.retry_backoff_s * 2**attempt)
         raise AlpacaUnavailableError(f"{method} {path}: {failure} after {attempts} attempts")
 
-    def _note_limits(self, status: int, headers: Mapping[str, str]) -> float | None:
-        """Record a rate-limit back-off from a 429 or an exhausted budget."""
-        if status != 429 and headers.get("X-Ratelimit-Remaining") != "0":
+    def note_limits(self, status: int, headers: Mapping[str, str]) -> float | None:
+        """Record a rate-limit back-off from a 429 or an exhausted budget. ``headers``
+        is case-insensitive (aiohttp's) or has lower-case names."""
+        if status != 429 and headers.get("x-ratelimit-remaining") != "0":
             return None
-        wait = _retry_after(headers.get("Retry-After"), self._wall)
+        wait = _retry_after(headers.get("retry-after"), self._wall)
         if wait is None:
-            wait = _reset_in(headers.get("X-Ratelimit-Reset"), self._wall)
+            wait = _reset_in(headers.get("x-ratelimit-reset"), self._wall)
         if wait is None:
             if status != 429:
                 return None
