@@ -147,8 +147,9 @@ async def test_connections_are_kept_alive_and_reused(
     for i in range(5):
         assert (await pool.request(post(b"%d" % i), 2.0)).status == 200
     # the two warmed ones, plus one opened so that two stay idle while one is busy
-    assert server.connections == pool.connects == 3
-    assert pool.cold_requests == 0
+    assert pool.connects == 3 and pool.cold_requests == 0
+    await until(lambda: server.connections == 3)  # (the accept thread may lag)
+    assert len(server.requests) == 5
 
 
 async def test_concurrent_requests_get_their_own_answers(server: RawHttpServer) -> None:
@@ -229,7 +230,7 @@ async def test_an_idle_connection_past_max_idle_is_not_used(server: RawHttpServe
     try:
         now[0] = 31.0
         assert (await p.request(post(), 2.0)).status == 200
-        assert p.cold_requests == 1 and server.connections >= 2
+        assert p.cold_requests == 1 and p.connects == 2
     finally:
         await p.close()
 
