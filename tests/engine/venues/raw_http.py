@@ -83,10 +83,10 @@ class RawHttpServer:
 
     def stop(self) -> None:
         self._stop.set()
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes accept() (close alone does not)
         self._listener.close()
-        for s in list(self._socks):
-            with contextlib.suppress(OSError):
-                s.close()
+        self.close_all()
         for t in self._threads:
             t.join(2)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from engine.venues.alpaca import AlpacaExecution, AlpacaUnavailableError
 from engine.venues.base import CloseResult, SubmitOutcome, VenueError
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
 from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
+from tests.engine.venues.raw_http import RawHttpServer, response, send
 
 POST = ("POST", "/v2/orders")
 
@@ -347,3 +349,37 @@ def test_the_adapters_implement_the_venue_port() -> None:
     execution: Execution = AlpacaExecution("http://127.0.0.1:1", KEY, SECRET)
     data: MarketData = AlpacaMarketData("ws://127.0.0.1:1", KEY, SECRET, INSTRUMENTS)
     assert callable(execution.close) and callable(data.run)
+
+
+async def test_begin_submit_puts_the_order_on_the_wire_before_returning() -> None:
+    """The hot path's promise: after ``warm``, the request is written inside
+    ``begin_submit``; the server (in its own thread) has it while this loop is
+    still blocked, before anything is awaited."""
+    accepted = {
+        "id": "ord-9",
+        "client_order_id": "sb-1-9",
+        "symbol": "AAPL",
+        "side": "buy",
+        "status": "accepted",
+        "qty": "3",
+        "filled_qty": "0",
+        "type": "limit",
+        "limit_price": "123.45",
+    }
+    server = RawHttpServer().start()
+    server.default = send(response(200, json.dumps(accepted).encode()))
+    ex = AlpacaExecution(server.url(), KEY, SECRET, INSTRUMENTS, timeout_s=2.0)
+    try:
+        await ex.warm()
+        pending = ex.begin_submit(order("sb-1-9"))
+        assert server.wait_requests(1, timeout=3.0)
+        head, _, body = server.requests[0].partition(b"\r\n\r\n")
+        assert head.startswith(b"POST /v2/orders HTTP/1.1\r\n")
+        assert f"APCA-API-KEY-ID: {KEY}".encode() in head
+        assert json.loads(body)["client_order_id"] == "sb-1-9"
+        result = await pending
+        assert (result.outcome, result.venue_order_id) == (SubmitOutcome.ACCEPTED, "ord-9")
+        assert ex.order_pool.cold_requests == 0
+    finally:
+        await ex.close()
+        server.stop()
