@@ -97,7 +97,7 @@ class ScalpbotCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         yield self._build_info()
         snap = self._guard("snapshot", self._snapshot)
-        sections: list[tuple[str, Callable[[], list[Metric]]]] = [
+        sections: list[tuple[str, Callable[[], Iterable[Metric]]]] = [
             ("events", self._events),
             ("process", self._process),
             ("telegram", self._telegram),
@@ -112,7 +112,7 @@ class ScalpbotCollector(Collector):
                 ("store", lambda: self._store(snap)),
             ]
         for name, build in sections:
-            yield from self._guard(name, build) or []
+            yield from self._section(name, build)
         errors = scalar(m.EXPORTER_ERRORS)
         for name, n in self.errors.items():
             errors.add_metric([name], n)
@@ -122,10 +122,21 @@ class ScalpbotCollector(Collector):
         try:
             return read()
         except Exception:
-            if not self.errors.get(section):
-                log.exception("metrics: reading %s failed (logged once)", section)
-            self.errors[section] = self.errors.get(section, 0) + 1
+            self._failed(section)
             return None
+
+    def _section(self, section: str, build: Callable[[], Iterable[Metric]]) -> Iterator[Metric]:
+        """The section's families, each yielded as soon as it is built (a scrape is
+        encoded in slices between them); a failure ends the section, counted."""
+        try:
+            yield from build()
+        except Exception:
+            self._failed(section)
+
+    def _failed(self, section: str) -> None:
+        if not self.errors.get(section):
+            log.exception("metrics: reading %s failed (logged once)", section)
+        self.errors[section] = self.errors.get(section, 0) + 1
 
     # -- sections ---------------------------------------------------------------------
 
@@ -135,15 +146,20 @@ class ScalpbotCollector(Collector):
         fam.add_metric([], info)
         return fam
 
-    def _market(self, snap: TelemetrySnapshot) -> list[Metric]:
+    def _market(self, snap: TelemetrySnapshot) -> Iterator[Metric]:
         v = self._venue
         ticks, age, stale = scalar(m.MARKET_TICKS), scalar(m.LAST_TICK_AGE), scalar(m.SYMBOL_STALE)
         for s in snap.symbols:
             ticks.add_metric([v, s.symbol, "quote"], s.quotes)
             ticks.add_metric([v, s.symbol, "trade"], s.trades)
+        yield ticks
+        for s in snap.symbols:
             if s.last_tick_age_s is not None:
                 age.add_metric([v, s.symbol], max(s.last_tick_age_s, 0.0))
+        yield age
+        for s in snap.symbols:
             stale.add_metric([v, s.symbol], float(s.stale))
+        yield stale
         decode, sanity = scalar(m.DECODE_ERRORS), scalar(m.SANITY_REJECTS)
         for fam, known, seen in (
             (decode, m.DECODE_REASONS, snap.decode_errors),
@@ -151,35 +167,28 @@ class ScalpbotCollector(Collector):
         ):
             for reason in sorted({*known, *seen}):
                 fam.add_metric([v, reason], seen.get(reason, 0))
-        return [
-            ticks,
-            age,
-            stale,
-            one(m.FEED_CONNECTED, float(snap.feed_connected), v),
-            one(m.FEED_RECONNECTS, snap.reconnects, v),
-            decode,
-            sanity,
-        ]
+        yield one(m.FEED_CONNECTED, float(snap.feed_connected), v)
+        yield one(m.FEED_RECONNECTS, snap.reconnects, v)
+        yield decode
+        yield sanity
 
-    def _trading(self, snap: TelemetrySnapshot) -> list[Metric]:
+    def _trading(self, snap: TelemetrySnapshot) -> Iterator[Metric]:
         v = self._venue
+        yield one(m.READY, float(snap.ready), v)
         state, per_symbol = scalar(m.TRADING_STATE), scalar(m.SYMBOL_TRADING_STATE)
         for name in STATES:
             state.add_metric([v, name], float(snap.state == name))
+        yield state
         for s in snap.symbols:
             for name in STATES:
                 per_symbol.add_metric([v, s.symbol, name], float(s.state == name))
+        yield per_symbol
         breakers = scalar(m.BREAKER_TRIPPED)
         latched = set(snap.breakers)
         for name in sorted({*m.BREAKERS, *latched}):
             breakers.add_metric([v, name], float(name in latched))
-        return [
-            one(m.READY, float(snap.ready), v),
-            state,
-            per_symbol,
-            breakers,
-            one(m.PENDING_VENUE_CALLS, snap.pending_venue_calls, v),
-        ]
+        yield breakers
+        yield one(m.PENDING_VENUE_CALLS, snap.pending_venue_calls, v)
 
     def _latency(self, snap: TelemetrySnapshot) -> list[Metric]:
         v = self._venue
@@ -189,24 +198,21 @@ class ScalpbotCollector(Collector):
             _histogram(m.ACK_TO_FILL, snap.ack_to_fill, v),
         ]
 
-    def _account(self, snap: TelemetrySnapshot) -> list[Metric]:
+    def _account(self, snap: TelemetrySnapshot) -> Iterator[Metric]:
         v = self._venue
-        qty, exposure, upnl = (
-            scalar(m.POSITION),
-            scalar(m.POSITION_EXPOSURE),
-            scalar(m.POSITION_UNREALIZED),
-        )
-        for s in snap.symbols:
-            qty.add_metric([v, s.symbol], s.position)
-            exposure.add_metric([v, s.symbol], s.exposure)
-            upnl.add_metric([v, s.symbol], s.unrealized_pnl)
+        for spec, field in (
+            (m.POSITION, "position"),
+            (m.POSITION_EXPOSURE, "exposure"),
+            (m.POSITION_UNREALIZED, "unrealized_pnl"),
+        ):
+            fam = scalar(spec)
+            for s in snap.symbols:
+                fam.add_metric([v, s.symbol], getattr(s, field))
+            yield fam
         hwm, limit = snap.high_water_mark, snap.daily_loss_limit
         dd_ratio = snap.drawdown / hwm if hwm > 0 else 0.0
         used = max(-snap.day_pnl, 0.0) / limit if limit > 0 else 0.0
-        return [
-            qty,
-            exposure,
-            upnl,
+        yield from [
             one(m.GROSS_EXPOSURE, snap.gross_exposure, v),
             one(m.EQUITY, snap.equity, v),
             one(m.CASH, snap.cash, v),
@@ -237,19 +243,17 @@ class ScalpbotCollector(Collector):
             one(m.STORE_BATCH, snap.store_last_batch_s),
         ]
 
-    def _events(self) -> list[Metric]:
-        out: list[Metric] = []
-        for spec, counter in self._counts.counts.items():
+    def _events(self) -> Iterator[Metric]:
+        for spec, counter in list(self._counts.counts.items()):
             fam = scalar(spec)
             for labels, n in sorted(counter.items()):
                 fam.add_metric(list(labels), n)
-            out.append(fam)
+            yield fam
         slippage = histogram(m.SLIPPAGE)
         for symbol, hist in sorted(self._counts.slippage.items()):
             # No sum: negative buckets make it a non-monotonic value (OpenMetrics).
             slippage.add_metric([self._venue, symbol], _buckets(hist.cumulative()), None)
-        out.append(slippage)
-        return out
+        yield slippage
 
     def _process(self) -> list[Metric]:
         lag = histogram(m.LOOP_LAG)

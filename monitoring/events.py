@@ -80,7 +80,9 @@ class EventCounts:
         self._zero(symbols)
 
     def _zero(self, symbols: Iterable[str]) -> None:
-        """Series that exist from the start, at 0 (see metrics: known label values)."""
+        """Series that exist from the start, at 0 (see metrics: known label values).
+        Not the slippage histograms: 15 series per symbol, most of them idle, each
+        appears with its symbol's first fill."""
         v, c = self.venue, self.counts
         for sym in symbols:
             c[m.ORDERS_AMBIGUOUS][(v, sym)] += 0
@@ -89,7 +91,6 @@ class EventCounts:
             for side in ("buy", "sell"):
                 for liquidity in m.LIQUIDITY:
                     c[m.FILLS][(v, sym, side, liquidity)] += 0
-            self.slippage[sym] = Buckets(m.SLIPPAGE_BUCKETS_BPS)
             for result in m.ROUND_TRIP_RESULTS:
                 c[m.ROUND_TRIPS][(v, sym, result)] += 0
         for breaker in m.BREAKERS:

@@ -6,7 +6,8 @@ Found by the runtime through the ``scalpbot.plugins`` entry point
 holding the scalpbot collector and the standard process, platform and GC
 collectors. Nothing is measured on the hot path: the snapshot is read at scrape
 time, the bus subscriber only increments counters, and a timer task samples the
-event loop's lag.
+event loop's lag. A scrape is rendered in slices that give the loop back (see
+:mod:`monitoring.exposition`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import logging
 from typing import Any
 
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
-from prometheus_client.aiohttp import make_aiohttp_handler
 
 from engine.control import PluginContext
 from monitoring.collector import ScalpbotCollector
 from monitoring.events import EventCounts
+from monitoring.exposition import handler
 from monitoring.loop_lag import LoopLag
 
 log = logging.getLogger("scalpbot.metrics")
@@ -56,7 +57,7 @@ class MetricsPlugin:
         ProcessCollector(registry=self.registry)
         PlatformCollector(registry=self.registry)
         GCCollector(registry=self.registry)
-        ctx.http_app.router.add_get(PATH, make_aiohttp_handler(self.registry))
+        ctx.http_app.router.add_get(PATH, handler(self.registry))
         ctx.bus.subscribe(SUBSCRIBER, self.counts)
         self.lag.start()
         self._ctx = ctx

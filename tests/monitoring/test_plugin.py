@@ -26,9 +26,13 @@ async def test_metrics_are_served_and_pass_promtool(bot: Bot) -> None:
     assert content_type.startswith("text/plain")
     checked = promtool_check_metrics(text)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    om_type, om_text = await bot.scrape("application/openmetrics-text; version=1.0.0")
-    assert om_type.startswith("application/openmetrics-text")
-    assert om_text.rstrip().endswith("# EOF")
+    # Asked for OpenMetrics first (as Prometheus asks), it still answers 0.0.4 text,
+    # which every Prometheus reads: the sliced encoder writes only that format.
+    om_type, om_text = await bot.scrape(
+        "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4"
+    )
+    assert om_type == "text/plain; version=0.0.4; charset=utf-8"
+    assert "scalpbot_build_info{" in om_text
 
 
 async def test_the_scrape_reflects_the_running_engine(bot: Bot, telegram: TelegramStandIn) -> None:
