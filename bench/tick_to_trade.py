@@ -20,8 +20,9 @@ Linux). In one run:
     one-way floor (hop + POST one-way).
 (b) internal: stamps taken inside the bot by hooks monkeypatched in the child
     only (see ``_ttt_child.py``): frame handed to ``TickDecoder.on_frame`` ->
-    the order request handed to the socket by aiohttp, split into stages;
-    plus ``LiveEngine.tick_to_submit_ns`` (on_quote -> ``_submit``) and e2e
+    the order request handed to the socket (``transport.write`` on the order
+    connection of ``engine.venues.http1``), split into stages; plus
+    ``LiveEngine.tick_to_submit_ns`` (on_quote -> the write returned) and e2e
     minus the one-way floor. Garbage collections in the bot are recorded, and
     the figures repeated for the orders without one in their path.
 (c) fan-in: quotes over the 200 symbols, one frame per millisecond, at rising
