@@ -238,7 +238,7 @@ async def run_bot(
     from engine.runtime.app import Runtime
     from engine.runtime.options import RuntimeOptions
 
-    experiments.before_start(tries, experiments.Stamps(RECORDS, FRAME_NS, SUBMIT))
+    experiments.before_start(tries)
     STRATEGIES[MarkerFlip.name] = MarkerFlip
     options = RuntimeOptions(
         venue_kind="alpaca",

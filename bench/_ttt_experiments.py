@@ -18,28 +18,11 @@ inside ``on_quote`` on a kept-alive connection: ``engine.venues.http1``).
 from __future__ import annotations
 
 import gc
-from contextvars import ContextVar
 
 NAMES = ("no_store", "quiet_log", "exporter", "gc_threshold")
 
-Records = dict[str, tuple[int, ...]]
 
-
-class Stamps:
-    """The bot's timing context (see ``_ttt_child.py``) for experiments that write."""
-
-    def __init__(
-        self,
-        records: Records,
-        frame: ContextVar[int],
-        submit: ContextVar[tuple[str, int, int] | None],
-    ) -> None:
-        self.records = records
-        self.frame = frame
-        self.submit = submit
-
-
-def before_start(names: list[str], stamps: Stamps) -> None:
+def before_start(names: list[str]) -> None:
     """Apply the experiments that patch classes (before the runtime is built)."""
     unknown = set(names) - set(NAMES)
     if unknown:

@@ -251,9 +251,6 @@ class _Conn(asyncio.Protocol):
         if resp is not None:
             self._finish(resp)
 
-    def eof_received(self) -> bool | None:
-        return None  # close the transport; connection_lost follows
-
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
         if self.waiter is not None and not self.waiter.done():
@@ -330,7 +327,6 @@ class Http1Pool:
         self._closed = False
         self._maintainer: asyncio.TimerHandle | None = None
         self.connects = 0
-        self.connect_failures = 0
         self.cold_requests = 0  # requests that had to wait for a new connection
 
     def __repr__(self) -> str:
@@ -420,7 +416,6 @@ class Http1Pool:
                     server_hostname=o.host if self._ssl else None,
                 )
         except (OSError, TimeoutError, ssl.SSLError) as exc:
-            self.connect_failures += 1
             raise ConnectionError(f"cannot connect to {o.host_header}: {exc}") from None
         finally:
             self._connecting -= 1
