@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given
@@ -26,7 +26,9 @@ def exact_units(text: str, increment: Decimal) -> int | Reason:
     d = Decimal(text)
     if not d.is_finite():
         return Reason.NOT_FINITE
-    q = d / increment
+    with localcontext() as ctx:
+        ctx.prec = 1000  # exact for every value drawn here: the default 28 digits round
+        q = d / increment
     if q != q.to_integral_value():
         return Reason.OFF_GRID
     return int(q) if abs(int(q)) < MAX_UNITS else Reason.OUT_OF_RANGE
