@@ -1,0 +1,147 @@
+"""A LiveEngine around a real core, trading the fake Alpaca over loopback sockets.
+
+The core runs the scripted strategy of the core tests (the test says what it
+wants), quotes travel the fake's market-data websocket through
+``AlpacaMarketData``, orders go through ``AlpacaExecution`` (its HTTP/1.1 order
+connections and aiohttp) and reports come back on the fake's trade_updates
+stream. The test plays the venue by hand: scripted REST faults per route, order
+changes and stream events (see ``tests/engine/venues/alpaca/fake_alpaca.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from engine.core.risk import RiskLimits
+from engine.core.trader import TraderConfig
+from engine.core.trading_core import TradingCore
+from engine.events import EventBus
+from engine.model import ClientOrderId, IdFactory, Instrument, Symbol
+from engine.model.events import EngineEvent, FillApplied, OrderSubmitted
+from engine.runtime.live import LiveEngine
+from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
+from tests.engine.core.helpers import CASH, Script, ScriptedStrategy
+from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+
+AAPL = Symbol("AAPL")
+INSTRUMENT = Instrument(
+    symbol=AAPL, price_increment=Decimal("0.01"), size_increment=Decimal(1), venue="ALPACA"
+)
+GET_BY_CID = "GET /v2/orders:by_client_order_id"
+
+
+async def until(check: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    """Poll ``check`` until it holds, failing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or check}")
+        await asyncio.sleep(0.005)
+
+
+class LiveRig:
+    """Start with ``await rig.start()``, always ``await rig.close()``."""
+
+    def __init__(
+        self,
+        fake: FakeAlpaca,
+        *,
+        order: TraderConfig | None = None,
+        live_options: dict[str, Any] | None = None,
+        timeout_s: float = 0.5,
+    ) -> None:
+        self.fake = fake
+        self.script = Script()
+        self.core = TradingCore(
+            [INSTRUMENT],
+            ScriptedStrategy,
+            self.script,
+            order or TraderConfig(qty=Decimal(1)),
+            RiskLimits(),
+            IdFactory("t", "1"),
+            CASH,
+        )
+        self.bus = EventBus()
+        self.events: list[EngineEvent] = []
+        self.bus.subscribe("test", self.events.append)
+        self.ex = AlpacaExecution(
+            fake.url,
+            KEY,
+            SECRET,
+            {AAPL: INSTRUMENT},
+            timeout_s=timeout_s,
+            retry_backoff_s=0.01,
+            backoff_initial_s=0.05,
+        )
+        self.live = LiveEngine(self.core, self.ex, self.bus, **(live_options or {}))
+        self.data = AlpacaMarketData(
+            fake.url, KEY, SECRET, {AAPL: INSTRUMENT}, backoff_initial_s=0.05
+        )
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    async def start(self) -> LiveRig:
+        await self.ex.warm()
+        loop = asyncio.get_running_loop()
+        self._tasks.append(
+            loop.create_task(self.ex.run_updates(self.live.on_report, self.live.on_feed))
+        )
+        self._tasks.append(loop.create_task(self.data.run([AAPL], self.live)))
+        await until(lambda: self.fake.update_conns and self.fake.data_conns, 5, "the streams")
+        await until(lambda: self.live.feed_connected, 5, "the market data subscription")
+        # The sanity gate takes a few agreeing quotes before it trusts a symbol's level.
+        deadline = time.monotonic() + 5
+        while not self.core.market(AAPL).quotes:
+            assert time.monotonic() < deadline, f"no quote passed: {self.live.gate.rejects}"
+            await self.fake.push([self.fake.quote("AAPL", 100.00, 100.02)])
+            await asyncio.sleep(0.01)
+        return self
+
+    def run_timer(self, interval_s: float = 0.02) -> None:
+        """The core timer the runtime runs (LiveEngine.run_timer)."""
+        self._tasks.append(asyncio.get_running_loop().create_task(self.live.run_timer(interval_s)))
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        with contextlib.suppress(AttributeError):  # today's LiveEngine has no retries
+            self.live.cancel_retries()
+        await self.live.wait_idle(5)
+        await self.ex.close()
+
+    # -- market data ---------------------------------------------------------------
+
+    async def quote(self, bid: float, ask: float, signal: int | None = None) -> None:
+        """One quote through the fake's data stream, processed by the core on return;
+        ``signal`` is what the scripted strategy says on it."""
+        if signal is not None:
+            self.script.set(AAPL, signal)
+        before = self.core.market(AAPL).quotes
+        await self.fake.push([self.fake.quote("AAPL", bid, ask)])
+        await until(lambda: self.core.market(AAPL).quotes > before, 5, "the quote")
+
+    # -- what happened -------------------------------------------------------------
+
+    def sent(self) -> list[ClientOrderId]:
+        """Client order ids of the orders the core created, in order."""
+        return [e.order.client_order_id for e in self.events if isinstance(e, OrderSubmitted)]
+
+    def fills(self, cid: ClientOrderId | None = None) -> list[FillApplied]:
+        return [
+            e
+            for e in self.events
+            if isinstance(e, FillApplied) and (cid is None or e.fill.client_order_id == cid)
+        ]
+
+    def venue_order(self, cid: ClientOrderId) -> dict[str, Any]:
+        return next(o for o in self.fake.orders.values() if o["client_order_id"] == cid)
+
+    def position(self) -> int:
+        return self.core.portfolio.position_qty(AAPL)
