@@ -8,6 +8,7 @@ from typing import Any
 from bot.registry import Arg, Call, Command, Reply
 from bot.render import esc, render_action, render_audit
 from bot.settings import Role
+from engine.control import ControlError
 
 FIXED_LIMITS = frozenset({"warn_fractions"})
 
@@ -18,9 +19,15 @@ async def setlimit(call: Call) -> Reply:
 
 
 async def check_limit(call: Call) -> str | None:
+    """Refuse before asking for confirmation: an unknown name, or a value outside the
+    bounds the configuration sets (the engine's one-line reason)."""
     names = set(await call.svc.control.limits()) - FIXED_LIMITS
     if call.args["name"] not in names:
         return f"unknown limit {esc(call.args['name'])!s}: see /limits"
+    try:
+        call.svc.control.check_limit(call.args["name"], call.args["value"])
+    except ControlError as exc:
+        return esc(exc)
     return None
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from engine.config.errors import ConfigError
 from engine.config.schedule import ALL_SYMBOLS
 from engine.config.schema import Config, is_loopback
+from engine.core.risk import RiskLimits
 
 ALPACA_PAPER_HOST = "paper-api.alpaca.markets"
 # Limits a real venue must have on (non-zero): loss, size, staleness, order rate.
@@ -53,15 +54,21 @@ def _venue_urls(config: Config) -> None:
             )
 
 
-def _real_venue_limits(config: Config) -> None:
-    if config.venue.kind == "sim":
+def check_risk(risk: RiskLimits, venue_kind: str) -> None:
+    """The checks on the risk limits alone. The configuration runs them at load, and
+    :mod:`engine.config.limits` on every limit changed from chat or restored at start."""
+    if venue_kind == "sim":
         return
     for name in REAL_VENUE_LIMITS:
-        if not getattr(config.risk, name):
+        if not getattr(risk, name):
             raise ConfigError(
                 f"risk.{name}",
-                f"must be set (non-zero) for venue.kind = {config.venue.kind!r}",
+                f"must be set (non-zero) for venue.kind = {venue_kind!r}",
             )
+
+
+def _real_venue_limits(config: Config) -> None:
+    check_risk(config.risk, config.venue.kind)
 
 
 def _telegram(config: Config) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
 import msgspec
 
+from engine.config.limits import override as limits_override
+from engine.config.limits import overrides as limits_overrides
 from engine.control.results import (
     ActionResult,
     FlattenResult,
@@ -102,7 +104,12 @@ class Control:
         resize_bounds: tuple[float, float] = (0.1, 3.0),
         settle_timeout_s: float = 10.0,
         clock: Callable[[], int] = time.time_ns,
+        base_limits: RiskLimits | None = None,
+        venue_kind: str = "sim",
     ) -> None:
+        """``base_limits`` are the configured risk limits (the bounds of any change from
+        chat; default: the core's limits now), ``venue_kind`` the configured venue kind
+        (the configuration's checks on limits depend on it)."""
         self._core = core
         self._live = live
         self._exec = execution
@@ -112,6 +119,8 @@ class Control:
         self._bounds = resize_bounds
         self._settle = settle_timeout_s
         self._clock = clock
+        self._base_limits = base_limits if base_limits is not None else core.risk.limits
+        self._venue_kind = venue_kind
 
     # -- reading -------------------------------------------------------------------
 
@@ -436,18 +445,33 @@ class Control:
         pos = [f"{p.symbol} {_qty(core, p.symbol, p.qty)}" for p in positions if p.qty]
         return orders, pos
 
-    async def set_limit(self, name: str, value: str, actor: str) -> ActionResult:
-        limits = self._core.risk.limits
-        if name not in limits.__struct_fields__ or name == "warn_fractions":
-            raise ControlError(f"unknown limit '{name}'")
-        current = msgspec.structs.asdict(limits)
+    def check_limit(self, name: str, value: str) -> None:
+        """Raise ControlError (one line) unless ``set_limit(name, value)`` would be accepted:
+        a change may only tighten a limit within the configured bounds
+        (:mod:`engine.config.limits`)."""
+        self._limit_after(name, value)
+
+    def _limit_after(self, name: str, value: str) -> RiskLimits:
         try:
-            current[name] = msgspec.convert(value, type(getattr(limits, name)), strict=False)
-            new = msgspec.convert(current, RiskLimits)
-        except (msgspec.ValidationError, InvalidOperation, ValueError) as exc:
-            raise ControlError(f"bad value for {name}: {exc}") from None
-        self._core.set_limits(new)
-        await self._save("limits", msgspec.to_builtins(new), actor)
+            return limits_override(
+                self._base_limits,
+                self._core.risk.limits,
+                name,
+                value,
+                venue_kind=self._venue_kind,
+            )
+        except ValueError as exc:
+            raise ControlError(str(exc)) from None
+
+    async def set_limit(self, name: str, value: str, actor: str) -> ActionResult:
+        """Change one risk limit, inside the bounds the configuration sets (tighter
+        only; see ``engine.config.limits``); a refusal is a ControlError."""
+        new = self._limit_after(name, value)
+        try:
+            self._core.set_limits(new)
+        except ValueError as exc:
+            raise ControlError(" ".join(str(exc).split())) from None
+        await self._save("limits", limits_overrides(self._base_limits, new), actor)
         return await self._audit(
             actor,
             "setlimit",

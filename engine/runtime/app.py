@@ -314,6 +314,8 @@ class Runtime:
             self,
             self._save,
             resize_bounds=(opts.resize_min, opts.resize_max),
+            base_limits=opts.risk,  # CONTROL: the bounds of /setlimit
+            venue_kind=opts.venue_kind,
         )
         self._reconciler = Reconciler(self.core, self.live, self._execution, self.bus, time.time_ns)
         by_symbol = {i.symbol: i for i in instruments}

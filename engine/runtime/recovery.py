@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from engine.core.risk import RiskLimits
+from engine.config.limits import restore as restore_limits
 from engine.core.trading_core import ALL, TradingCore
 from engine.events import EventBus
 from engine.model import (
@@ -38,8 +38,11 @@ def restore_control_state(core: TradingCore, saved: dict[str, Any]) -> list[str]
     """Apply what people and breakers set before the restart; returns what was restored."""
     restored = []
     if "limits" in saved:
-        core.set_limits(msgspec.convert(saved["limits"], RiskLimits))
-        restored.append("limits")
+        # CONTROL: the core still holds the configured limits here; a stored override
+        # outside their bounds is refused (engine.config.limits, the one validation path).
+        limits, notes = restore_limits(core.risk.limits, saved["limits"] or {})
+        core.set_limits(limits)
+        restored.append("limits" + (f" ({'; '.join(notes)})" if notes else ""))
     for key, value in saved.items():
         if key.startswith("state:"):
             scope = key.removeprefix("state:")

@@ -55,7 +55,7 @@ MATRIX: list[tuple[str, Role, Check]] = [
     ("/resize all 0.5", T, lambda m: "Resize all symbols to x0.5" in shown(m) and keyboard(m)),
     ("/flatten SIMEQ", T, lambda m: "Flatten SIMEQ" in shown(m) and keyboard(m)),
     ("/kill", T, lambda m: "KILL" in shown(m) and keyboard(m)),
-    ("/setlimit max_spread_bps 30", A, lambda m: "max_spread_bps = 30" in shown(m) and keyboard(m)),
+    ("/setlimit max_spread_bps 20", A, lambda m: "max_spread_bps = 20" in shown(m) and keyboard(m)),
     ("/reset", A, lambda m: "No breaker is latched" in shown(m)),
     ("/audit 5", A, lambda m: "Audit" in shown(m)),
 ]

@@ -111,10 +111,10 @@ async def test_kill_reports_what_the_venue_shows(make_bot) -> None:
 
 async def test_admin_setlimit_and_reset_a_latched_breaker(make_bot) -> None:
     bot = await started(make_bot)
-    (prompt,) = await bot.say(ADMIN, "/setlimit max_spread_bps 30")
+    (prompt,) = await bot.say(ADMIN, "/setlimit max_spread_bps 20")  # tighter than 25
     bot.fake.press(ADMIN, prompt, button(prompt))
-    assert "setlimit: max_spread_bps = 30" in await bot.edited(prompt)
-    assert bot.rt.core.risk.limits.max_spread_bps == 30
+    assert "setlimit: max_spread_bps = 20" in await bot.edited(prompt)
+    assert bot.rt.core.risk.limits.max_spread_bps == 20
     bot.rt.core.breakers.latched["daily_loss"] = "test trip"
     (prompt,) = await bot.say(ADMIN, "/reset daily_loss")
     bot.fake.press(ADMIN, prompt, button(prompt))

@@ -1,0 +1,413 @@
+"""Issue 9, control side: the kill switch (item 6), period P&L (item 12), limits changed
+from chat or restored at start (item 13), and log redaction of exceptions (suspected).
+
+Real parts wherever they exist: the simulated venue on loopback with its fault
+injection, the runtime and its SQLite store, the Telegram plugin against the fake
+Bot API, the runtime's own log handler.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from engine.config import load_config
+from engine.config.limits import DIRECTIONS, override, restore
+from engine.config.schema import default_risk
+from engine.control import Control, ControlError
+from engine.core.risk import RiskLimits
+from engine.core.trader import TraderConfig
+from engine.model import OrderType, ReportKind, TradingState
+from engine.model.commands import SubmitOrder
+from engine.model.events import EquitySnapshot
+from engine.runtime.app import Runtime
+from engine.runtime.logs import setup_logging
+from engine.runtime.recovery import restore_control_state
+from engine.store import create_store_engine, load_control_state, migrate, save_control_state
+from engine.venues.sim import FaultConfig, SimVenue
+from tests.acceptance.conftest import venue_truth
+from tests.acceptance.test_kill_switch import holding_options
+from tests.bot.conftest import (  # noqa: F401 - fixtures
+    ADMIN,
+    Bot,
+    bot,
+    fake,
+    make_bot,
+    telegram_env,
+)
+from tests.engine.core.helpers import AAA, INSTRUMENT_A, SEC, UNIT, Harness
+from tests.engine.runtime.conftest import Running, options, until, until_async, venue  # noqa: F401
+
+DAY = 86_400 * SEC
+
+
+# -- item 6: kill hands closing to the venue, never closes twice ---------------------------
+
+
+class HandOver:
+    """The runtime's own venue adapter, unchanged, except that the venue stops rejecting
+    orders at the moment kill hands closing to it (so the venue's close can succeed
+    where the bot's flatten kept failing)."""
+
+    def __init__(self, inner: Any, sim: SimVenue) -> None:
+        self._inner = inner
+        self._venue = sim
+        self.handed_over = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    async def cancel_all(self) -> int:
+        self.handed_over = True
+        self._venue.set_faults(FaultConfig())
+        n: int = await self._inner.cancel_all()
+        return n
+
+    async def close_all_positions(self) -> Any:
+        self.handed_over = True
+        self._venue.set_faults(FaultConfig())
+        return await self._inner.close_all_positions()
+
+
+async def test_item_06_kill_never_closes_twice_when_the_venue_takes_over(
+    venue: SimVenue,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The bot's flatten is rejected until kill hands closing to the venue (cancel all,
+    close all). The core must not re-send its flatten meanwhile or afterwards: the
+    venue ends flat, and stays flat, and the result says it verified that."""
+    # As in production, the core retries a failed exit (every 1 s) well before the next
+    # periodic reconciliation would tell it what the venue did on its own.
+    opts = msgspec.structs.replace(holding_options(venue, tmp_path), reconcile_interval_s=4.0)
+    run = Running(Runtime(opts))
+    rt = await run.ready()
+    try:
+        assert rt.core is not None and rt.live is not None and rt.control is not None
+        core = rt.core
+        await until(lambda: bool(core.portfolio.open_positions()), 60, "a position")
+        venue.set_faults(FaultConfig(reject=1.0))  # the bot's flatten cannot fill
+        execution = HandOver(rt._execution, venue)
+        control = Control(
+            core,
+            rt.live,
+            execution,
+            rt.bus,
+            rt,
+            rt._save,
+            settle_timeout_s=2.0,
+            base_limits=rt.opts.risk,
+        )
+        result = await control.kill("test")
+        assert execution.handed_over, "the bot's flatten was expected not to fill in time"
+        assert result.ok, result
+        assert result.leftover_orders == [] and result.leftover_positions == [], result
+        assert any("verified flat" in n for n in result.notes), result
+        assert core.state is TradingState.HALTED
+        at_kill = await venue_truth(venue.url)
+        assert at_kill.positions == {} and at_kill.open_orders == [], at_kill
+        # The bot's books agree at once (kill reconciled them), before any periodic run.
+        assert not any(core.portfolio.position_qty(s) for s in core.symbols)
+
+        # Time for any retry of the old flatten (exit_retry_s = 1 s) and a periodic
+        # reconciliation: nothing new may reach the venue, and it stays flat.
+        runs = rt.reconcile_runs()
+
+        async def another_run() -> bool:
+            return rt.reconcile_runs() > runs
+
+        await until_async(another_run, 20, "another reconciliation")
+        quotes = sum(core.market(s).quotes for s in core.symbols)
+        await until(
+            lambda: sum(core.market(s).quotes for s in core.symbols) > quotes + 500,
+            20,
+            "more quotes",
+        )
+        later = await venue_truth(venue.url)
+        new = sorted(set(later.orders) - set(at_kill.orders))
+        assert later.positions == {}, f"the account moved after the kill: {later.positions}"
+        assert not new, f"orders sent after the kill: {new}"
+        assert not any(core.portfolio.position_qty(s) for s in core.symbols)
+    finally:
+        venue.set_faults(FaultConfig())
+        assert await run.stop() == 0
+
+
+# -- item 12: /pnl week and month ----------------------------------------------------------
+
+
+async def _store_runtime(tmp_path: Path, harness: Harness) -> Runtime:
+    """A runtime with its real SQLite store started, and the harness's core as its core."""
+    opts = msgspec.structs.replace(
+        options_without_venue(tmp_path), risk=RiskLimits(), load_plugins=False
+    )
+    rt = Runtime(opts)
+    await rt._start_store()
+    rt.core = harness.core
+    return rt
+
+
+def options_without_venue(tmp_path: Path) -> Any:
+    from engine.runtime.options import RuntimeOptions
+
+    return RuntimeOptions(
+        store_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=None, risk=default_risk()
+    )
+
+
+def _publish(rt: Runtime, harness: Harness) -> None:
+    for event in harness.core.events:
+        rt.bus.publish(event)
+    harness.core.events.clear()
+
+
+async def test_item_12_period_pnl_is_realized_plus_change_in_unrealized(tmp_path: Path) -> None:
+    """Buy 100 @ 50.01 with a fee, marked at 50.01: the week's and the month's P&L is
+    minus the fee, not minus the 5,001 paid for the position. A position carried into
+    the period counts only the change of its value over the period."""
+    h = Harness(venue=False, order=TraderConfig(qty=Decimal(100)), instruments=(INSTRUMENT_A,))
+    rt = await _store_runtime(tmp_path, h)
+    now = {"ts": 0}
+    control = Control(h.core, None, None, rt.bus, rt, rt._save, clock=lambda: now["ts"])
+    try:
+        h.now = 100 * DAY
+        h.quote(AAA, 5000, 5002, signal=1)  # mid 50.01; the trader buys 100 at market
+        [submit] = [c for c in h.sent if isinstance(c, SubmitOrder)]
+        assert submit.order.qty == 100 and submit.order.order_type is OrderType.MARKET
+        cid = submit.order.client_order_id
+        fee = UNIT * 3 // 2  # 1.50
+        h.report(cid, ReportKind.ACCEPTED)
+        h.report(cid, ReportKind.FILL, qty=100, price=5001, fee=fee)
+        h.quote(AAA, 5000, 5002)
+        assert h.position() == 100
+        _publish(rt, h)
+        now["ts"] = h.now + SEC
+
+        for period in ("week", "month"):
+            report = await control.pnl(period)
+            assert report.net == Decimal("-1.5"), (period, report)
+            assert report.realized == 0 and report.unrealized == 0, report
+            assert report.fees == Decimal("1.5") and report.fills == 1, report
+
+        # A snapshot of the account is stored; eight days later the mark is 50.11.
+        rt.bus.publish(EquitySnapshot(h.core.portfolio.snapshot(h.now + SEC)))
+        h.now += 8 * DAY
+        h.quote(AAA, 5010, 5012)
+        _publish(rt, h)
+        now["ts"] = h.now + SEC
+
+        week = await control.pnl("week")  # starts after the buy: only the mark's move
+        assert week.net == Decimal(10), week
+        assert (week.realized, week.unrealized, week.fees, week.fills) == (0, 10, 0, 0), week
+        month = await control.pnl("month")  # includes the buy and its fee
+        assert month.net == Decimal("8.5"), month
+        assert (month.realized, month.unrealized, month.fees, month.fills) == (
+            0,
+            10,
+            Decimal("1.5"),
+            1,
+        ), month
+    finally:
+        await rt._close_resources()
+
+
+# -- item 13: one validation path for limits -----------------------------------------------
+
+
+def test_item_13_every_limit_has_a_safety_direction() -> None:
+    assert set(DIRECTIONS) == set(RiskLimits.__struct_fields__)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("daily_loss_limit", "0", False),  # would disarm the breaker
+        ("max_order_notional", "0", False),
+        ("daily_loss_limit", "5000", False),  # looser than the configured 1000
+        ("daily_loss_limit", "500", True),
+        ("daily_loss_limit", "1000", True),
+        ("max_consecutive_losses", "3", True),  # off in the config: turning it on is tighter
+        ("max_consecutive_losses", "0", True),  # ... and off stays allowed
+        ("breaker_confirmations", "2", False),  # trips later
+        ("rate_window_ms", "500", False),  # the same count in a shorter window
+        ("rate_window_ms", "2000", True),
+        ("duplicate_window_ms", "0", False),
+        ("duplicate_window_ms", "500", True),
+        ("loss_cooldown_s", "0", True),  # 0 = latch until reset: the safest
+        ("max_spread_bps", "nan", False),
+        ("max_spread_bps", "-1", False),
+        ("warn_fractions", "0.5", False),
+        ("no_such_limit", "1", False),
+    ],
+)
+def test_item_13_chat_changes_stay_inside_the_configuration(
+    name: str, value: str, allowed: bool
+) -> None:
+    base = default_risk()
+    if allowed:
+        new = override(base, base, name, value)
+        assert str(getattr(new, name)) in (value, str(float(value)))
+    else:
+        with pytest.raises(ValueError) as err:
+            override(base, base, name, value)
+        assert "\n" not in str(err.value) and str(err.value)
+
+
+def test_item_13_cooldown_latching_in_the_config_stays_latching() -> None:
+    base = msgspec.structs.replace(default_risk(), max_consecutive_losses=3, loss_cooldown_s=0.0)
+    with pytest.raises(ValueError):
+        override(base, base, "loss_cooldown_s", "60")
+    cooling = msgspec.structs.replace(base, loss_cooldown_s=60.0)
+    assert override(cooling, cooling, "loss_cooldown_s", "120").loss_cooldown_s == 120
+    with pytest.raises(ValueError):
+        override(cooling, cooling, "loss_cooldown_s", "30")
+
+
+def test_item_13_restore_lets_the_configuration_win() -> None:
+    base = default_risk()
+    stored = {
+        "daily_loss_limit": "0",
+        "max_order_notional": "50000",
+        "max_spread_bps": 10.0,
+        "rate_window_ms": "oops",
+        "gone_limit": 5,
+    }
+    limits, notes = restore(base, stored)
+    assert limits.daily_loss_limit == base.daily_loss_limit
+    assert limits.max_order_notional == base.max_order_notional
+    assert limits.max_spread_bps == 10.0
+    assert limits.rate_window_ms == base.rate_window_ms
+    text = " ".join(notes)
+    for name in ("daily_loss_limit", "max_order_notional", "rate_window_ms", "gone_limit"):
+        assert name in text, notes
+
+
+async def test_item_13_restore_at_start_refuses_a_stored_disarmed_breaker(tmp_path: Path) -> None:
+    """The saved limits pass the same check at start-up (a real SQLite store)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    engine = create_store_engine(url)
+    try:
+        await migrate(engine)
+        stored = msgspec.to_builtins(
+            msgspec.structs.replace(
+                default_risk(), daily_loss_limit=Decimal(0), max_order_notional=Decimal(0)
+            )
+        )
+        await save_control_state(engine, "limits", stored, time.time_ns(), "old")
+        core = Harness(limits=default_risk()).core
+        restore_control_state(core, await load_control_state(engine))
+    finally:
+        await engine.dispose()
+    assert core.risk.limits.daily_loss_limit == Decimal(1000)
+    assert core.risk.limits.max_order_notional == Decimal(10_000)
+
+
+async def test_item_13_setlimit_refused_and_bounded_across_a_restart(
+    venue: SimVenue,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    run = Running(Runtime(options(venue, tmp_path)))
+    rt = await run.ready()
+    try:
+        assert rt.control is not None and rt.core is not None
+        for name, value in (
+            ("daily_loss_limit", "0"),
+            ("max_order_notional", "0"),
+            ("daily_loss_limit", "5000"),
+        ):
+            with pytest.raises(ControlError) as err:
+                await rt.control.set_limit(name, value, "mallory")
+            assert "\n" not in str(err.value)
+        assert rt.core.risk.limits.daily_loss_limit == Decimal(1000)
+        assert rt.core.risk.limits.max_order_notional == Decimal(10_000)
+        ok = await rt.control.set_limit("daily_loss_limit", "500", "alice")
+        assert ok.ok and rt.core.risk.limits.daily_loss_limit == Decimal(500)
+    finally:
+        assert await run.stop() == 0
+    run = Running(Runtime(options(venue, tmp_path)))
+    rt = await run.ready()
+    try:
+        assert rt.core is not None
+        assert rt.core.risk.limits.daily_loss_limit == Decimal(500)
+    finally:
+        assert await run.stop() == 0
+
+
+async def test_item_13_telegram_shows_the_refusal_on_one_line(bot: Bot) -> None:  # noqa: F811
+    reply = await bot.reply(ADMIN, "/setlimit daily_loss_limit 0")
+    assert reply.startswith("⚠️") and "\n" not in reply, reply
+    assert "daily_loss_limit" in reply, reply
+    assert bot.rt.core is not None
+    assert bot.rt.core.risk.limits.daily_loss_limit == Decimal(1000)
+
+
+# -- suspected: exceptions bypass log redaction --------------------------------------------
+
+SECRET = "tok-9f8e7d6c5b4a"
+
+
+def _log_everything(logger: logging.Logger, secret: str) -> None:
+    try:
+        try:
+            raise KeyError(f"header Authorization: Bearer {secret}")
+        except KeyError as inner:
+            raise RuntimeError(f"venue refused key {secret}") from inner
+    except RuntimeError:
+        logger.exception("venue call failed")
+    logger.error("stack follows", stack_info=True, extra={"detail": f"url=/bot{secret}/x"})
+    logger.warning("plain %s", secret)
+
+
+@pytest.mark.parametrize("json_lines", [False, True])
+def test_suspect_redaction_covers_exceptions_tracebacks_and_extras(
+    json_lines: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    monkeypatch.setattr(sys, "stderr", out)
+    try:
+        setup_logging("info", json_lines, [SECRET])
+        _log_everything(logging.getLogger("scalpbot.test_redaction"), SECRET)
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    text = out.getvalue()
+    assert "venue refused key" in text, text
+    assert SECRET not in text, text
+    assert "***" in text
+
+
+def test_suspect_redaction_knows_every_secret_the_config_loaded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A secret read by the configuration (here the Telegram token from the environment)
+    is redacted even where nobody passed it to the log setup by hand."""
+    token = "8765432:AAE-secret-token-from-env"
+    config_file = tmp_path / "bot.toml"
+    config_file.write_text(
+        '[telegram]\nenabled = true\nallowed_users = [{id = 1, role = "admin"}]\n'
+    )
+    config = load_config(config_file, {"TELEGRAM_BOT_TOKEN": token})
+    assert config.secrets.telegram_token is not None
+    out = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    monkeypatch.setattr(sys, "stderr", out)
+    try:
+        setup_logging("info", False, [])
+        try:
+            raise ValueError(f"GET https://api.telegram.org/bot{token}/getMe failed")
+        except ValueError:
+            logging.getLogger("scalpbot.test_redaction").exception("telegram")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    assert token not in out.getvalue(), out.getvalue()
