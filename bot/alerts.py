@@ -212,12 +212,18 @@ class Translator:
             text = f"🔌 {esc(e.feed)} reconnected after {(e.ts - since) / 1e9:.1f} s{times}"
             return Alert(Priority.CRITICAL, "feed", text, key=f"feed:{e.feed}")
         symbol = e.symbol or "?"
+        why = f" · {esc(e.detail)}" if e.detail else ""  # FEED: the sanity gate's reason
+        if e.state is FeedState.REJECTED:  # FEED: rate-limited by the gate (1/min/symbol)
+            text = f"🚫 <b>{esc(symbol)}</b>: bad market data dropped{why}"
+            return Alert(Priority.INFO, "stale", text, key=f"rejected:{symbol}")
         if e.state is FeedState.STALE:
             self._stale.setdefault(symbol, e.ts)
-            text = f"⏳ <b>{esc(symbol)}</b>: market data stale, entries blocked"
+            text = f"⏳ <b>{esc(symbol)}</b>: market data stale, entries blocked{why}"
             return Alert(Priority.INFO, "stale", text, key=f"stale:{symbol}")
         since = self._stale.pop(symbol, e.ts)
-        text = f"⏳ {esc(symbol)}: market data fresh again (stale {(e.ts - since) / 1e9:.1f} s)"
+        text = (
+            f"⏳ {esc(symbol)}: market data fresh again (stale {(e.ts - since) / 1e9:.1f} s){why}"
+        )
         return Alert(Priority.INFO, "stale", text, key=f"stale:{symbol}")
 
 

@@ -321,7 +321,18 @@ DECODE_REASONS = (
     "unknown_symbol",
     "unknown_type",
 )
-SANITY_REASONS = ("bad_price", "bad_size", "crossed", "locked", "time_backwards", "unknown_symbol")
+SANITY_REASONS = (
+    "bad_price",
+    "bad_size",
+    "crossed",
+    "future_ts",
+    "locked",
+    "no_reference",
+    "past_ts",
+    "price_band",
+    "time_backwards",
+    "unknown_symbol",
+)
 ORDER_OUTCOMES = ("filled", "cancelled", "rejected", "expired")
 ROUND_TRIP_RESULTS = ("win", "loss")
 DECISIONS = ("approved", "denied")

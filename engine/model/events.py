@@ -122,10 +122,12 @@ class FeedState(Enum):
     DISCONNECTED = "disconnected"
     STALE = "stale"  # connected, but a symbol has sent nothing for too long
     FRESH = "fresh"  # a stale symbol is sending again
+    REJECTED = "rejected"  # the sanity gate dropped a symbol's ticks (rate-limited summary)
 
 
 class FeedEvent(msgspec.Struct, frozen=True, tag=True):
-    """A venue stream connected, dropped, or went stale for one symbol."""
+    """A venue stream connected, dropped, or went stale for one symbol; or the sanity
+    gate dropped a symbol's ticks (REJECTED) or held / released it (STALE / FRESH)."""
 
     ts: int
     feed: str  # "market_data" or "trade_updates"
