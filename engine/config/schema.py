@@ -65,6 +65,8 @@ class VenueConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     allow_live: bool = False  # must be true to trade a live (non-paper) account
     timeout_s: float = 5.0  # every REST call to the venue; a submit past it is ambiguous
     stale_after_s: float = 5.0  # a symbol with no quote this long blocks entries
+    price_band_pct: float = 5.0  # a tick this far (%) from the symbol's reference is dropped
+    price_band_pct_by_symbol: dict[str, float] = msgspec.field(default_factory=dict)
     key_file: str = ""  # a file holding the API key id (else APCA_API_KEY_ID)
     secret_file: str = ""  # a file holding the API secret (else APCA_API_SECRET_KEY)
 
@@ -78,6 +80,11 @@ class VenueConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
         for field in ("timeout_s", "stale_after_s"):
             if not 0 < getattr(self, field) <= 120:
                 raise ValueError(f"{field}: must be between 0 and 120 seconds")
+        bands = {"": self.price_band_pct, **self.price_band_pct_by_symbol}
+        for symbol, pct in bands.items():
+            if not 0 < pct <= 50:
+                where = f"price_band_pct_by_symbol.{symbol}" if symbol else "price_band_pct"
+                raise ValueError(f"{where}: must be above 0 and at most 50 (percent)")
 
     @property
     def embedded(self) -> bool:

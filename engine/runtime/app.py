@@ -305,7 +305,7 @@ class Runtime:
         self.core = TradingCore(
             instruments, cls, params, opts.order, opts.risk, IdFactory("sb", self.run_id), cash
         )
-        self.live = LiveEngine(self.core, self._execution, self.bus)
+        self.live = LiveEngine(self.core, self._execution, self.bus, gate=opts.gate)
         self.control = Control(
             self.core,
             self.live,

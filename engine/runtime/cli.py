@@ -14,6 +14,7 @@ from engine.config import ConfigError, config_hash, describe, load_config, with_
 from engine.config.schema import Config
 from engine.runtime.logs import setup_logging
 from engine.runtime.options import RuntimeOptions
+from engine.runtime.sanity import GateConfig
 
 
 def add_parser(sub: Any) -> None:
@@ -67,12 +68,15 @@ def options_from_config(config: Config) -> RuntimeOptions:
         log_level=config.log.level,
         log_json=config.log.json,
         status_interval_s=config.log.status_interval_s or 3600.0,
-        schedule=config.schedule
-        if config.schedule.sessions or config.schedule.digest_time
-        else None,
+        schedule=config.schedule,  # the trading day's zone; APScheduler only if sessions/digest
         reconcile_interval_s=config.schedule.reconcile_interval_s,
         submit_timeout_s=venue.timeout_s,
         stale_after_s=venue.stale_after_s,
+        gate=GateConfig(
+            band_pct=venue.price_band_pct,
+            band_pct_by_symbol={k.upper(): v for k, v in venue.price_band_pct_by_symbol.items()},
+            max_age_s=venue.stale_after_s,
+        ),
         equity_snapshot_s=config.schedule.equity_snapshot_s,
         shutdown_cancel_orders=config.shutdown.cancel_orders,
         shutdown_flatten=config.shutdown.flatten,

@@ -30,7 +30,7 @@ from engine.model import (
 from engine.model.commands import SubmitOrder
 from engine.model.events import FeedEvent, FeedState
 from engine.runtime import reconcile
-from engine.runtime.sanity import SanityGate
+from engine.runtime.sanity import GateConfig, SanityGate
 from engine.runtime.telemetry import Histogram
 from engine.venues.base import Execution, SubmitOutcome, SubmitResult
 
@@ -50,19 +50,22 @@ class LiveEngine:
         *,
         clock: Callable[[], int] = time.time_ns,
         resolve_delays: tuple[float, ...] = RESOLVE_DELAYS_S,
+        gate: GateConfig | None = None,
     ) -> None:
         self.core = core
         self.execution = execution
         self.bus = bus
         self.clock = clock
-        self.gate = SanityGate(core.symbols)
+        self.gate = SanityGate(core.symbols, gate, clock=clock, emit=self._on_gate)
+        self._feed_stale: set[Symbol] = set()  # stale as the market-data adapter says
         self.decode_errors: Counter[str] = Counter()
         self.resolve_delays = resolve_delays
         self._tasks: set[asyncio.Task[None]] = set()
         self.submitted = 0
         self.ambiguous = 0
         self.feed_connected = False
-        self.last_tick_ns: dict[Symbol, int] = dict.fromkeys(core.symbols, 0)
+        # Each symbol's last accepted quote (never after the local clock: ages are >= 0).
+        self.last_tick_ns: dict[Symbol, int] = self.gate.last_quote_ns
         self.tick_to_submit_ns: list[int] = []  # bounded sample for benches
         self.tick_to_trade = Histogram()  # on_quote entry -> submit call
         self.submit_to_ack = Histogram()  # submit call -> the venue acknowledged
@@ -74,38 +77,58 @@ class LiveEngine:
 
     def on_quote(
         self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int
-    ) -> None:
-        if not self.gate.quote(symbol, ts, bid, bid_size, ask, ask_size):
-            return
+    ) -> bool:
+        """A quote from the adapter; False when the sanity gate dropped it (then the
+        core never sees it: no strategy, mark, high-water mark or breaker)."""
+        ts = self.gate.quote(symbol, ts, bid, bid_size, ask, ask_size)
+        if not ts:
+            return False
         core = self.core
         self._tick_t0 = time.perf_counter_ns()
         core.on_quote(symbol, ts, bid, bid_size, ask, ask_size)
-        self.last_tick_ns[symbol] = ts
         if core.outbox or core.events:
             self._drain()
+        return True
 
-    def on_trade(self, symbol: Symbol, ts: int, price: int, size: int, aggressor: Side) -> None:
-        if not self.gate.trade(symbol, ts, price, size):
-            return
+    def on_trade(self, symbol: Symbol, ts: int, price: int, size: int, aggressor: Side) -> bool:
+        ts = self.gate.trade(symbol, ts, price, size)
+        if not ts:
+            return False
         core = self.core
         self._tick_t0 = time.perf_counter_ns()
         core.on_trade(symbol, ts, price, size, aggressor)
         if core.outbox or core.events:
             self._drain()
+        return True
 
     def on_feed(self, event: FeedEvent) -> None:
-        core = self.core
         if event.feed == "market_data":
-            if event.state is FeedState.CONNECTED:
+            state = event.state
+            if state is FeedState.CONNECTED:
                 self.feed_connected = True
-            elif event.state is FeedState.DISCONNECTED:
+            elif state is FeedState.DISCONNECTED:
                 self.feed_connected = False
-                core.set_stale(None, True)
-            elif event.state is FeedState.STALE and event.symbol:
-                core.set_stale(Symbol(event.symbol), True)
-            elif event.state is FeedState.FRESH and event.symbol:
-                core.set_stale(Symbol(event.symbol), False)
+                self._feed_stale.update(self.core.symbols)
+                self.core.set_stale(None, True)
+            elif state is FeedState.STALE and event.symbol:
+                self._feed_stale.add(Symbol(event.symbol))
+                self._sync_stale(Symbol(event.symbol))
+            elif state is FeedState.FRESH and event.symbol:
+                self._feed_stale.discard(Symbol(event.symbol))
+                self._sync_stale(Symbol(event.symbol))
         self.bus.publish(event)
+
+    def _on_gate(self, event: FeedEvent) -> None:
+        """The sanity gate's alerts, holds and releases (never per tick)."""
+        if event.symbol and event.state is not FeedState.REJECTED:
+            self._sync_stale(Symbol(event.symbol))
+        self.bus.publish(event)
+
+    def _sync_stale(self, symbol: Symbol) -> None:
+        """Stale for the core while the adapter says so or the price band holds it."""
+        if symbol in self.core.instruments:
+            stale = symbol in self._feed_stale or self.gate.held(symbol)
+            self.core.set_stale(symbol, stale)
 
     def on_decode_error(self, reason: str) -> None:
         self.decode_errors[reason] += 1

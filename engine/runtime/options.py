@@ -8,6 +8,7 @@ import msgspec
 
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
+from engine.runtime.sanity import GateConfig
 
 
 class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -35,6 +36,7 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     reconcile_interval_s: float = 30.0
     equity_snapshot_s: float = 60.0
     stale_after_s: float = 5.0
+    gate: GateConfig = GateConfig()  # the sanity gate: price band, tick time limits
     submit_timeout_s: float = 5.0
     shutdown_cancel_orders: bool = True
     shutdown_flatten: bool = False

@@ -1,61 +1,335 @@
-"""The sanity gate: malformed market data is counted by reason and dropped."""
+"""The sanity gate: market data that cannot be right is counted by reason and dropped.
+
+Only ticks that pass reach the core (strategies, marks, the high-water mark and
+the breakers). A quote is dropped when a price is not positive or a size is
+negative (``bad_price``/``bad_size``), when it is crossed or locked, when its
+time is before the symbol's last accepted tick (``time_backwards``), more than
+``future_tolerance_s`` after the local clock (``future_ts``) or more than
+``max_age_s`` (the stale window) before it (``past_ts``), and when its mid is
+outside the symbol's **price band** (``price_band``). Trades get the same checks
+(a trade's price against the band).
+
+The band is ``band_pct`` (per symbol if configured) around the symbol's
+reference, the mid of its last accepted quote, but never narrower than
+:data:`MIN_BAND_TICKS` ticks. The check on the hot path is two integer compares
+of ``bid + ask`` against bounds kept per symbol; the bounds move only when the
+accepted mid does.
+
+- **Seeding.** A symbol has no reference at start: its quotes are dropped
+  (``no_reference``) until :data:`SEED_TICKS` of them agree (each inside the band
+  of the first); the last of those is accepted and becomes the reference. A
+  corrupt first tick therefore never becomes the reference.
+- **Genuine gaps.** Out-of-band quotes vote for a candidate level (a majority
+  vote: a quote inside the candidate's band adds one, any other quote, in band
+  or not, takes one away). With :data:`HOLD_VOTES` votes the symbol is *held*:
+  stale for the core (entries blocked, exits allowed) and announced. With
+  :data:`REANCHOR_TICKS` votes over at least :data:`REANCHOR_S` seconds the
+  band re-anchors on the new level and the quote is accepted; if the votes die
+  out first, the hold is released. A symbol is never frozen forever.
+- **Alerts.** Dropping for ``price_band``, ``future_ts`` or ``past_ts`` is
+  announced as a ``FeedEvent`` of state REJECTED, at most once per symbol per
+  :data:`ALERT_INTERVAL_S`, with the count since the last one; holds and
+  re-anchoring are announced as STALE and FRESH. Nothing is logged per tick.
+"""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
+
+import msgspec
 
 from engine.model import Symbol
+from engine.model.events import FeedEvent, FeedState
+
+FUTURE_TOLERANCE_S = 2.0
+"""Default tolerance for a tick stamped ahead of the local clock (clock skew, jitter)."""
+SEED_TICKS = 3
+"""Agreeing quotes needed before a symbol's band has a reference."""
+HOLD_VOTES = 2
+"""Consistent out-of-band quotes that put a symbol on hold (stale: entries blocked)."""
+REANCHOR_TICKS = 5
+"""Net votes for a new level needed to re-anchor the band..."""
+REANCHOR_S = 2.0
+"""...over at least this long (seconds, local clock)."""
+ALERT_INTERVAL_S = 60.0
+"""At most one REJECTED alert per symbol this often."""
+MIN_BAND_TICKS = 2
+"""The band is never narrower than this many ticks either side of the reference."""
+ALERTED = frozenset({"price_band", "future_ts", "past_ts"})
+FEED = "market_data"
+_PPM = 1_000_000
+
+
+class GateConfig(msgspec.Struct, frozen=True, kw_only=True):
+    """The gate's settings: ``venue.price_band_pct``, ``venue.price_band_pct_by_symbol``
+    and the stale window (``venue.stale_after_s``) as the oldest tick accepted."""
+
+    band_pct: float = 5.0
+    band_pct_by_symbol: dict[str, float] = msgspec.field(default_factory=dict)
+    max_age_s: float = 5.0
+    future_tolerance_s: float = FUTURE_TOLERANCE_S
+    seed_ticks: int = SEED_TICKS
+
+    def band_for(self, symbol: str) -> float:
+        """The band (percent) of ``symbol``; per-symbol keys match case-insensitively."""
+        by = self.band_pct_by_symbol
+        if by:
+            for key, pct in by.items():
+                if key.upper() == symbol.upper():
+                    return pct
+        return self.band_pct
+
+
+class _Sym:
+    """One symbol's gate state. Prices are twice the mid (bid + ask), in ticks."""
+
+    __slots__ = (
+        "alert_ns",
+        "cand_hi2",
+        "cand_lo2",
+        "dropped",
+        "held",
+        "hi2",
+        "last_ts",
+        "lo2",
+        "min2",
+        "ppm",
+        "ref2",
+        "since",
+        "symbol",
+        "votes",
+    )
+
+    def __init__(self, symbol: Symbol, pct: float, min2: int) -> None:
+        self.symbol = symbol
+        self.ppm = int(round(pct * 10_000))  # percent -> parts per million
+        self.min2 = min2
+        self.last_ts = 0
+        self.ref2 = 0  # 0 = no reference yet
+        self.lo2 = 1  # empty band: every tick is outside until seeded
+        self.hi2 = 0
+        self.cand_lo2 = 0
+        self.cand_hi2 = 0
+        self.votes = 0
+        self.since = 0  # local ns when the current candidate appeared
+        self.held = False
+        self.alert_ns = 0
+        self.dropped = 0  # alertable drops since the last alert
+
+    def bounds(self, mid2: int) -> tuple[int, int]:
+        d = mid2 * self.ppm // _PPM
+        if d < self.min2:
+            d = self.min2
+        return mid2 - d, mid2 + d
 
 
 class SanityGate:
-    """Checks each decoded tick before the core sees it.
+    """Checks each decoded tick before the core sees it (see the module docstring).
 
-    Rejects non-positive prices or negative sizes (``bad_price``/``bad_size``),
-    crossed (bid > ask) and locked (bid == ask) quotes, and timestamps older
-    than the symbol's last tick (``time_backwards``). Counts live in ``rejects``.
+    :meth:`quote` and :meth:`trade` return the tick's time for the core (never after
+    the local clock) or 0 when the tick is dropped. Counts live in ``rejects``;
+    ``last_quote_ns`` is the time of each symbol's last accepted quote. ``emit`` gets
+    the REJECTED/STALE/FRESH events (held symbols are in :meth:`held`).
     """
 
-    __slots__ = ("_last_ts", "rejects")
+    __slots__ = (
+        "_alert_ns",
+        "_clock",
+        "_emit",
+        "_future_ns",
+        "_max_age_ns",
+        "_reanchor_ns",
+        "_seed",
+        "_syms",
+        "config",
+        "last_quote_ns",
+        "rejects",
+    )
 
-    def __init__(self, symbols: list[Symbol]) -> None:
-        self._last_ts: dict[Symbol, int] = dict.fromkeys(symbols, 0)
+    def __init__(
+        self,
+        symbols: list[Symbol],
+        config: GateConfig | None = None,
+        *,
+        clock: Callable[[], int] = time.time_ns,
+        emit: Callable[[FeedEvent], None] | None = None,
+    ) -> None:
+        cfg = config if config is not None else GateConfig()
+        self.config = cfg
+        self._clock = clock
+        self._emit = emit
+        self._future_ns = int(cfg.future_tolerance_s * 1e9)
+        self._max_age_ns = int(cfg.max_age_s * 1e9)
+        self._reanchor_ns = int(REANCHOR_S * 1e9)
+        self._alert_ns = int(ALERT_INTERVAL_S * 1e9)
+        self._seed = max(1, cfg.seed_ticks)
+        self._syms: dict[Symbol, _Sym] = {
+            s: _Sym(s, cfg.band_for(s), 2 * MIN_BAND_TICKS) for s in symbols
+        }
+        self.last_quote_ns: dict[Symbol, int] = dict.fromkeys(symbols, 0)
         self.rejects: Counter[str] = Counter()
+
+    # -- the hot path ----------------------------------------------------------------
 
     def quote(
         self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int
-    ) -> bool:
-        last = self._last_ts.get(symbol)
-        if last is None:
+    ) -> int:
+        s = self._syms.get(symbol)
+        if s is None:
             self.rejects["unknown_symbol"] += 1
-            return False
+            return 0
         if bid <= 0 or ask <= 0:
-            self.rejects["bad_price"] += 1
-            return False
+            return self._drop("bad_price")
         if bid >= ask:
-            self.rejects["crossed" if bid > ask else "locked"] += 1
-            return False
+            return self._drop("crossed" if bid > ask else "locked")
         if bid_size < 0 or ask_size < 0:
-            self.rejects["bad_size"] += 1
-            return False
-        if ts < last:
-            self.rejects["time_backwards"] += 1
-            return False
-        self._last_ts[symbol] = ts
-        return True
+            return self._drop("bad_size")
+        if ts < s.last_ts:
+            return self._drop("time_backwards")
+        now = self._clock()
+        if ts - now > self._future_ns:
+            return self._drop_alert(s, "future_ts", now, "")
+        if now - ts > self._max_age_ns:
+            return self._drop_alert(s, "past_ts", now, "")
+        mid2 = bid + ask
+        if mid2 < s.lo2 or mid2 > s.hi2:
+            return self._outside(s, mid2, ts, now)
+        if ts > now:
+            ts = now
+        s.last_ts = ts
+        self.last_quote_ns[symbol] = ts
+        if s.votes:
+            self._vote_against(s, now)
+        if mid2 != s.ref2:
+            s.ref2 = mid2
+            s.lo2, s.hi2 = s.bounds(mid2)
+        return ts
 
-    def trade(self, symbol: Symbol, ts: int, price: int, size: int) -> bool:
-        last = self._last_ts.get(symbol)
-        if last is None:
+    def trade(self, symbol: Symbol, ts: int, price: int, size: int) -> int:
+        s = self._syms.get(symbol)
+        if s is None:
             self.rejects["unknown_symbol"] += 1
-            return False
+            return 0
         if price <= 0:
-            self.rejects["bad_price"] += 1
-            return False
+            return self._drop("bad_price")
         if size <= 0:
-            self.rejects["bad_size"] += 1
-            return False
-        if ts < last:
-            self.rejects["time_backwards"] += 1
-            return False
-        self._last_ts[symbol] = ts
-        return True
+            return self._drop("bad_size")
+        if ts < s.last_ts:
+            return self._drop("time_backwards")
+        now = self._clock()
+        if ts - now > self._future_ns:
+            return self._drop_alert(s, "future_ts", now, "")
+        if now - ts > self._max_age_ns:
+            return self._drop_alert(s, "past_ts", now, "")
+        p2 = 2 * price
+        if p2 < s.lo2 or p2 > s.hi2:
+            if not s.ref2:
+                return self._drop("no_reference")
+            return self._drop_alert(s, "price_band", now, _offset(p2, s.ref2))
+        if ts > now:
+            ts = now
+        s.last_ts = ts
+        return ts
+
+    # -- off the hot path --------------------------------------------------------------
+
+    def held(self, symbol: Symbol) -> bool:
+        """Whether the band holds ``symbol`` (out-of-band quotes agree on a new level)."""
+        s = self._syms.get(symbol)
+        return s is not None and s.held
+
+    def reference(self, symbol: Symbol) -> int:
+        """The band's reference (twice the mid, in ticks); 0 before seeding."""
+        s = self._syms.get(symbol)
+        return 0 if s is None else s.ref2
+
+    def band(self, symbol: Symbol) -> tuple[int, int]:
+        """The accepted range of ``bid + ask`` (empty, (1, 0), before seeding)."""
+        s = self._syms[symbol]
+        return s.lo2, s.hi2
+
+    def seed(self, symbol: Symbol, bid: int, ask: int) -> None:
+        """Set the reference from a price known to be good (e.g. the venue's snapshot)."""
+        s = self._syms[symbol]
+        s.ref2 = bid + ask
+        s.lo2, s.hi2 = s.bounds(s.ref2)
+        s.votes = 0
+
+    def _drop(self, reason: str) -> int:
+        self.rejects[reason] += 1
+        return 0
+
+    def _drop_alert(self, s: _Sym, reason: str, now: int, detail: str) -> int:
+        self.rejects[reason] += 1
+        s.dropped += 1
+        if not s.alert_ns or now - s.alert_ns >= self._alert_ns:
+            n, s.dropped, s.alert_ns = s.dropped, 0, now
+            text = f"{reason}: {n} tick{'s' if n > 1 else ''} dropped"
+            self._announce(now, FeedState.REJECTED, s, f"{text}{detail}")
+        return 0
+
+    def _outside(self, s: _Sym, mid2: int, ts: int, now: int) -> int:
+        agrees = self._vote(s, mid2, now)
+        if not s.ref2:
+            if agrees and s.votes >= self._seed:
+                return self._anchor(s, mid2, ts, now, "")
+            return self._drop("no_reference")
+        if agrees and s.votes >= REANCHOR_TICKS and now - s.since >= self._reanchor_ns:
+            detail = (
+                f"price band re-anchored after {s.votes} agreeing quotes over"
+                f" {(now - s.since) / 1e9:.1f} s{_offset(mid2, s.ref2)}"
+            )
+            return self._anchor(s, mid2, ts, now, detail)
+        if agrees and s.votes >= HOLD_VOTES and not s.held:
+            s.held = True
+            self._announce(
+                now,
+                FeedState.STALE,
+                s,
+                f"price band: quotes agree on a new level{_offset(mid2, s.ref2)};"
+                " entries blocked until the band re-anchors or they stop",
+            )
+        return self._drop_alert(s, "price_band", now, _offset(mid2, s.ref2))
+
+    def _vote(self, s: _Sym, mid2: int, now: int) -> bool:
+        """A majority vote for the level out-of-band quotes agree on; True if this
+        quote agrees with the candidate (or starts one)."""
+        if not s.votes:
+            s.cand_lo2, s.cand_hi2 = s.bounds(mid2)
+            s.votes, s.since = 1, now
+            return True
+        if s.cand_lo2 <= mid2 <= s.cand_hi2:
+            s.votes += 1
+            return True
+        self._vote_against(s, now)
+        return False
+
+    def _vote_against(self, s: _Sym, now: int) -> None:
+        s.votes -= 1
+        if not s.votes and s.held:
+            s.held = False
+            self._announce(now, FeedState.FRESH, s, "price band: quotes back inside the band")
+
+    def _anchor(self, s: _Sym, mid2: int, ts: int, now: int, detail: str) -> int:
+        s.ref2 = mid2
+        s.lo2, s.hi2 = s.bounds(mid2)
+        s.votes = 0
+        if ts > now:
+            ts = now
+        s.last_ts = ts
+        self.last_quote_ns[s.symbol] = ts
+        if s.held or detail:
+            s.held = False
+            self._announce(now, FeedState.FRESH, s, detail)
+        return ts
+
+    def _announce(self, now: int, state: FeedState, s: _Sym, detail: str) -> None:
+        if self._emit is not None:
+            self._emit(FeedEvent(now, FEED, state, s.symbol, detail))
+
+
+def _offset(x2: int, ref2: int) -> str:
+    """``, last +12.3% from the reference``: how far a price is from the reference."""
+    return f", last {100.0 * (x2 - ref2) / ref2:+.1f}% from the reference"

@@ -106,13 +106,20 @@ class CloseResult(msgspec.Struct, frozen=True):
 
 
 class MarketSink(Protocol):
-    """Where a market-data adapter delivers decoded ticks (called on the loop, synchronously)."""
+    """Where a market-data adapter delivers decoded ticks (called on the loop, synchronously).
+
+    ``on_quote``/``on_trade`` return False when the sink dropped the tick (the runtime's
+    sanity gate); an adapter's stale watchdog counts only ticks not refused (None or
+    True), so a symbol whose every tick is dropped goes stale.
+    """
 
     def on_quote(
         self, symbol: Symbol, ts: int, bid: int, bid_size: int, ask: int, ask_size: int
-    ) -> None: ...
+    ) -> bool | None: ...
 
-    def on_trade(self, symbol: Symbol, ts: int, price: int, size: int, aggressor: Side) -> None: ...
+    def on_trade(
+        self, symbol: Symbol, ts: int, price: int, size: int, aggressor: Side
+    ) -> bool | None: ...
 
     def on_feed(self, event: FeedEvent) -> None: ...
 

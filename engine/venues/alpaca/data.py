@@ -13,9 +13,11 @@ failure (402) and refusals retrying cannot fix (400, 405, 409) raise
 
 Feed events (``feed="market_data"``): CONNECTED once the subscription is
 confirmed; DISCONNECTED when it drops (the runtime then treats every symbol as
-stale); STALE for a symbol without a quote for ``stale_after_s`` while
-connected (a watchdog checks every quarter of that); FRESH on that symbol's
-next quote, and on each symbol's first quote after a reconnect.
+stale); STALE for a symbol without an accepted quote for ``stale_after_s`` while
+connected (a watchdog checks every quarter of that; a quote the sink refuses,
+see ``MarketSink``, does not count, so a symbol whose every tick is dropped goes
+stale); FRESH on that symbol's next accepted quote, and on each symbol's first
+accepted quote after a reconnect.
 """
 
 from __future__ import annotations
@@ -207,21 +209,24 @@ class AlpacaMarketData:
                     return
 
     async def _watchdog(self, decoder: TickDecoder) -> None:
-        """Emit STALE for a symbol without a quote for ``stale_after_s``."""
+        """Emit STALE for a symbol without an accepted quote for ``stale_after_s``:
+        quotes the sink refused (its sanity gate) do not count as signs of life."""
         specs = list(decoder.specs.values())
         now = self._clock()
-        seen = [(spec.quotes, now) for spec in specs]
+        seen = [(spec.quotes, now, spec.dropped) for spec in specs]
         while True:
             await asyncio.sleep(self._stale_ns / 4e9)
             now = self._clock()
             for i, spec in enumerate(specs):
-                count, since = seen[i]
+                count, since, dropped = seen[i]
                 if spec.quotes != count:
-                    seen[i] = (spec.quotes, now)
+                    seen[i] = (spec.quotes, now, spec.dropped)
                 elif not spec.stale and now - since >= self._stale_ns:
                     spec.stale = True
                     self.counters.stale += 1
-                    self._emit(FeedState.STALE, spec.symbol, "no quote")
+                    refused = spec.dropped - dropped
+                    detail = f"every tick dropped ({refused})" if refused else "no quote"
+                    self._emit(FeedState.STALE, spec.symbol, detail)
 
     def _emit(self, state: FeedState, symbol: str = "", detail: str = "") -> None:
         if self._sink is not None:

@@ -7,7 +7,10 @@ type, for a symbol we did not ask for, with a bad timestamp, a non-positive
 price, off the tick grid, with a bad size, or crossed (bid > ask) goes to
 ``sink.on_decode_error(reason)`` and is dropped. A frame that does not decode
 whole is salvaged message by message. No logging, one allocation per message
-(msgspec's struct).
+(msgspec's struct). A tick the sink refuses (``on_quote``/``on_trade`` returning
+False: the runtime's sanity gate) is counted in ``Sym.dropped`` and is no sign of
+life: ``Sym.quotes`` (what the stale watchdog watches), the last quote used for
+the aggressor and FRESH all follow accepted ticks only.
 
 Trades carry no aggressor on stock feeds: the quote rule against the last mid,
 the tick rule at the mid or before any quote; crypto's ``tks`` is used when given.
@@ -58,11 +61,12 @@ class DataCounters:
 
 
 class Sym:
-    """Per-symbol state: grid multipliers, last quote and trade, counts, staleness."""
+    """Per-symbol state: grid multipliers, last accepted quote and trade, counts, staleness."""
 
     __slots__ = (
         "ask",
         "bid",
+        "dropped",
         "last_price",
         "last_side",
         "lpu",
@@ -77,8 +81,9 @@ class Sym:
         self.symbol = ins.symbol
         self.tpu = ins.ticks_per_unit
         self.lpu = ins.lots_per_unit
-        self.quotes = 0
+        self.quotes = 0  # accepted by the sink (see MarketSink.on_quote)
         self.trades = 0
+        self.dropped = 0  # quotes and trades the sink refused
         self.bid = 0
         self.ask = 0
         self.last_price = 0
@@ -188,13 +193,15 @@ class TickDecoder:
             return self.drop("bad_size")
         if bid > ask:
             return self.drop("crossed")
+        if self._on_quote(spec.symbol, ts, bid, bid_size, ask, ask_size) is False:
+            spec.dropped += 1  # the sink's sanity gate refused it: not a sign of life
+            return None
         spec.quotes += 1
         spec.bid = bid
         spec.ask = ask
         if spec.stale:
             spec.stale = False
             self._emit(FeedState.FRESH, spec.symbol, "")
-        self._on_quote(spec.symbol, ts, bid, bid_size, ask, ask_size)
         return None
 
     def _trade(self, m: DataTrade) -> None:
@@ -214,11 +221,13 @@ class TickDecoder:
         size = to_units(m.s, spec.lpu)
         if size <= 0:
             return self.drop("bad_size")
-        spec.trades += 1
         side = aggressor(spec, price, m.tks)
+        if self._on_trade(spec.symbol, ts, price, size, side) is False:
+            spec.dropped += 1
+            return None
+        spec.trades += 1
         spec.last_price = price
         spec.last_side = side
-        self._on_trade(spec.symbol, ts, price, size, side)
         return None
 
 

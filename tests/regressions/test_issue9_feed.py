@@ -1,0 +1,374 @@
+"""Issue 9, items 8-10: bad market data must never be traded on.
+
+Each test drives the real :class:`LiveEngine` (sanity gate + the real core with the
+real ``micro_momentum`` strategy); the venue is a recorder of the orders the engine
+would send, except for item 10's stale test, which runs the real Alpaca market-data
+adapter against the fake Alpaca over loopback sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.alerts import Translator
+from bot.render import Units
+from engine.config.schema import default_risk
+from engine.core.strategies import MicroMomentum, MicroMomentumParams
+from engine.core.trader import TraderConfig
+from engine.core.trading_core import TradingCore
+from engine.events import EventBus
+from engine.model import (
+    IdFactory,
+    Instrument,
+    Order,
+    Side,
+    Symbol,
+    TradingState,
+)
+from engine.model.events import (
+    BreakerTripped,
+    EngineEvent,
+    FeedEvent,
+    FeedState,
+    RoundTripClosed,
+    SignalChanged,
+)
+from engine.runtime.live import LiveEngine
+from engine.venues.base import SubmitOutcome, SubmitResult
+
+SEC = 1_000_000_000
+T0 = 1_700_000_000 * SEC  # 2023-11-14, a plausible wall clock
+FAR_FUTURE = 253_402_214_400 * SEC  # 9999-12-31T00:00:00Z
+UNIT = 10**9
+
+ETH = Symbol("ETHUSD")
+SIMEQ = Symbol("SIMEQ")
+INSTRUMENTS = [
+    Instrument(symbol=ETH, price_increment=Decimal("0.01"), size_increment=Decimal("0.0001")),
+    Instrument(symbol=SIMEQ, price_increment=Decimal("0.01"), size_increment=Decimal(1)),
+]
+
+
+class Clock:
+    """The engine's wall clock, moved by the test."""
+
+    def __init__(self, now: int = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now
+
+    def step(self, ns: int = 1_000_000) -> int:
+        self.now += ns
+        return self.now
+
+
+class RecordingVenue:
+    """The venue port's order half: records every order the engine writes, accepts it."""
+
+    def __init__(self) -> None:
+        self.orders: list[Order] = []
+
+    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
+        self.orders.append(order)
+        fut: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
+        fut.set_result(SubmitResult(SubmitOutcome.ACCEPTED))
+        return fut
+
+    async def cancel(self, client_order_id: Any) -> bool:
+        return True
+
+    async def query_order(self, client_order_id: Any) -> None:
+        return None
+
+
+class Rig:
+    """A live engine around a real core trading ``micro_momentum`` with limit entries."""
+
+    def __init__(self, **live_kw: Any) -> None:
+        params = MicroMomentumParams(
+            take_profit_ticks=3, stop_loss_ticks=3, cooldown_s=0.0, max_spread_ticks=2
+        )
+        self.core = TradingCore(
+            INSTRUMENTS,
+            MicroMomentum,
+            params,
+            TraderConfig(type="limit"),
+            default_risk(),
+            IdFactory("t", "0"),
+            1_000_000 * UNIT,
+        )
+        self.venue = RecordingVenue()
+        self.bus = EventBus()
+        self.events: list[EngineEvent] = []
+        self.bus.subscribe("test", self.events.append)
+        self.clock = Clock()
+        self.live = LiveEngine(self.core, self.venue, self.bus, clock=self.clock, **live_kw)  # type: ignore[arg-type]
+
+    def quote(self, symbol: Symbol, bid: int, ask: int, ts: int | None = None) -> None:
+        now = self.clock.step()
+        self.live.on_quote(symbol, now if ts is None else ts, bid, 5, ask, 5)
+
+    def trade(self, symbol: Symbol, price: int, ts: int | None = None) -> None:
+        now = self.clock.step()
+        self.live.on_trade(symbol, now if ts is None else ts, price, 1, Side.BUY)
+
+    def feed(self, state: FeedState, symbol: Symbol | None = None) -> list[FeedEvent]:
+        return [
+            e
+            for e in self.events
+            if isinstance(e, FeedEvent)
+            and e.state is state
+            and (symbol is None or e.symbol == symbol)
+        ]
+
+
+ETH_BID = 300_000  # 3,000.00 in ticks of 0.01
+SIMEQ_BID = 15_000  # 150.00
+
+
+# -- item 8: the price band ------------------------------------------------------------
+
+
+async def test_item_08_price_band_drops_a_1000x_quote_counts_and_alerts_once() -> None:
+    rig = Rig()
+    for _ in range(3):  # a steady market (no up-tick: the strategy stays out)
+        rig.quote(ETH, ETH_BID, ETH_BID + 1)
+    seen = rig.core.market(ETH).quotes
+    # The reproduced defect: 1000x the price, a normal spread, the bid up-ticking.
+    rig.quote(ETH, ETH_BID * 1000, ETH_BID * 1000 + 1)
+    await asyncio.sleep(0)  # let any submit task run
+    assert rig.venue.orders == [], "an order was sent on a 1000x quote"
+    assert rig.live.submitted == 0
+    assert not [e for e in rig.events if isinstance(e, SignalChanged)]
+    assert rig.core.market(ETH).quotes == seen
+    assert rig.core.market(ETH).bid == ETH_BID
+    assert rig.live.gate.rejects["price_band"] == 1
+    alerts = rig.feed(FeedState.REJECTED, ETH)
+    assert len(alerts) == 1 and "price_band" in alerts[0].detail
+    (telegram,) = Translator(Units({})).translate(alerts)  # what the bot plugin sends
+    assert "ETHUSD</b>: bad market data dropped · price_band: 1 tick dropped" in telegram.text
+    # More bad ticks inside the alert interval: counted, not alerted again.
+    rig.quote(ETH, ETH_BID // 1000, ETH_BID // 1000 + 1)
+    rig.quote(ETH, ETH_BID * 1000, ETH_BID * 1000 + 1)
+    assert rig.live.gate.rejects["price_band"] == 3
+    assert len(rig.feed(FeedState.REJECTED, ETH)) == 1
+    # The real market goes on being traded normally.
+    rig.quote(ETH, ETH_BID + 1, ETH_BID + 2)
+    assert rig.core.market(ETH).bid == ETH_BID + 1
+    # After the interval, the next bad tick alerts again, with the count since.
+    rig.clock.step(61 * SEC)
+    rig.quote(ETH, ETH_BID * 1000, ETH_BID * 1000 + 1)
+    alerts = rig.feed(FeedState.REJECTED, ETH)
+    assert len(alerts) == 2 and "3 " in alerts[1].detail
+
+
+async def test_item_08_a_corrupt_first_tick_never_becomes_the_reference() -> None:
+    rig = Rig()
+    rig.quote(ETH, ETH_BID * 1000, ETH_BID * 1000 + 1)  # the very first tick is the bad one
+    assert rig.core.market(ETH).quotes == 0
+    for _ in range(4):
+        rig.quote(ETH, ETH_BID, ETH_BID + 1)
+    assert rig.core.market(ETH).bid == ETH_BID  # the reference came from agreeing ticks
+    rig.quote(ETH, ETH_BID * 1000, ETH_BID * 1000 + 1)
+    assert rig.core.market(ETH).bid == ETH_BID
+    assert rig.venue.orders == []
+
+
+async def test_item_08_trades_get_the_same_band() -> None:
+    rig = Rig()
+    for _ in range(3):
+        rig.quote(ETH, ETH_BID, ETH_BID + 1)
+    rig.trade(ETH, ETH_BID)
+    trades = rig.core.market(ETH).trades
+    rig.trade(ETH, ETH_BID * 1000)
+    rig.trade(ETH, ETH_BID // 1000)
+    assert rig.core.market(ETH).trades == trades
+    assert rig.live.gate.rejects["price_band"] == 2
+
+
+async def test_item_08_a_genuine_gap_blocks_entries_then_reanchors_with_an_alert() -> None:
+    rig = Rig()
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    gap = SIMEQ_BID * 110 // 100  # the market really moves 10%
+    rig.quote(SIMEQ, gap, gap + 1)
+    rig.quote(SIMEQ, gap + 1, gap + 2)
+    assert rig.core.market(SIMEQ).bid == SIMEQ_BID  # not yet believed
+    assert rig.core.is_stale(SIMEQ), "entries must be blocked while the band is in doubt"
+    assert rig.feed(FeedState.STALE, SIMEQ)
+    # Consistent out-of-band ticks, a few seconds of them: the band follows the market.
+    deadline = rig.clock.now + 10 * SEC
+    while rig.core.market(SIMEQ).bid == SIMEQ_BID and rig.clock.now < deadline:
+        rig.clock.step(SEC // 2)
+        rig.quote(SIMEQ, gap, gap + 1)
+    assert rig.core.market(SIMEQ).bid == gap, "a real gap must not freeze the symbol forever"
+    assert not rig.core.is_stale(SIMEQ)
+    fresh = rig.feed(FeedState.FRESH, SIMEQ)
+    assert fresh and "re-anchored" in fresh[-1].detail
+    rig.quote(SIMEQ, gap - 1, gap)
+    assert rig.core.market(SIMEQ).bid == gap - 1
+    assert not rig.core.is_stale(ETH)  # the other symbol was never affected
+
+
+async def test_item_08_band_is_configurable_per_symbol(tmp_path: Path) -> None:
+    from engine.config import ConfigError, load_config
+    from engine.runtime.cli import options_from_config
+    from engine.runtime.sanity import GateConfig
+
+    toml = tmp_path / "bot.toml"
+    toml.write_text("[venue]\nprice_band_pct = 2.0\nprice_band_pct_by_symbol = { SIMEQ = 20.0 }\n")
+    gate = options_from_config(load_config(toml, {})).gate
+    assert isinstance(gate, GateConfig)
+    assert gate.band_pct == 2.0 and gate.band_pct_by_symbol == {"SIMEQ": 20.0}
+    rig = Rig(gate=gate)
+    for sym, bid in ((ETH, ETH_BID), (SIMEQ, SIMEQ_BID)):
+        for _ in range(3):
+            rig.quote(sym, bid, bid + 1)
+    up3 = ETH_BID * 103 // 100
+    rig.quote(ETH, up3, up3 + 1)  # 3% > 2%: dropped
+    assert rig.core.market(ETH).bid == ETH_BID
+    up15 = SIMEQ_BID * 115 // 100
+    rig.quote(SIMEQ, up15, up15 + 1)  # 15% < 20%: accepted
+    assert rig.core.market(SIMEQ).bid == up15
+    env = {"SCALPBOT__VENUE__PRICE_BAND_PCT_BY_SYMBOL__ETHUSD": "8"}
+    # Environment variable names are case-folded: symbols match case-insensitively.
+    assert options_from_config(load_config(None, env)).gate.band_pct_by_symbol == {"ETHUSD": 8.0}
+    for bad in (
+        "price_band_pct = 0",
+        "price_band_pct = 60",
+        "price_band_pct_by_symbol = { X = -1 }",
+    ):
+        toml.write_text(f"[venue]\n{bad}\n")
+        with pytest.raises(ConfigError, match="price_band"):
+            load_config(toml, {})
+
+
+# -- item 9: marks, high-water mark and breakers see only good ticks --------------------
+
+
+async def test_item_09_a_1000x_quote_never_marks_a_position_or_trips_a_breaker() -> None:
+    rig = Rig()
+    core = rig.core
+    pf = core.portfolio
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    # Holding 1 SIMEQ (as reconciliation books it), marked to the real market.
+    core.adjust_position(SIMEQ, 1, SIMEQ_BID, rig.clock.now, "x1", "test")
+    rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    rig.live.apply([])
+    events_before = len(rig.events)
+    mark, hwm, equity = pf.position(SIMEQ).mark2, pf.high_water_mark, pf.equity
+    assert mark == 2 * SIMEQ_BID + 1
+    rig.quote(SIMEQ, SIMEQ_BID * 1000, SIMEQ_BID * 1000 + 1)
+    await asyncio.sleep(0)
+    assert rig.venue.orders == [], "a take-profit fired on a corrupt quote"
+    assert pf.position(SIMEQ).mark2 == mark
+    assert pf.high_water_mark == hwm
+    assert pf.equity == equity
+    assert pf.position_qty(SIMEQ) == 1
+    # The real market again: no fictitious peak to fall from, no breaker.
+    rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    await asyncio.sleep(0)
+    new = rig.events[events_before:]
+    assert not [e for e in new if isinstance(e, SignalChanged | RoundTripClosed | BreakerTripped)]
+    assert not core.breakers.latched
+    assert core.state is TradingState.ACTIVE
+    assert pf.high_water_mark == hwm
+    assert rig.venue.orders == []
+
+
+# -- item 10: timestamps --------------------------------------------------------------------
+
+
+async def test_item_10_a_far_future_tick_is_dropped_and_does_not_freeze_the_symbol() -> None:
+    rig = Rig()
+    for _ in range(3):
+        rig.quote(ETH, ETH_BID, ETH_BID + 1)
+    rig.quote(ETH, ETH_BID, ETH_BID + 1, ts=FAR_FUTURE)
+    assert rig.live.gate.rejects["future_ts"] == 1
+    accepted = rig.core.market(ETH).quotes
+    for i in range(1, 50):  # every later real tick is accepted
+        rig.quote(ETH, ETH_BID + i % 3, ETH_BID + i % 3 + 1)
+    assert rig.core.market(ETH).quotes == accepted + 49
+    assert rig.live.gate.rejects["time_backwards"] == 0
+    # A tick just inside the tolerance is taken, but the tick age never goes negative.
+    rig.quote(ETH, ETH_BID, ETH_BID + 1, ts=rig.clock.now + SEC)
+    assert rig.clock.now - rig.live.last_tick_ns[ETH] >= 0
+    rig.quote(ETH, ETH_BID, ETH_BID + 1)  # and it did not freeze the symbol either
+    assert rig.core.market(ETH).quotes == accepted + 51
+    assert rig.feed(FeedState.REJECTED, ETH)  # alerted
+    # Far past: behind the last tick (time_backwards) or, for a symbol's first ticks,
+    # older than the stale window when it arrives (past_ts); never the core's clock.
+    rig.quote(ETH, ETH_BID, ETH_BID + 1, ts=rig.clock.now - 3600 * SEC)
+    assert rig.live.gate.rejects["time_backwards"] == 1
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1, ts=rig.clock.now - 3600 * SEC)
+    assert rig.live.gate.rejects["past_ts"] == 3
+    assert rig.core.market(SIMEQ).quotes == 0
+
+
+async def test_item_10_a_symbol_whose_every_tick_is_dropped_goes_stale_and_alerts() -> None:
+    from engine.venues.alpaca import AlpacaMarketData
+    from tests.engine.venues.alpaca.conftest import equity, until
+    from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+
+    aapl, amd = Symbol("AAPL"), Symbol("AMD")
+    instruments = {s: equity(s) for s in (aapl, amd)}
+    core = TradingCore(
+        list(instruments.values()),
+        MicroMomentum,
+        MicroMomentumParams(),
+        TraderConfig(),
+        default_risk(),
+        IdFactory("t", "0"),
+        1_000_000 * UNIT,
+    )
+    bus = EventBus()
+    events: list[EngineEvent] = []
+    bus.subscribe("test", events.append)
+    live = LiveEngine(core, RecordingVenue(), bus)  # type: ignore[arg-type]
+    fake = FakeAlpaca()
+    await fake.start()
+    feed = AlpacaMarketData(fake.url, KEY, SECRET, instruments, stale_after_s=0.3, heartbeat_s=5.0)
+    task = asyncio.create_task(feed.run([aapl, amd], live))
+
+    def stale_events(sym: str, state: FeedState) -> list[FeedEvent]:
+        return [
+            e for e in events if isinstance(e, FeedEvent) and e.state is state and e.symbol == sym
+        ]
+
+    try:
+        await until(lambda: fake.data_conns and live.feed_connected, what="connected")
+        for _ in range(3):
+            await fake.push([fake.quote("AAPL", 100.0, 100.01, ts=time.time_ns())])
+            await fake.push([fake.quote("AMD", 50.0, 50.01, ts=time.time_ns())])
+        await until(lambda: core.market(aapl).quotes and core.market(amd).quotes, what="seeded")
+        # From now on every AAPL tick is stamped 9999-12-31; AMD stays healthy.
+        t0 = time.monotonic()
+        deadline = t0 + 5.0
+        while not stale_events("AAPL", FeedState.STALE) and time.monotonic() < deadline:
+            await fake.push([fake.quote("AAPL", 100.0, 100.01, ts=FAR_FUTURE)])
+            await fake.push([fake.quote("AMD", 50.0, 50.01, ts=time.time_ns())])
+            await asyncio.sleep(0.01)  # pacing the source, not waiting for an outcome
+        assert stale_events("AAPL", FeedState.STALE), (
+            "a symbol dropping every tick never went stale"
+        )
+        assert core.is_stale(aapl) and not core.is_stale(amd)
+        assert not stale_events("AMD", FeedState.STALE)
+        assert live.gate.rejects["future_ts"] > 0
+        # Real ticks again: fresh.
+        await fake.push([fake.quote("AAPL", 100.0, 100.01, ts=time.time_ns())])
+        await until(lambda: not core.is_stale(aapl), what="AAPL fresh again")
+        assert stale_events("AAPL", FeedState.FRESH)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await fake.stop()
