@@ -2,7 +2,7 @@
 
 The runtime's log handler redacts the secrets it was given; this is the second
 lock: a filter on every ``telegram*``/``httpx``/``httpcore`` logger that replaces
-the token in a record's message before any handler sees it.
+the token in a record's message, exception text and stack before any handler sees it.
 """
 
 from __future__ import annotations
@@ -18,10 +18,21 @@ class RedactToken(logging.Filter):
         self._token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
+        token = self._token
         message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = message.replace(self._token, "***"), None
+        if token in message:
+            record.msg, record.args = message.replace(token, "***"), None
+        if record.exc_info and not record.exc_text:
+            # Exception text and tracebacks too (an httpx error quotes the URL).
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text and token in record.exc_text:
+            record.exc_text = record.exc_text.replace(token, "***")
+        if record.stack_info and token in record.stack_info:
+            record.stack_info = record.stack_info.replace(token, "***")
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 def guard(token: str) -> RedactToken:

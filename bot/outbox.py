@@ -24,6 +24,7 @@ from typing import Protocol
 
 from bot.render import SAFE_MESSAGE, split_message
 from bot.settings import RateLimits
+from engine.control import redact_secrets
 
 log = logging.getLogger("scalpbot.telegram.outbox")
 
@@ -189,7 +190,11 @@ class Outbox:
         self._wake.set()
 
     def put(self, job: Job) -> None:
-        """Queue ``job`` (a long text becomes several messages, in order)."""
+        """Queue ``job`` (a long text becomes several messages, in order). No secret the
+        process has loaded is ever sent: any in the text is replaced by ``***``."""
+        clean = redact_secrets(job.text) if job.text else job.text
+        if clean != job.text:
+            job = replace(job, text=clean)
         if job.text and len(job.text) > SAFE_MESSAGE and job.photo is None:
             parts = split_message(job.text)
             self._put_one(replace(job, text=parts[0]))

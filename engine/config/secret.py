@@ -7,6 +7,28 @@ from typing import NoReturn
 
 MASK = "**********"
 
+_LOADED: set[str] = set()
+
+
+REDACTED = "***"
+MIN_REDACTED_LEN = 4  # shorter values would mangle ordinary text and reveal little
+
+
+def loaded_secrets() -> frozenset[str]:
+    """Every secret value this process has loaded into a :class:`SecretStr` (the log
+    redactor reads it, so a secret is redacted from the moment it is loaded)."""
+    return frozenset(_LOADED)
+
+
+def redact(text: str, extra: frozenset[str] = frozenset()) -> str:
+    """``text`` with every loaded secret (and any in ``extra``) replaced by ``***``,
+    longest first (for logs, chat replies and error messages)."""
+    secrets = loaded_secrets() | extra
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= MIN_REDACTED_LEN and secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
 
 class SecretStr:
     """A secret value whose ``repr``, ``str`` and format are masked.
@@ -21,6 +43,8 @@ class SecretStr:
         if not isinstance(value, str):
             raise TypeError("a secret must be a string")
         self._value = value
+        if value:
+            _LOADED.add(value)
 
     def get_secret_value(self) -> str:
         return self._value

@@ -5,6 +5,7 @@ and ``monitoring`` import nothing deeper of the engine than this,
 ``engine.events`` and ``engine.model``.
 """
 
+from engine.config.secret import redact as redact_secrets
 from engine.control.api import Control, ControlError, RuntimeView
 from engine.control.plugins import Plugin, PluginContext
 from engine.control.results import (
@@ -44,4 +45,5 @@ __all__ = [
     "SymbolTelemetry",
     "TelemetrySnapshot",
     "TradeView",
+    "redact_secrets",
 ]

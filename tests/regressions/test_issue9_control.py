@@ -19,7 +19,8 @@ from typing import Any
 import msgspec
 import pytest
 
-from engine.config import load_config
+from bot import logsafe
+from engine.config import SecretStr, load_config
 from engine.config.limits import DIRECTIONS, override, restore
 from engine.config.schema import default_risk
 from engine.control import Control, ControlError
@@ -411,3 +412,33 @@ def test_suspect_redaction_knows_every_secret_the_config_loaded(
         root.handlers[:], level = saved
         root.setLevel(level)
     assert token not in out.getvalue(), out.getvalue()
+
+
+def test_suspect_redaction_telegram_loggers_redact_exceptions(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The bot's own filter on PTB/httpx loggers: an httpx error quotes the URL, which
+    holds the token, in the exception text."""
+    caplog.set_level(logging.DEBUG)
+    token = "999:TOKEN-in-an-url"
+    guard = logsafe.guard(token)
+    try:
+        try:
+            raise OSError(f"POST https://api.telegram.org/bot{token}/getUpdates: reset")
+        except OSError:
+            logging.getLogger("httpx").exception("request failed")
+    finally:
+        logsafe.unguard(guard)
+    assert "request failed" in caplog.text and "getUpdates" in caplog.text
+    assert token not in caplog.text, caplog.text
+
+
+async def test_suspect_redaction_no_loaded_secret_reaches_a_telegram_reply(
+    bot: Bot,  # noqa: F811
+) -> None:
+    """A reply that echoes what a user typed (here an unknown symbol) never shows a
+    secret the process has loaded."""
+    secret = SecretStr("AKLOADED-venue-key-42")  # as the config loads one
+    reply = await bot.reply(ADMIN, f"/pause {secret.get_secret_value()}")
+    assert "unknown symbol" in reply, reply
+    assert secret.get_secret_value() not in reply and "***" in reply, reply
