@@ -141,7 +141,7 @@ def render_pnl(p: PnlReport) -> str:
         [
             ("net", money(p.net, True)),
             ("realized", money(p.realized, True)),
-            ("unrealized", money(p.unrealized, True)),
+            ("unrealized Δ", money(p.unrealized, True)),  # its change over the period
             ("fees", money(p.fees)),
             ("fills", p.fills),
         ]

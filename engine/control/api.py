@@ -45,6 +45,7 @@ from engine.model import (
     money_to_float,
 )
 from engine.model.events import AuditRecord
+from engine.model.portfolio import AccountSnapshot
 from engine.runtime.live import LiveEngine
 from engine.runtime.telemetry import Histogram
 from engine.venues.base import Execution
@@ -82,6 +83,10 @@ class RuntimeView(Protocol):
 
     async def equity_since(self, ts: int) -> list[tuple[int, Decimal, Decimal]]:
         """Stored equity snapshots: (ts, equity, drawdown), oldest first."""
+        ...
+
+    async def account_at(self, ts: int) -> AccountSnapshot | None:
+        """The last stored equity snapshot at or before ``ts`` (None: none that old)."""
         ...
 
 
@@ -211,33 +216,60 @@ class Control:
         return [*points, now]
 
     async def pnl(self, period: str = "day") -> PnlReport:
-        """P&L since the start of the trading day, or over the last 7 or 30 days."""
+        """P&L since the start of the trading day, or over the last 7 or 30 days.
+
+        ``net = realized - fees + unrealized``, where ``realized`` is the P&L closed
+        over the period (FIFO, before fees), ``fees`` the fees paid over it and
+        ``unrealized`` the *change* in unrealized P&L over it (open positions now,
+        marked at the mid, minus what was open at the start, marked then). Buying 100
+        at 50.01 marked at 50.01 is minus the fee, whatever the period.
+
+        Week and month start at the last equity snapshot stored at or before
+        ``now - 7 (30) days`` (``since_ts`` says where): a snapshot holds the
+        cumulative realized P&L, fees and unrealized P&L of that moment, and the
+        portfolio holds the same figures now (rebuilt from every stored fill at
+        start-up), so the differences are exact. With no snapshot that old the
+        period starts with the store's history (nothing was realized, paid or open
+        before its first fill). Cash moves that are not trading (deposits, the
+        venue's own adjustments) do not count.
+
+        Day: ``net`` is the portfolio's day P&L (equity now minus equity at the day's
+        start: what the daily-loss breaker measures); ``realized`` and ``fees`` are
+        taken as above from the day's start, and ``unrealized`` is the rest.
+        """
         spans = {"day": 0, "week": 7, "month": 30}
         if period not in spans:
             raise ControlError("period must be day, week or month")
         pf = self._core.portfolio
-        now = self._clock()
+        nominal = (
+            pf.day_start_ts
+            if period == "day"
+            else self._clock() - spans[period] * 86_400 * 1_000_000_000
+        )
+        start = await self._rt.account_at(nominal)
+        if start is not None:
+            since = start.ts
+            fills = await self._rt.fills_since(since)
+            realized = pf.realized - start.realized_pnl
+            fees = pf.fees - start.fees
+            unrealized = pf.unrealized - start.unrealized_pnl
+        else:  # the whole history: it may begin before the nominal start
+            fills = await self._rt.fills_since(0)
+            since = min(nominal, fills[0].ts) if fills else nominal
+            realized, fees, unrealized = pf.realized, pf.fees, pf.unrealized
         if period == "day":
-            since = pf.day_start_ts
-            fills = await self._rt.fills_since(since)
             net = pf.day_pnl
+            unrealized = net - realized + fees
         else:
-            since = now - spans[period] * 86_400 * 1_000_000_000
-            fills = await self._rt.fills_since(since)
-            net = 0
-        fees = sum((f.fee for f in fills), Decimal(0))
-        unrealized = money_to_decimal(pf.unrealized)
-        if period != "day":
-            # Realized over the period from the fills' cash flows, plus what is open now.
-            flows = sum(
-                ((-1 if f.side == "buy" else 1) * f.qty * f.price for f in fills), Decimal(0)
-            )
-            return PnlReport(
-                period, since, flows - fees + unrealized, flows - fees, unrealized, fees, len(fills)
-            )
-        realized = money_to_decimal(net) - unrealized
+            net = realized - fees + unrealized
         return PnlReport(
-            period, since, money_to_decimal(net), realized, unrealized, fees, len(fills)
+            period,
+            since,
+            money_to_decimal(net),
+            money_to_decimal(realized),
+            money_to_decimal(unrealized),
+            money_to_decimal(fees),
+            len(fills),
         )
 
     def instruments(self) -> dict[Symbol, Instrument]:

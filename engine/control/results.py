@@ -65,6 +65,10 @@ class StatusReport(msgspec.Struct, frozen=True):
 
 
 class PnlReport(msgspec.Struct, frozen=True):
+    """P&L over a period: ``net = realized - fees + unrealized`` (``realized`` before
+    fees; ``unrealized`` is the change in unrealized P&L over the period). See
+    ``Control.pnl`` for where the period starts."""
+
     period: str
     since_ts: int
     net: Decimal

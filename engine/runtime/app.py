@@ -129,6 +129,15 @@ class Runtime:
             for s in await self._reader.equity_since(ts)
         ]
 
+    async def account_at(self, ts: int) -> Any:
+        """CONTROL (period P&L): the last stored equity snapshot at or before ``ts``."""
+        if self._reader is None:
+            return None
+        if self._writer is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._writer.flush(), 5)
+        return await self._reader.equity_at(ts)
+
     async def fills_since(self, ts: int) -> list[TradeView]:
         if self._reader is None or self.core is None:
             return []

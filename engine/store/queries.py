@@ -170,6 +170,17 @@ class StoreReader:
         )
         return [_account(r) for r in await self._all(stmt)]
 
+    async def equity_at(self, ts: int) -> AccountSnapshot | None:
+        """The last equity snapshot at or before ``ts`` (None: none that old)."""
+        stmt = (
+            select(EquitySnapshotRow)
+            .where(EquitySnapshotRow.ts <= ts)
+            .order_by(EquitySnapshotRow.ts.desc(), EquitySnapshotRow.id.desc())
+            .limit(1)
+        )
+        rows = await self._all(stmt)
+        return _account(rows[0]) if rows else None
+
     async def audit(self, n: int = 20) -> list[AuditRecord]:
         """The last ``n`` audited commands, newest first."""
         stmt = select(AuditRow).order_by(AuditRow.ts.desc(), AuditRow.id.desc()).limit(n)
