@@ -1,0 +1,196 @@
+"""The sanity gate on its own: one table of drop reasons, seeding, the band's floor,
+alerts, and a Hypothesis property over a market with noise and real gaps."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.model import Symbol
+from engine.model.events import FeedEvent, FeedState
+from engine.runtime.sanity import (
+    ALERT_INTERVAL_S,
+    REANCHOR_S,
+    REANCHOR_TICKS,
+    GateConfig,
+    SanityGate,
+)
+
+SEC = 1_000_000_000
+T0 = 1_700_000_000 * SEC
+A = Symbol("AAA")
+B = Symbol("BBB")
+
+
+class Rig:
+    def __init__(self, config: GateConfig | None = None) -> None:
+        self.now = T0
+        self.events: list[FeedEvent] = []
+        self.gate = SanityGate([A, B], config, clock=lambda: self.now, emit=self.events.append)
+
+    def quote(
+        self, bid: int, ask: int, *, sym: Symbol = A, ts: int | None = None, size: int = 1
+    ) -> int:
+        self.now += 1_000_000
+        return self.gate.quote(sym, self.now if ts is None else ts, bid, size, ask, size)
+
+    def seeded(self, bid: int = 10_000, ask: int = 10_001) -> Rig:
+        for _ in range(3):
+            self.quote(bid, ask)
+        assert self.gate.reference(A) == bid + ask
+        return self
+
+    def states(self, state: FeedState) -> list[FeedEvent]:
+        return [e for e in self.events if e.state is state]
+
+
+@pytest.mark.parametrize(
+    ("name", "bid", "ask", "ts_offset", "size", "reason"),
+    [
+        ("zero bid", 0, 10_001, 0, 1, "bad_price"),
+        ("negative ask", 10_000, -1, 0, 1, "bad_price"),
+        ("crossed", 10_002, 10_001, 0, 1, "crossed"),
+        ("locked", 10_001, 10_001, 0, 1, "locked"),
+        ("negative size", 10_000, 10_001, 0, -1, "bad_size"),
+        ("before the last tick", 10_000, 10_001, -SEC // 2, 1, "time_backwards"),
+        ("3 s ahead of the clock", 10_000, 10_001, 3 * SEC, 1, "future_ts"),
+        ("1000x", 10_000_000, 10_000_001, 0, 1, "price_band"),
+        ("x0.001", 10, 11, 0, 1, "price_band"),
+        ("5.1% up", 10_510, 10_511, 0, 1, "price_band"),
+        ("5.1% down", 9_490, 9_491, 0, 1, "price_band"),
+    ],
+)
+def test_each_reason(name: str, bid: int, ask: int, ts_offset: int, size: int, reason: str) -> None:
+    rig = Rig().seeded()
+    assert not rig.quote(bid, ask, ts=rig.now + 1_000_000 + ts_offset, size=size), name
+    assert dict(rig.gate.rejects) == {"no_reference": 2, reason: 1}
+
+
+def test_inside_the_band_and_the_tolerance_passes_with_the_local_time() -> None:
+    rig = Rig().seeded()
+    assert rig.quote(10_490, 10_491) == rig.now  # 4.9% up
+    ahead = rig.now + 1_000_000 + SEC * 3 // 2
+    assert rig.quote(10_490, 10_491, ts=ahead) == rig.now  # 1.5 s ahead: clamped
+    assert rig.gate.last_quote_ns[A] == rig.now
+    assert rig.quote(10_491, 10_492)  # and the next real tick is not "backwards"
+
+
+def test_a_symbol_older_than_the_stale_window_is_past() -> None:
+    rig = Rig(GateConfig(max_age_s=1.0))
+    assert not rig.quote(10_000, 10_001, ts=rig.now - 2 * SEC)
+    assert rig.gate.rejects["past_ts"] == 1
+
+
+def test_trades_and_unknown_symbols() -> None:
+    rig = Rig()
+    assert not rig.gate.trade(A, rig.now, 10_000, 1)  # no reference yet
+    rig.seeded()
+    assert rig.gate.trade(A, rig.now, 10_000, 1)
+    assert not rig.gate.trade(A, rig.now, 10_000, 0)
+    assert not rig.gate.trade(A, rig.now, 20_000, 1)
+    assert not rig.gate.trade(Symbol("ZZZ"), rig.now, 10_000, 1)
+    assert not rig.gate.quote(Symbol("ZZZ"), rig.now, 1, 1, 2, 1)
+    r = rig.gate.rejects
+    assert (r["no_reference"], r["bad_size"], r["price_band"], r["unknown_symbol"]) == (3, 1, 1, 2)
+
+
+def test_seeding_needs_agreement_and_can_be_given() -> None:
+    rig = Rig()
+    for bid in (10_000, 20_000, 10_000, 20_000):  # two levels take turns: no agreement
+        assert not rig.quote(bid, bid + 1)
+    assert rig.gate.reference(A) == 0
+    rig.gate.seed(A, 20_000, 20_002)
+    assert rig.quote(20_100, 20_101)
+    one = Rig(GateConfig(seed_ticks=1))
+    assert one.quote(10_000, 10_001)  # trusting the first tick is a choice
+
+
+def test_the_band_is_never_narrower_than_two_ticks() -> None:
+    rig = Rig().seeded(10, 11)  # 5% of a 10-tick price is half a tick
+    assert rig.quote(11, 12)
+    assert rig.quote(10, 11)
+    assert not rig.quote(13, 14)
+
+
+def test_alerts_are_rate_limited_per_symbol() -> None:
+    rig = Rig().seeded()
+    for _ in range(100):
+        rig.quote(10_000_000, 10_000_001)
+        rig.quote(10_000, 10_001)
+    assert len(rig.states(FeedState.REJECTED)) == 1
+    rig.now += int(ALERT_INTERVAL_S * SEC)
+    rig.quote(10_000_000, 10_000_001)
+    alerts = rig.states(FeedState.REJECTED)
+    assert len(alerts) == 2 and alerts[1].detail.startswith("price_band: 100 ticks dropped")
+    assert not rig.states(FeedState.STALE)  # noise never agreed on a level: no hold
+
+
+def test_a_hold_is_released_when_the_new_level_was_noise() -> None:
+    rig = Rig().seeded()
+    rig.quote(10_000_000, 10_000_001)
+    rig.quote(10_000_000, 10_000_001)  # two agree: held
+    assert rig.gate.held(A) and rig.states(FeedState.STALE)
+    rig.quote(10_000, 10_001)
+    rig.quote(10_000, 10_001)  # the real market outvotes them
+    assert not rig.gate.held(A)
+    assert rig.states(FeedState.FRESH)[-1].detail == "price band: quotes back inside the band"
+    assert not rig.gate.held(B)
+
+
+# -- the property -----------------------------------------------------------------------------
+
+tick = st.tuples(
+    st.integers(-3, 3),  # true move of the bid
+    st.integers(200, 400),  # ms to this tick
+    st.sampled_from([None, None, None, 1000.0, 0.001, 1.5, 0.6, 30.0]),  # corruption
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(tick, max_size=40),
+    st.sampled_from([None, 1.08, 1.3, 3.0, 0.9, 0.5]),
+    st.lists(tick, min_size=20, max_size=40),
+)
+def test_only_true_quotes_pass_and_a_real_gap_reanchors(
+    before: list[tuple[int, int, float | None]],
+    gap: float | None,
+    after: list[tuple[int, int, float | None]],
+) -> None:
+    """Noise (never more than one corrupt quote in three) is dropped; a real gap of any
+    size is followed within 3 x REANCHOR_TICKS quotes and REANCHOR_S + 2 seconds."""
+    rig = Rig()
+    rig.gate.seed(A, 100_000, 100_002)
+    bid = 100_000
+    true_mids: set[int] = set()
+    since_corrupt = 99
+    gap_at = 0  # local time of the gap
+    after_gap = 0
+    accepted_after_gap = False
+    for i, (move, dt_ms, corrupt) in enumerate(before + after):
+        if gap is not None and i == len(before):
+            bid = int(bid * gap)
+            gap_at = rig.now
+        bid = max(100, bid + move)
+        rig.now += dt_ms * 1_000_000
+        if corrupt is not None and since_corrupt >= 2:
+            since_corrupt = 0
+            c = max(1, int(bid * corrupt))
+            ok = rig.gate.quote(A, rig.now, c, 1, c + 1, 1)
+            assert not ok or 2 * c + 1 in true_mids, f"corrupt {c} passed"
+        since_corrupt += 1
+        true_mids.add(2 * bid + 1)
+        ok = rig.gate.quote(A, rig.now, bid, 1, bid + 1, 1)
+        if gap_at:
+            after_gap += 1
+            accepted_after_gap |= bool(ok)
+            overdue = after_gap >= 3 * REANCHOR_TICKS and rig.now - gap_at >= (REANCHOR_S + 2) * SEC
+            assert accepted_after_gap or not overdue, "a real gap froze the symbol"
+        else:
+            assert ok, "a quiet true market was dropped"
+    if gap is not None:
+        assert accepted_after_gap
+    if rig.gate.held(A):
+        assert rig.states(FeedState.STALE)  # a hold is always announced
+    assert len(rig.states(FeedState.REJECTED)) <= 1 + (rig.now - T0) // int(ALERT_INTERVAL_S * SEC)
