@@ -10,10 +10,12 @@ outside the symbol's **price band** (``price_band``). Trades get the same checks
 (a trade's price against the band).
 
 The band is ``band_pct`` (per symbol if configured) around the symbol's
-reference, the mid of its last accepted quote, but never narrower than
-:data:`MIN_BAND_TICKS` ticks. The check on the hot path is two integer compares
-of ``bid + ask`` against bounds kept per symbol; the bounds move only when the
-accepted mid does.
+reference, but never narrower than :data:`MIN_BAND_TICKS` ticks. The reference
+follows the accepted mids: it is re-centred on the accepted mid whenever that
+has moved more than 1/:data:`RECENTER_DIVISOR` of the band from it (so it is
+never further than that from the last accepted mid). The check on the hot path
+is integer compares of ``bid + ask`` against bounds kept per symbol; nothing is
+computed or allocated unless the tick is dropped or the reference moves.
 
 - **Seeding.** A symbol has no reference at start: its quotes are dropped
   (``no_reference``) until :data:`SEED_TICKS` of them agree (each inside the band
@@ -57,6 +59,8 @@ ALERT_INTERVAL_S = 60.0
 """At most one REJECTED alert per symbol this often."""
 MIN_BAND_TICKS = 2
 """The band is never narrower than this many ticks either side of the reference."""
+RECENTER_DIVISOR = 16
+"""The reference moves to the accepted mid once that is 1/16 of the band away."""
 ALERTED = frozenset({"price_band", "future_ts", "past_ts"})
 FEED = "market_data"
 _PPM = 1_000_000
@@ -92,6 +96,8 @@ class _Sym:
         "dropped",
         "held",
         "hi2",
+        "in_hi2",
+        "in_lo2",
         "last_ts",
         "lo2",
         "min2",
@@ -104,12 +110,14 @@ class _Sym:
 
     def __init__(self, symbol: Symbol, pct: float, min2: int) -> None:
         self.symbol = symbol
-        self.ppm = int(round(pct * 10_000))  # percent -> parts per million
+        self.ppm = round(pct * 10_000)  # percent -> parts per million
         self.min2 = min2
         self.last_ts = 0
         self.ref2 = 0  # 0 = no reference yet
         self.lo2 = 1  # empty band: every tick is outside until seeded
         self.hi2 = 0
+        self.in_lo2 = 0  # re-centre the reference when the mid leaves [in_lo2, in_hi2]
+        self.in_hi2 = 0
         self.cand_lo2 = 0
         self.cand_hi2 = 0
         self.votes = 0
@@ -119,10 +127,18 @@ class _Sym:
         self.dropped = 0  # alertable drops since the last alert
 
     def bounds(self, mid2: int) -> tuple[int, int]:
-        d = mid2 * self.ppm // _PPM
-        if d < self.min2:
-            d = self.min2
+        d = max(mid2 * self.ppm // _PPM, self.min2)
         return mid2 - d, mid2 + d
+
+    def center(self, mid2: int) -> None:
+        """Make ``mid2`` the reference: the band and the re-centring zone around it."""
+        d = max(mid2 * self.ppm // _PPM, self.min2)
+        self.ref2 = mid2
+        self.lo2 = mid2 - d
+        self.hi2 = mid2 + d
+        d //= RECENTER_DIVISOR
+        self.in_lo2 = mid2 - d
+        self.in_hi2 = mid2 + d
 
 
 class SanityGate:
@@ -139,7 +155,7 @@ class SanityGate:
         "_clock",
         "_emit",
         "_future_ns",
-        "_max_age_ns",
+        "_oldest",
         "_reanchor_ns",
         "_seed",
         "_syms",
@@ -161,7 +177,7 @@ class SanityGate:
         self._clock = clock
         self._emit = emit
         self._future_ns = int(cfg.future_tolerance_s * 1e9)
-        self._max_age_ns = int(cfg.max_age_s * 1e9)
+        self._oldest = -int(cfg.max_age_s * 1e9)  # the earliest stamp, relative to now
         self._reanchor_ns = int(REANCHOR_S * 1e9)
         self._alert_ns = int(ALERT_INTERVAL_S * 1e9)
         self._seed = max(1, cfg.seed_ticks)
@@ -189,22 +205,20 @@ class SanityGate:
         if ts < s.last_ts:
             return self._drop("time_backwards")
         now = self._clock()
-        if ts - now > self._future_ns:
-            return self._drop_alert(s, "future_ts", now, "")
-        if now - ts > self._max_age_ns:
-            return self._drop_alert(s, "past_ts", now, "")
+        ahead = ts - now
+        if not self._oldest <= ahead <= self._future_ns:
+            return self._bad_time(s, ahead, now)
         mid2 = bid + ask
-        if mid2 < s.lo2 or mid2 > s.hi2:
-            return self._outside(s, mid2, ts, now)
-        if ts > now:
+        if not s.in_lo2 <= mid2 <= s.in_hi2:  # the reference moves, or out of the band
+            if mid2 < s.lo2 or mid2 > s.hi2:
+                return self._outside(s, mid2, ts, now)
+            s.center(mid2)
+        if ahead > 0:
             ts = now
         s.last_ts = ts
         self.last_quote_ns[symbol] = ts
         if s.votes:
             self._vote_against(s, now)
-        if mid2 != s.ref2:
-            s.ref2 = mid2
-            s.lo2, s.hi2 = s.bounds(mid2)
         return ts
 
     def trade(self, symbol: Symbol, ts: int, price: int, size: int) -> int:
@@ -219,16 +233,15 @@ class SanityGate:
         if ts < s.last_ts:
             return self._drop("time_backwards")
         now = self._clock()
-        if ts - now > self._future_ns:
-            return self._drop_alert(s, "future_ts", now, "")
-        if now - ts > self._max_age_ns:
-            return self._drop_alert(s, "past_ts", now, "")
+        ahead = ts - now
+        if not self._oldest <= ahead <= self._future_ns:
+            return self._bad_time(s, ahead, now)
         p2 = 2 * price
         if p2 < s.lo2 or p2 > s.hi2:
             if not s.ref2:
                 return self._drop("no_reference")
             return self._drop_alert(s, "price_band", now, _offset(p2, s.ref2))
-        if ts > now:
+        if ahead > 0:
             ts = now
         s.last_ts = ts
         return ts
@@ -253,13 +266,15 @@ class SanityGate:
     def seed(self, symbol: Symbol, bid: int, ask: int) -> None:
         """Set the reference from a price known to be good (e.g. the venue's snapshot)."""
         s = self._syms[symbol]
-        s.ref2 = bid + ask
-        s.lo2, s.hi2 = s.bounds(s.ref2)
+        s.center(bid + ask)
         s.votes = 0
 
     def _drop(self, reason: str) -> int:
         self.rejects[reason] += 1
         return 0
+
+    def _bad_time(self, s: _Sym, ahead: int, now: int) -> int:
+        return self._drop_alert(s, "future_ts" if ahead > 0 else "past_ts", now, "")
 
     def _drop_alert(self, s: _Sym, reason: str, now: int, detail: str) -> int:
         self.rejects[reason] += 1
@@ -313,11 +328,9 @@ class SanityGate:
             self._announce(now, FeedState.FRESH, s, "price band: quotes back inside the band")
 
     def _anchor(self, s: _Sym, mid2: int, ts: int, now: int, detail: str) -> int:
-        s.ref2 = mid2
-        s.lo2, s.hi2 = s.bounds(mid2)
+        s.center(mid2)
         s.votes = 0
-        if ts > now:
-            ts = now
+        ts = min(ts, now)
         s.last_ts = ts
         self.last_quote_ns[s.symbol] = ts
         if s.held or detail:
