@@ -317,6 +317,7 @@ class SanityGate:
             return True
         if s.cand_lo2 <= mid2 <= s.cand_hi2:
             s.votes += 1
+            s.cand_lo2, s.cand_hi2 = s.bounds(mid2)  # follow a market still moving
             return True
         self._vote_against(s, now)
         return False

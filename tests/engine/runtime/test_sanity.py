@@ -138,6 +138,17 @@ def test_a_hold_is_released_when_the_new_level_was_noise() -> None:
     assert not rig.gate.held(B)
 
 
+def test_a_gap_into_a_trend_still_reanchors() -> None:
+    rig = Rig().seeded(100_000, 100_001)
+    bid, accepted = 90_000, 0
+    for _ in range(24):  # 10% down, then 3% a second on, in steps of 250 ms
+        rig.now += 250_000_000
+        accepted += bool(rig.quote(bid, bid + 1))
+        bid = bid * 9925 // 10_000
+    assert accepted, "a market still moving after a gap never re-anchored"
+    assert "re-anchored" in rig.states(FeedState.FRESH)[0].detail
+
+
 # -- the property -----------------------------------------------------------------------------
 
 tick = st.tuples(
