@@ -19,15 +19,16 @@ computed or allocated unless the tick is dropped or the reference moves.
 
 - **Seeding.** A symbol has no reference at start: its quotes are dropped
   (``no_reference``) until :data:`SEED_TICKS` of them agree (each inside the band
-  of the first); the last of those is accepted and becomes the reference. A
-  corrupt first tick therefore never becomes the reference.
+  of the one before); the last of those is accepted and becomes the reference.
+  A corrupt first tick therefore never becomes the reference.
 - **Genuine gaps.** Out-of-band quotes vote for a candidate level (a majority
-  vote: a quote inside the candidate's band adds one, any other quote, in band
-  or not, takes one away). With :data:`HOLD_VOTES` votes the symbol is *held*:
-  stale for the core (entries blocked, exits allowed) and announced. With
-  :data:`REANCHOR_TICKS` votes over at least :data:`REANCHOR_S` seconds the
-  band re-anchors on the new level and the quote is accepted; if the votes die
-  out first, the hold is released. A symbol is never frozen forever.
+  vote: a quote inside the band of the candidate adds one and moves the
+  candidate to it, any other quote, in band or not, takes one away). With
+  :data:`HOLD_VOTES` votes the symbol is *held*: stale for the core (entries
+  blocked, exits allowed) and announced. With :data:`REANCHOR_TICKS` votes over
+  at least :data:`REANCHOR_S` seconds the band re-anchors on the new level and
+  the quote is accepted; if the votes die out first, the hold is released. A
+  symbol is never frozen forever.
 - **Alerts.** Dropping for ``price_band``, ``future_ts`` or ``past_ts`` is
   announced as a ``FeedEvent`` of state REJECTED, at most once per symbol per
   :data:`ALERT_INTERVAL_S`, with the count since the last one; holds and
