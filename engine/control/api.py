@@ -17,6 +17,7 @@ import msgspec
 
 from engine.config.limits import override as limits_override
 from engine.config.limits import overrides as limits_overrides
+from engine.control.kill import Closing
 from engine.control.results import (
     ActionResult,
     FlattenResult,
@@ -89,6 +90,11 @@ class RuntimeView(Protocol):
         """The last stored equity snapshot at or before ``ts`` (None: none that old)."""
         ...
 
+    async def reconcile_now(self) -> None:
+        """Reconcile the bot's orders, fills and positions with the venue now (what the
+        periodic reconciliation does); raises when the venue cannot be read."""
+        ...
+
 
 class ControlError(ValueError):
     """A control call with a bad argument; the message is one line for the user."""
@@ -126,6 +132,7 @@ class Control:
         self._clock = clock
         self._base_limits = base_limits if base_limits is not None else core.risk.limits
         self._venue_kind = venue_kind
+        self._closing = Closing(core, live, execution, runtime.reconcile_now, settle_timeout_s)
 
     # -- reading -------------------------------------------------------------------
 
@@ -386,6 +393,9 @@ class Control:
                 scope,
                 ActionResult(False, f"breaker latched ({names}): reset first"),
             )
+        held = await self._give_back_closes()
+        if held:
+            return await self._audit(actor, "resume", scope, ActionResult(False, held))
         return await self._set_state(scope, TradingState.ACTIVE, actor, "resume")
 
     async def _set_state(
@@ -415,6 +425,10 @@ class Control:
         """Cancel working orders and close positions at market; result per symbol."""
         key = self._scope(scope)
         core = self._core
+        held = await self._give_back_closes()
+        if held:
+            await self._audit(actor, "flatten", scope, ActionResult(False, held))
+            return FlattenResult(False, [SymbolOutcome(key, False, held)])
         touched = core.flatten(None if key == ALL else Symbol(key))
         self._live.apply([])
         await self._wait_settled(touched)
@@ -437,8 +451,17 @@ class Control:
         return result
 
     async def kill(self, actor: str) -> KillResult:
-        """Halt, cancel every working order, flatten, then verify with the venue."""
-        core = self._core
+        """Halt, cancel every working order and flatten every position, then make sure.
+
+        The bot's own flatten gets the settle time. If the venue still shows exposure
+        then, closing is handed to the venue (cancel all, close all) while the core's
+        closes are held, so only one owner closes a position at a time; the venue is
+        polled until it shows no open order and no position, the bot's book is
+        reconciled with it, and closing is given back to the core only when both
+        agree. The result says the venue was verified flat, or lists what is left
+        (``unverified`` when the venue could not be read).
+        """
+        core, closing = self._core, self._closing
         working_before = len(core.orders.working())
         core.kill(actor)
         await self._save(
@@ -446,36 +469,43 @@ class Control:
         )
         flatten_orders = sum(1 for o in core.orders.working() if o.reason == "flatten")
         self._live.apply([])
-        await self._wait_settled(core.symbols)
         notes: list[str] = []
-        orders, positions = await self._venue_leftovers(notes)
+        if not closing.held:  # else the venue already owns closing (an earlier kill)
+            await closing.bot_flat()
+        orders, positions = await closing.leftovers(notes)
         if orders or positions:
-            notes.append("venue still showed exposure: asked it to cancel all and close all")
-            try:
-                await self._exec.cancel_all()
-                await self._exec.close_all_positions()
-            except Exception as exc:
-                notes.append(f"venue-side cancel/close failed: {type(exc).__name__}")
-            await asyncio.sleep(0.5)
-            orders, positions = await self._venue_leftovers(notes)
-        result = KillResult(
-            not orders and not positions, working_before, flatten_orders, orders, positions, notes
-        )
+            orders, positions = await closing.hand_over(notes)
+        ok = not orders and not positions
+        if ok:
+            notes.append("venue verified flat: no open order, no position")
+            if closing.held or not closing.flat_here():
+                closing.hold(True)  # nothing may close against a flat venue meanwhile
+                if await closing.agree(notes):
+                    closing.hold(False)
+                    notes.append("the bot's book agrees with the venue")
+                else:
+                    notes.append("the bot's closes stay held until its book agrees (/kill again)")
+        elif closing.held:
+            notes.append("closing stays with the venue (the bot's closes are held): /kill again")
+        result = KillResult(ok, working_before, flatten_orders, orders, positions, notes)
         outcome = "clean" if result.ok else f"left: {orders + positions}"
         await self._audit(actor, "kill", "", ActionResult(result.ok, outcome))
         return result
 
-    async def _venue_leftovers(self, notes: list[str]) -> tuple[list[str], list[str]]:
-        try:
-            open_orders = await self._exec.list_orders("open")
-            positions = await self._exec.positions()
-        except Exception as exc:
-            notes.append(f"could not verify with the venue: {type(exc).__name__}")
-            return ["unverified"], ["unverified"]
-        core = self._core
-        orders = [f"{o.client_order_id} {o.symbol} {o.status.value}" for o in open_orders]
-        pos = [f"{p.symbol} {_qty(core, p.symbol, p.qty)}" for p in positions if p.qty]
-        return orders, pos
+    async def _give_back_closes(self) -> str:
+        """After a kill left closing with the venue: give it back to the core once the
+        venue is flat and the bot's book agrees. Returns why not ('' when given back)."""
+        closing = self._closing
+        if not closing.held:
+            return ""
+        notes: list[str] = []
+        orders, positions = await closing.leftovers(notes)
+        if orders or positions:
+            return "closing is still with the venue after a kill: /kill again"
+        if not await closing.agree(notes):
+            return "the bot's book does not agree with the flat venue yet: /kill again"
+        closing.hold(False)
+        return ""
 
     def check_limit(self, name: str, value: str) -> None:
         """Raise ControlError (one line) unless ``set_limit(name, value)`` would be accepted:
@@ -543,11 +573,6 @@ class Control:
         outcome = ("ok: " if result.ok else "refused: ") + result.message
         self._bus.publish(AuditRecord(self._clock(), actor, action, args, outcome))
         return result
-
-
-def _qty(core: TradingCore, symbol: str, lots: int) -> str:
-    inst = core.instruments.get(Symbol(symbol))
-    return str(inst.qty(lots)) if inst else f"{lots} lots"
 
 
 def _hist(h: Histogram) -> HistogramView:

@@ -118,6 +118,10 @@ class Runtime:
         reconciler = getattr(self, "_reconciler", None)
         return reconciler.runs if reconciler is not None else 0
 
+    async def reconcile_now(self) -> None:
+        """CONTROL (kill): reconcile with the venue now, as the periodic task does."""
+        await self._reconcile()
+
     async def equity_since(self, ts: int) -> list[tuple[int, Any, Any]]:
         if self._reader is None:
             return []
