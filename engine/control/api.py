@@ -132,7 +132,7 @@ class Control:
         self._clock = clock
         self._base_limits = base_limits if base_limits is not None else core.risk.limits
         self._venue_kind = venue_kind
-        self._closing = Closing(core, live, execution, runtime.reconcile_now, settle_timeout_s)
+        self._closing = Closing(core, live, execution, self._reconcile_now, settle_timeout_s)
 
     # -- reading -------------------------------------------------------------------
 
@@ -492,6 +492,9 @@ class Control:
         await self._audit(actor, "kill", "", ActionResult(result.ok, outcome))
         return result
 
+    async def _reconcile_now(self) -> None:
+        await self._rt.reconcile_now()
+
     async def _give_back_closes(self) -> str:
         """After a kill left closing with the venue: give it back to the core once the
         venue is flat and the bot's book agrees. Returns why not ('' when given back)."""
@@ -515,24 +518,23 @@ class Control:
 
     def _limit_after(self, name: str, value: str) -> RiskLimits:
         try:
-            return limits_override(
+            new = limits_override(
                 self._base_limits,
                 self._core.risk.limits,
                 name,
                 value,
                 venue_kind=self._venue_kind,
             )
+            self._core.check_limits(new)  # e.g. a quantity limit below one lot
         except ValueError as exc:
-            raise ControlError(str(exc)) from None
+            raise ControlError(" ".join(str(exc).split())) from None
+        return new
 
     async def set_limit(self, name: str, value: str, actor: str) -> ActionResult:
         """Change one risk limit, inside the bounds the configuration sets (tighter
         only; see ``engine.config.limits``); a refusal is a ControlError."""
         new = self._limit_after(name, value)
-        try:
-            self._core.set_limits(new)
-        except ValueError as exc:
-            raise ControlError(" ".join(str(exc).split())) from None
+        self._core.set_limits(new)
         await self._save("limits", limits_overrides(self._base_limits, new), actor)
         return await self._audit(
             actor,

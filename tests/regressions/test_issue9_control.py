@@ -290,6 +290,14 @@ def test_item_13_restore_lets_the_configuration_win() -> None:
         assert name in text, notes
 
 
+def test_item_13_a_quantity_limit_below_one_lot_is_refused_from_chat() -> None:
+    """0.5 units of a one-unit lot would round to no limit at all (item 15): refused."""
+    control = Control(Harness(limits=default_risk()).core, None, None, None, None, None)  # type: ignore[arg-type]
+    with pytest.raises(ControlError, match="below one lot"):
+        control.check_limit("max_order_qty", "0.5")
+    control.check_limit("max_order_qty", "2")
+
+
 async def test_item_13_restore_at_start_refuses_a_stored_disarmed_breaker(tmp_path: Path) -> None:
     """The saved limits pass the same check at start-up (a real SQLite store)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
