@@ -77,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
             sink=stored.extend if args.db else None,
             run_tag=run_tag,
         )
-    except DataError as exc:
+    except (DataError, ParamError) as exc:  # ParamError: the core refused the configuration
         if progress:
             progress.done()
         print(f"scalpbot backtest: {exc}", file=sys.stderr)

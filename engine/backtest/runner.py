@@ -10,6 +10,7 @@ import msgspec
 
 from engine.backtest.config import BacktestConfig
 from engine.backtest.metrics import Metrics
+from engine.core.params import ParamError
 from engine.core.trading_core import TradingCore
 from engine.model import (
     BookUpdate,
@@ -43,19 +44,24 @@ def build(
     """The core and paper venue for a run, wired to share each symbol's market state.
 
     ``run_tag`` goes into every client order id and execution id, so runs stored
-    in one database never share an id.
+    in one database never share an id. Raises ParamError (one line) when the core
+    refuses the configuration for these instruments (``risk.max_order_qty`` below
+    one lot, ``order.qty`` below the minimum size).
     """
     from engine.core.strategies import strategy_factory
 
-    core = TradingCore(
-        instruments,
-        strategy_factory(config.strategy),
-        config.strategy_params,
-        config.order,
-        config.risk,
-        IdFactory("bt", run_tag),
-        decimal_to_money(config.account.cash),
-    )
+    try:
+        core = TradingCore(
+            instruments,
+            strategy_factory(config.strategy),
+            config.strategy_params,
+            config.order,
+            config.risk,
+            IdFactory("bt", run_tag),
+            decimal_to_money(config.account.cash),
+        )
+    except ValueError as exc:  # limits or sizes these instruments cannot honour
+        raise ParamError(str(exc)) from None
     paper = config.paper
     if run_tag != "0":
         paper = msgspec.structs.replace(paper, venue=f"{paper.venue}{run_tag}")

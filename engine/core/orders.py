@@ -3,6 +3,12 @@
 Duplicate or late reports are idempotent (fills dedupe by execution id); an
 impossible transition is an error, counted and announced as an ``OrderError``,
 never silently applied.
+
+An outcome inferred from silence is provisional: a REJECTED or CANCELLED report
+with the reason ``not_at_venue`` (the venue did not know the order when asked)
+ends the order, but venue evidence that it exists after all (a FILL, or an
+ACCEPTED report) revives it, and its fills are booked exactly once. A terminal
+report from the venue itself settles it for good.
 """
 
 from __future__ import annotations
@@ -70,6 +76,11 @@ _LATE_BENIGN = frozenset({K.ACCEPTED, K.CANCEL_REJECTED, K.CANCEL_REQUESTED, K.S
 # more (acknowledged, filled, or we asked to cancel) adds nothing: a late duplicate.
 _ACKNOWLEDGED = frozenset({S.ACCEPTED, S.PARTIALLY_FILLED, S.CANCEL_PENDING})
 
+# The reason the shell gives when it infers an outcome from the venue's silence.
+NOT_AT_VENUE = "not_at_venue"
+_INFERRED = frozenset({S.REJECTED, S.CANCELLED})
+_SETTLING = {K.CANCELLED: S.CANCELLED, K.REJECTED: S.REJECTED, K.EXPIRED: S.EXPIRED}
+
 
 class _Record:
     """The order manager's mutable view of one order."""
@@ -80,6 +91,7 @@ class _Record:
         "filled_notional",
         "filled_qty",
         "intent",
+        "provisional",
         "reconciled_qty",
         "status",
         "updated_ts",
@@ -90,6 +102,7 @@ class _Record:
         self.intent = intent
         self.status = S.NEW
         self.before_cancel = S.NEW  # the status a rejected cancel returns to
+        self.provisional = False  # terminal only by inference (not_at_venue)
         self.filled_qty = 0
         self.reconciled_qty = 0  # cumulative qty booked wholesale by reconciliation
         self.filled_notional = 0  # sum of qty * price in tick-lots
@@ -110,6 +123,7 @@ class OrderManager:
         self._events = events
         self._orders: dict[ClientOrderId, _Record] = {}
         self._working: dict[ClientOrderId, _Record] = {}
+        self._provisional: dict[ClientOrderId, _Record] = {}
         self._seen_exec: set[str] = set()
         self.duplicates = 0
         self.errors = 0
@@ -163,7 +177,9 @@ class OrderManager:
         status = rec.status
         kind = report.kind
         if status.is_terminal:
-            if kind in _LATE_BENIGN or _same_terminal(status, kind):
+            if rec.provisional:
+                self._on_provisional(report.client_order_id, rec, report)
+            elif kind in _LATE_BENIGN or _same_terminal(status, kind):
                 self.duplicates += 1
             else:
                 self._error(report, "transition", f"{kind.value} after {status.value}")
@@ -191,8 +207,24 @@ class OrderManager:
             return None
         if nxt is S.CANCEL_PENDING:
             rec.before_cancel = status
+        if nxt in _INFERRED and report.reason == NOT_AT_VENUE:
+            rec.provisional = True
+            self._provisional[report.client_order_id] = rec
         self._move(report.client_order_id, rec, nxt, report)
         return None
+
+    def _on_provisional(self, cid: ClientOrderId, rec: _Record, report: ExecutionReport) -> None:
+        """A report for an order ended by inference: revive, settle, or ignore."""
+        kind = report.kind
+        if kind is K.ACCEPTED:
+            nxt = S.PARTIALLY_FILLED if rec.filled_qty else S.ACCEPTED
+        elif kind in _SETTLING and report.reason != NOT_AT_VENUE:
+            nxt = _SETTLING[kind]  # the venue's own word: final
+        else:
+            self.duplicates += 1
+            return
+        self._unprovision(cid, rec)
+        self._move(cid, rec, nxt, report)
 
     def _on_fill(self, rec: _Record, report: ExecutionReport) -> Fill | None:
         exec_id = report.exec_id
@@ -204,6 +236,10 @@ class OrderManager:
             return None
         qty = report.last_qty
         cum = report.cum_qty
+        if report.reason == "reconciled" and 0 <= cum <= rec.filled_qty:
+            # A synthesised fill states cumulative quantity already booked: nothing new.
+            self.duplicates += 1
+            return None
         if rec.reconciled_qty and cum >= 0:
             # Reconciliation booked quantity wholesale up to ``reconciled_qty``: a
             # late stream fill counts only for what lies beyond it.
@@ -211,7 +247,7 @@ class OrderManager:
                 self.duplicates += 1
                 return None
             qty = min(qty, cum - rec.filled_qty)
-        if rec.status not in FILLABLE:
+        if rec.status not in FILLABLE and not rec.provisional:
             self._error(report, "fill_on_terminal", f"fill {exec_id} after {rec.status.value}")
             return None
         if qty <= 0 or report.last_price <= 0:
@@ -234,7 +270,9 @@ class OrderManager:
         elif rec.status is S.CANCEL_PENDING:
             nxt = S.CANCEL_PENDING
         else:
-            nxt = S.PARTIALLY_FILLED
+            nxt = S.PARTIALLY_FILLED  # also revives an order ended by inference
+        if rec.provisional:
+            self._unprovision(report.client_order_id, rec)
         self._move(report.client_order_id, rec, nxt, report)
         intent = rec.intent
         return Fill(
@@ -254,15 +292,22 @@ class OrderManager:
         self, cid: ClientOrderId, rec: _Record, nxt: OrderStatus, report: ExecutionReport
     ) -> None:
         self._stamp(rec, report)
+        revived = rec.status.is_terminal and not nxt.is_terminal
         rec.status = nxt
         # Never backwards: reports carry different clocks (venue event time, local
         # receive time), and each snapshot must supersede the one before it.
         rec.updated_ts = max(rec.updated_ts, report.ts)
         if nxt.is_terminal:
             self._working.pop(cid, None)
+        elif revived:
+            self._working[cid] = rec
         self._events.append(
             OrderUpdated(report.ts, _snapshot(cid, rec), report.kind, report.reason)
         )
+
+    def _unprovision(self, cid: ClientOrderId, rec: _Record) -> None:
+        rec.provisional = False
+        self._provisional.pop(cid, None)
 
     @staticmethod
     def _stamp(rec: _Record, report: ExecutionReport) -> None:
@@ -290,6 +335,42 @@ class OrderManager:
             for cid, rec in self._working.items()
             if symbol is None or rec.intent.symbol == symbol
         ]
+
+    def is_provisional(self, cid: ClientOrderId) -> bool:
+        """True while the order is terminal only by inference (``not_at_venue``)."""
+        rec = self._provisional.get(cid)
+        return rec is not None
+
+    def provisional(self, symbol: Symbol | None = None) -> list[Order]:
+        """Orders (of one symbol) ended by inference that venue evidence may revive."""
+        return [
+            _snapshot(cid, rec)
+            for cid, rec in self._provisional.items()
+            if symbol is None or rec.intent.symbol == symbol
+        ]
+
+    def settle_provisional(self, cid: ClientOrderId) -> bool:
+        """The venue proved the order cannot fill: its inferred outcome is final.
+        Returns False when it was not provisional."""
+        rec = self._provisional.get(cid)
+        if rec is None:
+            return False
+        self._unprovision(cid, rec)
+        return True
+
+    def in_doubt_since(self, symbol: Symbol, closing: bool) -> int:
+        """The newest creation time of a provisional order of ``symbol`` (closing
+        orders when ``closing``, else entries); 0 when there is none."""
+        newest = 0
+        for rec in self._provisional.values():
+            intent = rec.intent
+            if intent.symbol == symbol and intent.is_entry is not closing:
+                newest = max(newest, rec.created_ts)
+        return newest
+
+    def symbol_of(self, cid: ClientOrderId) -> Symbol | None:
+        rec = self._orders.get(cid)
+        return None if rec is None else rec.intent.symbol
 
     def working_ids(self) -> Iterator[ClientOrderId]:
         return iter(list(self._working))

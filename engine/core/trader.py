@@ -1,10 +1,21 @@
 """The per-symbol trader: FLAT -> ENTRY_PENDING -> IN_POSITION -> EXIT_PENDING -> FLAT.
 
-It turns the strategy's desired direction into at most one working order at a
-time, sized from the configured quantity and resize factor. An unfilled entry
-is cancelled after a timeout; a denied or rejected entry is dropped until the
-next signal (never retried in a loop); a denied or rejected exit is retried
-after ``exit_retry_s``.
+It turns the strategy's desired direction into orders, sized from the configured
+quantity and resize factor, through two slots: one ENTRY (an order that opens,
+adds to or reverses a position) and one CLOSING order (reduce-only, sized to the
+position when it is sent). Never two entries; at most one closing order; no entry
+while a closing order is live. A closing order may go out while an entry is still
+working or stuck cancel-pending (the core asks that entry to cancel first), so a
+working order never blocks an exit or a flatten; whatever the entry fills later is
+closed by the next decision.
+
+A reversal is tried whole (one entry of twice the size: one order, fewer fees).
+When that entry is denied, rejected, or cancelled or timed out before it crossed
+zero, the reversal is done as close, then open, the open checked on its own: a
+denied open leaves the position flat, never on the old side. Otherwise an entry
+that times out is cancelled and not chased, a denied or rejected entry is dropped
+until the next signal (never retried in a loop), and a closing order that ends
+without filling (denied, rejected, cancelled) is retried after ``exit_retry_s``.
 """
 
 from __future__ import annotations
@@ -56,18 +67,20 @@ class Trader:
         "_tif",
         "_type",
         "base_lots",
+        "close_wait_until",
+        "closing",
+        "entry",
+        "entry_side",
         "flatten",
         "instrument",
         "resize",
         "retry_at",
+        "split",
         "state",
         "symbol",
         "target",
         "target_lots",
         "timeout_at",
-        "working",
-        "working_entry",
-        "working_side",
     )
 
     def __init__(self, instrument: Instrument, config: TraderConfig) -> None:
@@ -86,31 +99,40 @@ class Trader:
         self.target = 0
         self.target_lots = 0
         self.flatten = False
-        self.working: ClientOrderId | None = None
-        self.working_entry = False
-        self.working_side = Side.BUY
-        self.timeout_at = 0
-        self.retry_at = 0
+        self.split = False  # a reversal that could not be done whole: close, then open
+        self.entry: ClientOrderId | None = None
+        self.entry_side = Side.BUY
+        self.closing: ClientOrderId | None = None
+        self.timeout_at = 0  # when the working entry is cancelled
+        self.retry_at = 0  # no closing order before this
+        self.close_wait_until = 0  # a reversal still working: wait for its cancel until then
 
     @property
     def lots(self) -> int:
         return max(self.instrument.min_lots, round(self.base_lots * self.resize))
 
     @property
+    def busy(self) -> bool:
+        """An entry or a closing order of this trader is live."""
+        return self.entry is not None or self.closing is not None
+
+    @property
     def wake_at(self) -> int:
         """The next time the trader needs a look without a new signal (0 = none)."""
-        if self.working:
-            return self.timeout_at
-        return self.retry_at
+        timeout = self.timeout_at if self.entry is not None else 0
+        retry = self.retry_at
+        if timeout and retry:
+            return min(timeout, retry)
+        return timeout or retry
 
     def set_target(self, target: int) -> bool:
-        """Record a new desired direction; True when a working entry should be cancelled."""
+        """Record a new desired direction; True when the working entry should be cancelled."""
         self.target = target
         self.target_lots = target * self.lots
         self.flatten = False
-        if self.working and self.working_entry:
-            direction = 1 if self.working_side is Side.BUY else -1
-            return target != direction
+        self.split = False
+        if self.entry is not None:
+            return target != (1 if self.entry_side is Side.BUY else -1)
         return False
 
     def decide(
@@ -118,32 +140,55 @@ class Trader:
     ) -> OrderIntent | None:
         """The order that moves ``position`` toward the target, if one is needed now.
 
-        When entries are not allowed (paused, halted, a breaker, stale data) a
-        reversal becomes an exit to flat; a plain entry is still proposed so the
-        risk gate denies it and says why.
+        A reversal becomes a closing order to flat when entries are not allowed
+        (paused, halted, a breaker, stale data), when it has to be split, or while
+        an entry is still live; a plain entry is still proposed when entries are not
+        allowed, so the risk gate denies it and says why.
         """
-        if self.working:
-            return None
+        if self.retry_at and now >= self.retry_at:
+            self.retry_at = 0
         want = 0 if self.flatten else self.target_lots
-        if not allow_entries and want and position and (want > 0) != (position > 0):
+        if not (want and position and (want > 0) != (position > 0)):
+            self.split = False
+        elif not allow_entries or self.split:
             want = 0
+        elif self.entry is not None:
+            if (self.entry_side is Side.BUY) is (want > 0):
+                return None  # the reversal itself is working: let it
+            want = 0  # an entry the other way is still live: close first
         diff = want - position
         if diff == 0:
-            self.state = TraderState.IN_POSITION if position else TraderState.FLAT
             self.retry_at = 0
+            self._restate(position)
             return None
         side = Side.BUY if diff > 0 else Side.SELL
-        new = position + diff
-        entry = new != 0 and (abs(new) > abs(position) or (new > 0) != (position > 0))
-        if not entry and self.retry_at and now < self.retry_at:
+        if want != 0 and (abs(want) > abs(position) or (want > 0) != (position > 0)):
+            if self.busy:
+                return None  # never two entries; no entry beside a closing order
+            return self._entry(side, abs(diff), state)
+        if self.closing is not None or self.retry_at:
             return None
-        if entry and self._type is not OrderType.MARKET:
+        return OrderIntent(
+            self.symbol,
+            side,
+            abs(diff),
+            OrderType.MARKET,
+            TimeInForce.GTC,
+            0,
+            True,
+            False,
+            state.mid2,
+            "flatten" if self.flatten else "exit",
+        )
+
+    def _entry(self, side: Side, qty: int, state: MarketState) -> OrderIntent:
+        if self._type is not OrderType.MARKET:
             touch = state.bid if side is Side.BUY else state.ask
             price = touch + self._offset * side
             return OrderIntent(
                 self.symbol,
                 side,
-                abs(diff),
+                qty,
                 self._type,
                 self._tif,
                 price,
@@ -152,49 +197,93 @@ class Trader:
                 state.mid2,
                 "entry",
             )
-        tif = self._tif if entry else TimeInForce.GTC
         return OrderIntent(
-            self.symbol,
-            side,
-            abs(diff),
-            OrderType.MARKET,
-            tif,
-            0,
-            not entry,
-            entry,
-            state.mid2,
-            "entry" if entry else ("flatten" if self.flatten else "exit"),
+            self.symbol, side, qty, OrderType.MARKET, self._tif, 0, False, True, state.mid2, "entry"
         )
 
-    def on_sent(self, cid: ClientOrderId, intent: OrderIntent, now: int) -> None:
-        self.working = cid
-        self.working_entry = intent.is_entry
-        self.working_side = intent.side
-        self.state = TraderState.ENTRY_PENDING if intent.is_entry else TraderState.EXIT_PENDING
-        self.timeout_at = now + self._entry_timeout if intent.is_entry else 0
-        self.retry_at = 0
+    def wait_for_reversal(self, now: int) -> bool:
+        """A closing order would sell (buy) beside a reversal that also still sells
+        (buys): True while the core should wait for that entry's cancel, at most
+        ``exit_retry_s``; after that the close goes out anyway (a stuck cancel)."""
+        if not self.close_wait_until:
+            self.close_wait_until = now + self._exit_retry
+        if now < self.close_wait_until:
+            self.retry_at = self.close_wait_until
+            return True
+        return False
 
-    def on_done(self, position: int, failed: bool, now: int) -> None:
-        """The working order reached a terminal state; ``failed`` if nothing filled
-        because it was rejected (not merely cancelled)."""
-        was_entry = self.working_entry
-        self.working = None
-        self.timeout_at = 0
-        self.state = TraderState.IN_POSITION if position else TraderState.FLAT
-        if failed:
-            self.on_denied(was_entry, position, now)
+    def on_sent(self, cid: ClientOrderId, intent: OrderIntent, now: int) -> None:
+        if intent.is_entry:
+            self.entry = cid
+            self.entry_side = intent.side
+            self.timeout_at = now + self._entry_timeout
+        else:
+            self.closing = cid
+            self.retry_at = 0
+            self.close_wait_until = 0
+        self.state = TraderState.EXIT_PENDING if self.closing else TraderState.ENTRY_PENDING
+
+    def bind(self, cid: ClientOrderId, is_entry: bool, side: Side, created_ts: int) -> bool:
+        """Take a live order the trader did not send (or had given up on) into its
+        slot; False when the slot is taken. A bound entry times out as if sent at
+        ``created_ts``."""
+        if is_entry:
+            if self.entry is not None:
+                return False
+            self.entry = cid
+            self.entry_side = side
+            self.timeout_at = created_ts + self._entry_timeout
+            return True
+        if self.closing is not None:
+            return False
+        self.closing = cid
+        return True
+
+    def on_done(self, cid: ClientOrderId, position: int, failed: bool, now: int) -> None:
+        """One of the trader's orders reached a terminal state; ``failed`` when it
+        ended without doing its job (rejected, expired, cancelled while still wanted)."""
+        if cid == self.entry:
+            self.entry = None
+            self.timeout_at = 0
+            if self.close_wait_until and self.retry_at == self.close_wait_until:
+                self.retry_at = 0  # the reversal is gone: close now
+            self.close_wait_until = 0
+            if failed:
+                self.on_denied(True, position, now)
+        elif cid == self.closing:
+            self.closing = None
+            if failed:
+                self.on_denied(False, position, now)
+        self._restate(position)
 
     def on_denied(self, entry: bool, position: int, now: int) -> None:
-        """An intent was denied, rejected or timed out: keep the position as it is
-        instead of chasing the entry (until the next signal); retry an exit later."""
-        if entry:
-            self.target_lots = position
-        else:
+        """An intent was denied, rejected or timed out. An entry is not chased (the
+        target becomes the position until the next signal), except a reversal that
+        has not crossed zero: that one is split into close, then open. A closing
+        order is retried after ``exit_retry_s``."""
+        if not entry:
             self.retry_at = now + self._exit_retry
+            return
+        if position and self.target_lots and (position > 0) != (self.target_lots > 0):
+            if not self.split and not self.flatten:
+                self.split = True  # close now; the open is decided (and checked) on its own
+                return
+            self.target_lots = 0  # never keep the old side against the target
+        else:
+            self.target_lots = position
+        self.split = False
 
     def timed_out(self, now: int) -> bool:
         """True once when a working entry has waited past its timeout."""
-        if self.working and self.timeout_at and now >= self.timeout_at:
+        if self.entry is not None and self.timeout_at and now >= self.timeout_at:
             self.timeout_at = 0
             return True
         return False
+
+    def _restate(self, position: int) -> None:
+        if self.closing is not None:
+            self.state = TraderState.EXIT_PENDING
+        elif self.entry is not None:
+            self.state = TraderState.ENTRY_PENDING
+        else:
+            self.state = TraderState.IN_POSITION if position else TraderState.FLAT

@@ -4,6 +4,13 @@ The shell feeds it market data, execution reports and timer ticks, then drains
 ``outbox`` (venue commands) and ``events`` (everything that changed). It never
 awaits, logs, or touches a database; the hot path (``on_quote``) allocates
 nothing unless something happens.
+
+Invariants it keeps per symbol: never two entries live; at most one closing
+(reduce-only) order live, and none while an earlier one is in doubt (provisional,
+see ``OrderManager``) for ``provisional_hold_ns``; no order breaks a risk limit
+except to reduce; a working order never blocks an exit or a flatten; a flatten
+asked outside ACTIVE is not called off by a strategy signal; while closes are
+held (``hold_closes``) no order at all.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from typing import Any
 from engine.core.market_state import MarketState
 from engine.core.orders import OrderManager
 from engine.core.portfolio import Portfolio
-from engine.core.risk import Breakers, RiskGate, RiskLimits
+from engine.core.risk import Breakers, RiskGate, RiskLimits, check_limits
 from engine.core.strategies.base import Strategy
 from engine.core.trader import Trader, TraderConfig
 from engine.model import (
@@ -42,7 +49,9 @@ from engine.model.events import (
 )
 
 ALL = "*"
-_NO_NEW_TARGETS = (TradingState.HALTED, TradingState.REDUCING)
+# No new closing order (entry) while an earlier one of the symbol may still be live
+# at the venue: provisional (ended only by inference) and younger than this.
+PROVISIONAL_HOLD_NS = 30_000_000_000
 _SEVERITY = {
     TradingState.ACTIVE: 0,
     TradingState.PAUSED: 1,
@@ -54,7 +63,7 @@ _SEVERITY = {
 class _Slot:
     """Everything the core keeps for one symbol, found with one dict lookup."""
 
-    __slots__ = ("instrument", "market", "stale", "state", "strategy", "trader", "wake")
+    __slots__ = ("hold", "instrument", "market", "stale", "state", "strategy", "trader", "wake")
 
     def __init__(self, instrument: Instrument, strategy: Strategy, trader: Trader) -> None:
         self.instrument = instrument
@@ -63,11 +72,16 @@ class _Slot:
         self.trader = trader
         self.state = TradingState.ACTIVE
         self.stale = False
+        self.hold = False  # closing handed to someone else: send nothing (hold_closes)
         self.wake = 0
 
 
 class TradingCore:
-    """Market state, strategy, trader, risk gate, order manager and portfolio."""
+    """Market state, strategy, trader, risk gate, order manager and portfolio.
+
+    Raises ValueError (one line, naming the key and the symbol) for limits that
+    cannot mean what they say for these instruments (see ``check_limits``).
+    """
 
     def __init__(
         self,
@@ -79,6 +93,7 @@ class TradingCore:
         ids: IdFactory,
         cash: int,
     ) -> None:
+        check_limits(limits, instruments)
         self.events: list[EngineEvent] = []
         self.outbox: list[VenueCommand] = []
         self.instruments = {i.symbol: i for i in instruments}
@@ -95,6 +110,7 @@ class TradingCore:
         self.state_actor = "start"
         self.signals = 0
         self.now = 0
+        self.provisional_hold_ns = PROVISIONAL_HOLD_NS
 
     # -- market data (hot path) -------------------------------------------------------
 
@@ -139,29 +155,37 @@ class TradingCore:
 
     def _on_signal(self, slot: _Slot, target: int, ts: int) -> None:
         self.signals += 1
-        self.events.append(SignalChanged(ts, slot.instrument.symbol, self.strategy_name, target))
-        trader = slot.trader
         sym = slot.instrument.symbol
-        flattening = trader.flatten and (trader.working or self.portfolio.position_qty(sym))
-        if flattening and self.trading_state(sym) in _NO_NEW_TARGETS:
-            return  # a kill or halt is still flattening: signals must not call it off
-        if trader.set_target(target) and trader.working:
-            self._cancel(trader.working, slot.instrument.symbol, ts)
+        self.events.append(SignalChanged(ts, sym, self.strategy_name, target))
+        trader = slot.trader
+        if (
+            trader.flatten
+            and self.trading_state(sym) is not TradingState.ACTIVE
+            and (trader.busy or self.portfolio.position_qty(sym))
+        ):
+            return  # a flatten asked outside ACTIVE (person, scheduler, kill, breaker) holds
+        if trader.set_target(target) and trader.entry is not None:
+            self._cancel(trader.entry, sym, ts)
         self._act(slot, ts)
 
     def _wake(self, slot: _Slot, now: int) -> None:
         trader = slot.trader
-        if trader.timed_out(now) and trader.working:
-            self._cancel(trader.working, slot.instrument.symbol, now)
+        if trader.timed_out(now) and trader.entry is not None:
+            self._cancel(trader.entry, slot.instrument.symbol, now)
         self._act(slot, now)
 
     def _act(self, slot: _Slot, now: int) -> None:
         trader = slot.trader
+        if slot.hold:
+            slot.wake = trader.timeout_at if trader.entry is not None else 0
+            return
         symbol = slot.instrument.symbol
-        position = self.portfolio.position_qty(symbol)
-        intent = trader.decide(position, slot.market, now, self._entries_allowed(slot, now))
-        if intent is not None:
-            self._send(slot, intent, position, now)
+        # Twice at most: a reversal denied whole is decided again as its closing part.
+        for _ in range(2):
+            position = self.portfolio.position_qty(symbol)
+            intent = trader.decide(position, slot.market, now, self._entries_allowed(slot, now))
+            if intent is None or self._send(slot, intent, position, now):
+                break
         slot.wake = trader.wake_at
 
     def _entries_allowed(self, slot: _Slot, now: int) -> bool:
@@ -171,27 +195,48 @@ class TradingCore:
             and not self.breakers.entries_blocked(now)
         )
 
-    def _send(self, slot: _Slot, intent: OrderIntent, position: int, now: int) -> None:
-        state = self.trading_state(slot.instrument.symbol)
-        latched = self.breakers.entries_blocked(now)
+    def _send(self, slot: _Slot, intent: OrderIntent, position: int, now: int) -> bool:
+        """Check and send ``intent``; False (and the trader told) when it did not go."""
+        trader = slot.trader
+        symbol = intent.symbol
+        if not intent.is_entry and trader.entry is not None:
+            self._cancel(trader.entry, symbol, now)  # a flatten cancels, then closes
+            if trader.entry_side is intent.side and trader.wait_for_reversal(now):
+                return False  # a reversal still working would close too: wait for its cancel
+        if self._in_doubt(trader, intent, position, now):
+            return False
         denial = self.risk.check(
             intent,
             now,
             slot.market,
             position,
             self.portfolio.gross_exposure,
-            state,
-            latched,
+            self.trading_state(symbol),
+            self.breakers.entries_blocked(now),
             slot.stale,
         )
-        trader = slot.trader
         if denial is not None:
-            self.events.append(RiskDenied(now, intent.symbol, denial.reason, denial.detail))
+            self.events.append(RiskDenied(now, symbol, denial.reason, denial.detail))
             trader.on_denied(intent.is_entry, position, now)
-            return
+            return False
         order = self.orders.create(intent, now)
         trader.on_sent(order.client_order_id, intent, now)
         self.outbox.append(SubmitOrder(order))
+        return True
+
+    def _in_doubt(self, trader: Trader, intent: OrderIntent, position: int, now: int) -> bool:
+        """An earlier order of the same kind may still be live (provisional): hold."""
+        since = self.orders.in_doubt_since(intent.symbol, not intent.is_entry)
+        if not since or now >= since + self.provisional_hold_ns:
+            return False
+        kind = "entry" if intent.is_entry else "closing order"
+        detail = f"an earlier {kind} may still be live at the venue"
+        self.events.append(RiskDenied(now, intent.symbol, "ORDER_IN_DOUBT", detail))
+        if intent.is_entry:
+            trader.on_denied(True, position, now)
+        else:
+            trader.retry_at = since + self.provisional_hold_ns
+        return True
 
     def _cancel(self, cid: ClientOrderId, symbol: Symbol, now: int) -> None:
         status = self.orders.status(cid)
@@ -206,42 +251,72 @@ class TradingCore:
         """Apply a venue report: book fills, update the trader, act again if needed."""
         orders = self.orders
         self.now = max(self.now, report.ts)
-        fill = orders.on_report(report)
         cid = report.client_order_id
-        order_symbol: Symbol | None = None
+        was_provisional = orders.is_provisional(cid)
+        fill = orders.on_report(report)
         if fill is not None:
-            order_symbol = fill.symbol
-            realized, trip = self.portfolio.apply(fill)
-            symbol = fill.symbol
-            pos = self.portfolio.position_qty(symbol)
-            self.events.append(FillApplied(report.ts, fill, realized, pos))
-            slot = self._slots[symbol]
-            slot.strategy.on_position(pos, self.portfolio.avg_price(symbol), report.ts)
-            if trip is not None:
-                self.events.append(trip)
-                self.breakers.on_round_trip(trip.pnl, report.ts, self.events)
+            self._book(fill, report.ts)
         status = orders.status(cid)
-        if status is None or not status.is_terminal:
+        symbol = orders.symbol_of(cid)
+        slot = self._slots.get(symbol) if symbol is not None else None
+        if status is None or slot is None:
             return
-        if order_symbol is None:
-            order = orders.get(cid)
-            order_symbol = order.symbol if order else None
-        if order_symbol is None:
-            return
-        slot = self._slots[order_symbol]
         trader = slot.trader
-        if trader.working != cid:
+        if was_provisional and not orders.is_provisional(cid):
+            if fill is None and status.is_terminal:
+                return  # the venue confirmed the inferred outcome
+            self._revived(slot, cid, status)
+        elif cid not in (trader.entry, trader.closing):
+            return  # not the trader's (adopted, or replayed at start-up)
+        if status.is_terminal:
+            pos = self.portfolio.position_qty(slot.instrument.symbol)
+            trader.on_done(cid, pos, self._failed(trader, cid, status), self.now)
+        elif fill is None:
             return
-        pos = self.portfolio.position_qty(order_symbol)
-        failed = status in (OrderStatus.REJECTED, OrderStatus.EXPIRED) or (
-            status is OrderStatus.CANCELLED
-            and trader.working_entry
-            and trader.target != 0
-            and not trader.flatten
-            and (trader.target > 0) == (trader.working_side is Side.BUY)
-        )
-        trader.on_done(pos, failed, self.now)
         self._act(slot, self.now)
+
+    def _book(self, fill: Fill, ts: int) -> None:
+        realized, trip = self.portfolio.apply(fill)
+        symbol = fill.symbol
+        pos = self.portfolio.position_qty(symbol)
+        self.events.append(FillApplied(ts, fill, realized, pos))
+        self._slots[symbol].strategy.on_position(pos, self.portfolio.avg_price(symbol), ts)
+        if trip is not None:
+            self.events.append(trip)
+            self.breakers.on_round_trip(trip.pnl, ts, self.events)
+
+    @staticmethod
+    def _failed(trader: Trader, cid: ClientOrderId, status: OrderStatus) -> bool:
+        """Did the order end without doing its job? A closing order that did not fill
+        is re-checked after ``exit_retry_s`` (whoever cancelled it, never at once); an
+        entry cancelled because the target changed did not fail."""
+        if status in (OrderStatus.REJECTED, OrderStatus.EXPIRED):
+            return True
+        if status is not OrderStatus.CANCELLED:
+            return False
+        if cid == trader.closing:
+            return True
+        target = trader.target
+        return (
+            target != 0 and not trader.flatten and (target > 0) == (trader.entry_side is Side.BUY)
+        )
+
+    def _revived(self, slot: _Slot, cid: ClientOrderId, status: OrderStatus) -> None:
+        """Venue evidence brought back an order ended by inference: take it back into
+        its slot (or cancel it if the slot is taken); an entry that agrees with the
+        target is pursued again instead of given up."""
+        order = self.orders.get(cid)
+        if order is None:
+            return
+        trader = slot.trader
+        direction = 1 if order.side is Side.BUY else -1
+        if order.is_entry and trader.target == direction and not trader.flatten:
+            trader.target_lots = trader.target * trader.lots
+        if status.is_terminal:
+            return
+        if not trader.bind(cid, order.is_entry, order.side, order.created_ts):
+            self._cancel(cid, order.symbol, self.now)  # never two entries or two closes
+        slot.wake = trader.wake_at
 
     # -- trading state and control -----------------------------------------------------------
 
@@ -264,54 +339,83 @@ class TradingCore:
             self.events.append(TradingStateChanged(now, scope, old, state, actor, reason))
         target = None if scope == ALL else Symbol(scope)
         if state is TradingState.HALTED:
-            self.cancel_all(target)
+            self._cancel_opening(target)
         elif state is not TradingState.ACTIVE:
             self._cancel_entries(target)
-        else:
-            for sym, slot in self._slots.items():
-                if target is None or sym == target:
-                    slot.trader.flatten = False
+        # Back to ACTIVE, a flatten still holds until the strategy's next signal.
 
     def _cancel_entries(self, symbol: Symbol | None) -> None:
         """Cancel working orders that would add exposure (PAUSED, REDUCING)."""
         for sym, slot in self._slots.items():
-            trader = slot.trader
-            if (symbol is None or sym == symbol) and trader.working and trader.working_entry:
-                self._cancel(trader.working, sym, self.now)
+            entry = slot.trader.entry
+            if (symbol is None or sym == symbol) and entry is not None:
+                self._cancel(entry, sym, self.now)
+
+    def _cancel_opening(self, symbol: Symbol | None) -> None:
+        """Cancel every working order but the trader's closing ones (HALTED: they
+        reduce, and cancelling them would only delay the close)."""
+        for order in self.orders.working(symbol):
+            slot = self._slots.get(order.symbol)
+            if slot is None or order.client_order_id != slot.trader.closing:
+                self._cancel(order.client_order_id, order.symbol, self.now)
 
     def cancel_all(self, symbol: Symbol | None = None) -> int:
-        """Cancel every working order (of one symbol); returns how many were asked."""
+        """Cancel every working order (of one symbol) except the closing order of a
+        flatten in progress; returns how many cancels were asked."""
         n = 0
         for order in self.orders.working(symbol):
+            slot = self._slots.get(order.symbol)
+            if slot and slot.trader.flatten and order.client_order_id == slot.trader.closing:
+                continue  # cancel_all after flatten() must not call the flatten off
             before = len(self.outbox)
             self._cancel(order.client_order_id, order.symbol, self.now)
             n += len(self.outbox) - before
         return n
 
     def flatten(self, symbol: Symbol | None = None) -> list[Symbol]:
-        """Close positions at market (cancelling working orders first); returns the
-        symbols that had something to close."""
+        """Close positions at market: cancel the symbol's other working orders, then
+        close at once (a live closing order is kept; a stuck entry does not wait the
+        close). Holds until the strategy's next signal in ACTIVE, and against
+        signals outside ACTIVE. Returns the symbols that had something to close."""
         touched = []
         for sym, slot in self._slots.items():
             if symbol is not None and sym != symbol:
                 continue
             trader = slot.trader
-            pos = self.portfolio.position_qty(sym)
-            if not pos and not trader.working:
+            working = self.orders.working(sym)
+            if not self.portfolio.position_qty(sym) and not working:
                 continue
             touched.append(sym)
             trader.flatten = True
+            trader.split = False
             trader.retry_at = 0
-            if trader.working:
-                self._cancel(trader.working, sym, self.now)
+            for order in working:
+                if order.client_order_id != trader.closing:
+                    self._cancel(order.client_order_id, sym, self.now)
             self._act(slot, self.now)
         return touched
 
     def kill(self, actor: str, reason: str = "kill switch") -> None:
-        """Halt everything, cancel every working order, flatten every position."""
+        """Halt everything, cancel every working order but closing ones, flatten
+        every position."""
         self.set_state(ALL, TradingState.HALTED, actor, reason)
-        self.cancel_all()
         self.flatten()
+
+    def hold_closes(self, symbol: Symbol | None, on: bool) -> None:
+        """Hand closing of one symbol (or all) to someone else, or take it back.
+
+        While on, the core sends no order for the symbol (no entry, exit, flatten
+        or retry; cancels still go out), and a closing order the venue cancels is
+        not re-sent. Taking it back re-decides at once from the bot's position, so
+        book what the other owner closed (``adjust_position``) first.
+        """
+        for sym, slot in self._slots.items():
+            if symbol is None or sym == symbol:
+                slot.hold = on
+                self._act(slot, self.now)
+
+    def closes_held(self, symbol: Symbol) -> bool:
+        return self._slots[symbol].hold
 
     def adjust_position(
         self, symbol: Symbol, qty: int, price: int, ts: int, exec_id: str, reason: str
@@ -354,7 +458,13 @@ class TradingCore:
             if symbol is None or sym == symbol:
                 slot.trader.resize = factor
 
+    def check_limits(self, limits: RiskLimits) -> None:
+        """Raise ValueError (one line) for limits the gate would have to fail closed on."""
+        check_limits(limits, self.instruments.values())
+
     def set_limits(self, limits: RiskLimits) -> None:
+        """Apply new limits. Never raises: a limit the gate cannot honour (see
+        ``check_limits``) makes it deny all new exposure instead."""
         self.risk.set_limits(limits)
         self.breakers.set_limits(limits)
 

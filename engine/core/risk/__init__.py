@@ -1,8 +1,15 @@
 """Pre-trade risk: limits, pure checks, the gate, and circuit breakers."""
 
 from engine.core.risk.breakers import DAILY_LOSS, DRAWDOWN, LOSS_STREAK, Breakers
-from engine.core.risk.checks import DEFAULT_CHECKS, Check, Denial, RiskContext, opens_exposure
-from engine.core.risk.gate import RiskGate
+from engine.core.risk.checks import (
+    DEFAULT_CHECKS,
+    Check,
+    Denial,
+    RiskContext,
+    opening_qty,
+    opens_exposure,
+)
+from engine.core.risk.gate import RiskGate, check_limits
 from engine.core.risk.limits import RiskLimits
 
 __all__ = [
@@ -16,5 +23,7 @@ __all__ = [
     "RiskContext",
     "RiskGate",
     "RiskLimits",
+    "check_limits",
+    "opening_qty",
     "opens_exposure",
 ]

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Iterable
 
 from engine.core.risk.checks import DEFAULT_CHECKS, Check, Denial, Quotes, RiskContext
 from engine.core.risk.limits import RiskLimits, money
 from engine.model import Instrument, OrderIntent, OrderType, Side, Symbol, TradingState
+
+
+def check_limits(limits: RiskLimits, instruments: Iterable[Instrument]) -> None:
+    """Refuse limits that cannot mean what they say for these instruments.
+
+    Raises ValueError (one line, naming the key and the symbol): a
+    ``max_order_qty`` below one lot would round to 0, which means "no limit".
+    """
+    if not limits.max_order_qty:
+        return
+    for inst in instruments:
+        if limits.max_order_qty < inst.size_increment:
+            raise ValueError(
+                f"risk.max_order_qty {limits.max_order_qty} is below one lot of {inst.symbol} "
+                f"({inst.size_increment}): set 0 (no limit) or at least one lot"
+            )
 
 
 class _SymbolRisk:
@@ -14,9 +31,9 @@ class _SymbolRisk:
 
     def __init__(self, instrument: Instrument, limits: RiskLimits) -> None:
         self.mpl = instrument.money_per_tick_lot
-        self.max_qty_lots = (
-            int(limits.max_order_qty / instrument.size_increment) if limits.max_order_qty else 0
-        )
+        lots = int(limits.max_order_qty / instrument.size_increment)
+        # Below one lot rounds to 0, which would mean "no limit": fail closed (-1).
+        self.max_qty_lots = lots if lots or not limits.max_order_qty else -1
         self.rate: deque[int] = deque()
         self.last_intents: dict[tuple[Side, int, OrderType, int], int] = {}
 
@@ -25,7 +42,9 @@ class RiskGate:
     """Runs the checks in order; approved intents count toward rate limits.
 
     Denials are counted by reason code in ``denials``. Limits can be replaced at
-    run time (``set_limits``); rate windows and counts are kept.
+    run time (``set_limits``); rate windows and counts are kept. A
+    ``max_order_qty`` below one lot of a symbol denies every opening order of
+    it (``QTY_LIMIT_BELOW_LOT``); ``check_limits`` refuses such limits up front.
     """
 
     def __init__(

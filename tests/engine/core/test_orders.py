@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine.core.orders import FILLABLE, TRANSITIONS, OrderManager
+from engine.core.orders import FILLABLE, NOT_AT_VENUE, TRANSITIONS, OrderManager
 from engine.model import (
     ClientOrderId,
     ExecutionId,
@@ -585,6 +585,12 @@ class OrderStreams(RuleBasedStateMachine):
         cid = self.cids[i % len(self.cids)]
         self._send(ExecutionReport(cid, kind, self._next_ts()))
 
+    @rule(i=st.integers(0, 2), kind=st.sampled_from([K.REJECTED, K.CANCELLED]))
+    def inferred(self, i: int, kind: ReportKind) -> None:
+        """The shell infers an outcome from silence (the venue did not know the order)."""
+        cid = self.cids[i % len(self.cids)]
+        self._send(ExecutionReport(cid, kind, self._next_ts(), reason=NOT_AT_VENUE))
+
     @rule(
         i=st.integers(0, 2),
         exec_id=st.sampled_from(EXEC_POOL),
@@ -646,9 +652,14 @@ class OrderStreams(RuleBasedStateMachine):
 
     @invariant()
     def terminal_is_forever(self) -> None:
+        """...unless it was only inferred (provisional): venue evidence may revive it."""
         for c in self.cids:
             status = self.om.status(c)
             assert status is not None
+            if self.om.is_provisional(c):
+                assert c not in self.terminal_seen
+                assert status in (S.REJECTED, S.CANCELLED)
+                continue
             if c in self.terminal_seen:
                 assert status is self.terminal_seen[c]
             elif status.is_terminal:
@@ -693,6 +704,12 @@ class OrderStreams(RuleBasedStateMachine):
         assert self.om.errors + self.om.duplicates + len(applied) == len(self.sent)
         fill_updates = [e for e in applied if e.kind is K.FILL]
         assert len(fill_updates) == len(self.fills)
+
+    @invariant()
+    def provisional_is_listed_by_symbol(self) -> None:
+        listed = {o.client_order_id for o in self.om.provisional(SYM)}
+        assert listed == {c for c in self.cids if self.om.is_provisional(c)}
+        assert self.om.provisional(Symbol("OTHER")) == []
 
     @invariant()
     def working_is_the_non_terminal_orders(self) -> None:
@@ -745,3 +762,100 @@ def test_an_acknowledged_order_can_still_be_rejected_by_the_venue() -> None:
     assert order is not None and order.status is S.REJECTED
     assert h.om.errors == 0
     assert h.updates()[-1].reason == "venue risk check"
+
+
+# -- outcomes inferred from silence are provisional ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "kind"),
+    [(S.NEW, K.REJECTED), (S.UNKNOWN, K.REJECTED), (S.CANCEL_PENDING, K.CANCELLED)],
+    ids=lambda p: getattr(p, "value", p),
+)
+def test_not_at_venue_ends_the_order_provisionally(before: OrderStatus, kind: ReportKind) -> None:
+    h = Harness()
+    drive(h, before)
+    h.report(kind, reason=NOT_AT_VENUE)
+    assert h.status() in (S.REJECTED, S.CANCELLED)
+    assert h.om.is_provisional(h.cid)
+    assert [o.client_order_id for o in h.om.provisional(SYM)] == [h.cid]
+    assert h.om.working() == []
+
+
+def test_a_venue_rejection_with_its_own_reason_is_not_provisional() -> None:
+    h = Harness()
+    h.report(K.REJECTED, reason="insufficient buying power")
+    assert not h.om.is_provisional(h.cid)
+    assert h.om.provisional() == []
+
+
+def test_a_fill_revives_a_provisional_order_and_books_once() -> None:
+    h = Harness(qty=5)
+    h.report(K.SUBMIT_AMBIGUOUS)
+    h.report(K.REJECTED, reason=NOT_AT_VENUE)
+    f = h.fill(2, exec_id="e1")
+    assert f is not None and f.qty == 2
+    assert h.status() is S.PARTIALLY_FILLED
+    assert not h.om.is_provisional(h.cid)
+    assert [o.client_order_id for o in h.om.working()] == [h.cid]
+    assert h.fill(2, exec_id="e1") is None  # the same execution again
+    assert h.fill(3, exec_id="e2") is not None
+    assert h.status() is S.FILLED
+    assert h.om.working() == []
+    assert h.om.errors == 0
+
+
+def test_a_reconciled_fill_revives_to_filled_and_a_late_stream_copy_is_a_duplicate() -> None:
+    h = Harness(qty=3)
+    h.report(K.REJECTED, reason=NOT_AT_VENUE)
+    assert h.fill(3, exec_id=f"recon:{h.cid}:3", cum_qty=3, reason="reconciled") is not None
+    assert h.status() is S.FILLED
+    assert h.fill(3, exec_id="stream-1", cum_qty=3) is None
+    assert (h.om.errors, h.om.duplicates) == (0, 1)
+
+
+def test_accepted_revives_a_provisional_order_by_its_quantity() -> None:
+    h = Harness(qty=5)
+    h.report(K.ACCEPTED)
+    h.fill(1)
+    h.report(K.CANCEL_REQUESTED)
+    h.report(K.CANCELLED, reason=NOT_AT_VENUE)
+    h.report(K.ACCEPTED)
+    assert h.status() is S.PARTIALLY_FILLED
+    assert [o.client_order_id for o in h.om.working()] == [h.cid]
+    assert h.om.provisional() == []
+    assert h.updates()[-1].kind is K.ACCEPTED
+
+
+def test_the_venues_own_terminal_report_settles_a_provisional_order() -> None:
+    h = Harness()
+    h.report(K.REJECTED, reason=NOT_AT_VENUE)
+    h.report(K.REJECTED, reason=NOT_AT_VENUE)  # the same inference again: a duplicate
+    assert h.om.is_provisional(h.cid) and h.om.duplicates == 1
+    h.report(K.CANCELLED, reason="reconciled")
+    assert h.status() is S.CANCELLED
+    assert not h.om.is_provisional(h.cid)
+    assert h.fill(1) is None  # final now: a fill is an error again
+    assert h.errors_of()[-1].reason == "fill_on_terminal"
+
+
+def test_settle_provisional_makes_the_inferred_outcome_final() -> None:
+    h = Harness()
+    h.report(K.REJECTED, reason=NOT_AT_VENUE)
+    assert h.om.settle_provisional(h.cid) is True
+    assert h.om.settle_provisional(h.cid) is False
+    assert h.status() is S.REJECTED and h.om.provisional() == []
+
+
+def test_in_doubt_since_is_the_newest_provisional_order_of_the_kind() -> None:
+    events: list[EngineEvent] = []
+    om = OrderManager(IdFactory("t"), events)
+    exit_ = OrderIntent(SYM, Side.SELL, 1, reduce_only=True, is_entry=False)
+    a = om.create(exit_, ts=10).client_order_id
+    b = om.create(exit_, ts=20).client_order_id
+    e = om.create(intent(), ts=30).client_order_id
+    for cid in (a, b, e):
+        om.on_report(ExecutionReport(cid, K.REJECTED, 40, reason=NOT_AT_VENUE))
+    assert om.in_doubt_since(SYM, closing=True) == 20
+    assert om.in_doubt_since(SYM, closing=False) == 30
+    assert om.in_doubt_since(Symbol("OTHER"), closing=True) == 0

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from engine.core.market_state import MarketState
-from engine.core.risk import RiskGate, RiskLimits
+from engine.core.risk import RiskGate, RiskLimits, check_limits
 from engine.core.risk.checks import Denial
 from engine.model import Instrument, OrderIntent, OrderType, Side, Symbol, TradingState
 from tests.engine.core.helpers import AAA, BBB, INSTRUMENT_A, INSTRUMENT_B, MS, market
@@ -255,6 +255,21 @@ def test_max_order_qty_is_in_instrument_units(
     g = gate(max_order_qty=Decimal(max_qty))
     assert check(g, T0, symbol, qty=allowed) is None
     assert check(g, T0 + 1, symbol, qty=denied) == "QTY_EXCEEDS_MAX"
+
+
+def test_max_order_qty_below_one_lot_denies_new_exposure_of_that_symbol() -> None:
+    g = gate(max_order_qty=Decimal("0.5"))  # half a lot of AAA, 500 lots of CCC
+    assert check(g, T0, AAA) == "QTY_LIMIT_BELOW_LOT"
+    assert check(g, T0 + 1, AAA, SELL, 3, position=3) is None  # reducing is never blocked
+    assert check(g, T0 + 2, CCC, qty=500) is None
+    assert check(g, T0 + 3, CCC, qty=501) == "QTY_EXCEEDS_MAX"
+
+
+def test_check_limits_refuses_max_order_qty_below_one_lot_naming_key_and_symbol() -> None:
+    with pytest.raises(ValueError, match=r"^risk\.max_order_qty 0\.5 is below one lot of AAA"):
+        check_limits(RiskLimits(max_order_qty=Decimal("0.5")), [INSTRUMENT_C, INSTRUMENT_A])
+    check_limits(RiskLimits(max_order_qty=Decimal(1)), [INSTRUMENT_A, INSTRUMENT_C])
+    check_limits(RiskLimits(), [INSTRUMENT_A])
 
 
 def test_money_limits_are_in_quote_units() -> None:

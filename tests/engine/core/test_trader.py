@@ -57,7 +57,7 @@ def test_a_round_trip_through_every_state() -> None:
         20_002,
     )
     assert t.state is ENTRY_PENDING
-    t.on_done(2, failed=False, now=T0 + 1)
+    t.on_done(ClientOrderId("c1"), 2, failed=False, now=T0 + 1)
     assert t.state is IN_POSITION
     assert t.decide(2, MKT, T0 + 2) is None  # at the target: nothing to do
     t.set_target(0)
@@ -69,7 +69,7 @@ def test_a_round_trip_through_every_state() -> None:
         "exit",
     )
     assert t.state is EXIT_PENDING
-    t.on_done(0, failed=False, now=T0 + 4)
+    t.on_done(ClientOrderId("c2"), 0, failed=False, now=T0 + 4)
     assert t.state is FLAT
     assert t.decide(0, MKT, T0 + 5) is None
 
@@ -79,21 +79,62 @@ def test_short_round_trip() -> None:
     t.set_target(-1)
     entry = send(t, 0)
     assert (entry.side, entry.qty) == (SELL, 2)
-    t.on_done(-2, failed=False, now=T0)
+    t.on_done(ClientOrderId("c1"), -2, failed=False, now=T0)
     t.set_target(0)
     exit_ = send(t, -2, cid="c2")
     assert (exit_.side, exit_.qty, exit_.reduce_only) == (BUY, 2, True)
 
 
-def test_never_a_second_order_while_one_is_working() -> None:
+def test_never_a_second_entry_while_one_is_working() -> None:
     t = trader()
     t.set_target(1)
     send(t, 0)
-    for target in (1, -1, 0, 1):
+    for target in (1, -1, 1):
         t.set_target(target)
-        for position in (0, 1, 2, -2):
-            assert t.decide(position, MKT, T0 + 10 * SEC) is None
-    assert t.working == ClientOrderId("c1")
+        for position in (0, 1):
+            intent = t.decide(position, MKT, T0 + 10 * SEC)
+            assert intent is None or not intent.is_entry
+    assert t.entry == ClientOrderId("c1")
+
+
+def test_an_exit_may_go_beside_a_working_entry_but_never_a_second_exit() -> None:
+    t = trader()
+    t.set_target(1)
+    send(t, 0)  # buy 2
+    assert t.set_target(0) is True  # the core cancels the entry
+    exit_ = send(t, 1, T0 + 1, "c2")  # 1 lot filled meanwhile: close it now
+    assert (exit_.side, exit_.qty, exit_.reduce_only, exit_.is_entry) == (SELL, 1, True, False)
+    assert (t.entry, t.closing, t.state) == (ClientOrderId("c1"), ClientOrderId("c2"), EXIT_PENDING)
+    for position in (2, 1, -1):
+        assert t.decide(position, MKT, T0 + 10 * SEC) is None
+    t.on_done(ClientOrderId("c2"), 0, failed=False, now=T0 + 2)
+    assert t.state is ENTRY_PENDING  # the entry is still live (cancel-pending)
+    t.on_done(
+        ClientOrderId("c1"), 1, failed=False, now=T0 + 3
+    )  # its other lot filled before the cancel
+    again = t.decide(1, MKT, T0 + 3)
+    assert again is not None and (again.side, again.qty, again.is_entry) == (SELL, 1, False)
+
+
+def test_a_reversal_beside_a_working_entry_closes_first() -> None:
+    t = trader()
+    t.set_target(1)
+    send(t, 0)  # buy 2, 1 fills, then the signal turns
+    assert t.set_target(-1) is True
+    close = t.decide(1, MKT, T0 + 1)
+    assert close is not None
+    assert (close.side, close.qty, close.reduce_only) == (SELL, 1, True)
+
+
+def test_no_entry_while_a_closing_order_is_live() -> None:
+    t = trader()
+    t.set_target(0)
+    send(t, 2)  # sell 2 to close
+    t.set_target(1)
+    assert t.decide(0, MKT, T0 + 1) is None
+    t.on_done(ClientOrderId("c1"), 0, failed=False, now=T0 + 2)
+    entry = t.decide(0, MKT, T0 + 2)
+    assert entry is not None and (entry.side, entry.qty, entry.is_entry) == (BUY, 2, True)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +173,7 @@ def test_entry_timeout_fires_once_at_the_deadline() -> None:
     assert t.timed_out(T0 + 5 * SEC - 1) is False
     assert t.timed_out(T0 + 5 * SEC) is True
     assert t.timed_out(T0 + 6 * SEC) is False
-    assert t.working == ClientOrderId("c1")  # the core cancels; the trader waits for the report
+    assert t.entry == ClientOrderId("c1")  # the core cancels; the trader waits for the report
 
 
 def test_exits_have_no_timeout() -> None:
@@ -166,9 +207,11 @@ def test_a_rejected_entry_keeps_what_did_fill() -> None:
     t = trader(qty=Decimal(3))
     t.set_target(1)
     send(t, 0)
-    t.on_done(1, failed=True, now=T0 + 1)  # 1 of 3 filled, then rejected/expired
+    t.on_done(
+        ClientOrderId("c1"), 1, failed=True, now=T0 + 1
+    )  # 1 of 3 filled, then rejected/expired
     assert t.state is IN_POSITION
-    assert t.working is None
+    assert t.entry is None
     assert t.decide(1, MKT, T0 + 2) is None
     t.set_target(0)
     exit_ = t.decide(1, MKT, T0 + 3)
@@ -181,7 +224,7 @@ def test_a_cancelled_entry_that_is_not_a_failure_goes_on_to_the_new_target() -> 
     t.set_target(1)
     send(t, 0)
     assert t.set_target(-1) is True
-    t.on_done(0, failed=False, now=T0 + 1)
+    t.on_done(ClientOrderId("c1"), 0, failed=False, now=T0 + 1)
     nxt = t.decide(0, MKT, T0 + 1)
     assert nxt is not None
     assert (nxt.side, nxt.qty) == (SELL, 2)
@@ -203,10 +246,10 @@ def test_a_rejected_exit_is_retried_later() -> None:
     t = trader(exit_retry_s=1.0)
     t.set_target(1)
     send(t, 0)
-    t.on_done(2, failed=False, now=T0)
+    t.on_done(ClientOrderId("c1"), 2, failed=False, now=T0)
     t.set_target(0)
     send(t, 2, T0 + 1, "c2")
-    t.on_done(2, failed=True, now=T0 + 2)
+    t.on_done(ClientOrderId("c2"), 2, failed=True, now=T0 + 2)
     assert t.state is IN_POSITION
     assert t.decide(2, MKT, T0 + 2 + SEC - 1) is None
     assert t.decide(2, MKT, T0 + 2 + SEC) is not None
@@ -236,6 +279,49 @@ def test_a_reversal_is_one_order(position: int, target: int, side: Side, qty: in
         True,
         False,
     )
+
+
+def test_a_reversal_that_fails_whole_is_split_into_close_then_open() -> None:
+    t = trader()
+    t.set_target(-1)
+    whole = t.decide(2, MKT, T0)
+    assert whole is not None and (whole.side, whole.qty, whole.is_entry) == (SELL, 4, True)
+    t.on_denied(True, 2, T0)  # denied (or rejected, or timed out before crossing zero)
+    close = send(t, 2, T0, "c2")
+    assert (close.side, close.qty, close.reduce_only, close.is_entry) == (SELL, 2, True, False)
+    t.on_done(ClientOrderId("c2"), 0, failed=False, now=T0 + 1)
+    open_ = t.decide(0, MKT, T0 + 1)
+    assert open_ is not None and (open_.side, open_.qty, open_.is_entry) == (SELL, 2, True)
+    t.on_denied(True, 0, T0 + 1)  # the open is checked on its own: denied
+    assert t.decide(0, MKT, T0 + 2) is None  # flat, not chased, never back to the old side
+    assert t.state is FLAT
+
+
+def test_a_reversal_denied_again_while_split_still_closes_the_old_side() -> None:
+    t = trader()
+    t.set_target(-1)
+    t.on_denied(True, 2, T0)
+    t.on_denied(True, 2, T0)  # e.g. a revived old reversal that fails too
+    close = t.decide(2, MKT, T0)
+    assert close is not None and (close.side, close.qty, close.reduce_only) == (SELL, 2, True)
+    assert t.target_lots == 0
+
+
+def test_a_partial_reversal_past_zero_keeps_what_filled() -> None:
+    t = trader()
+    t.set_target(-1)
+    t.on_denied(True, -1, T0)  # sell 4 from +2 filled 3, then timed out
+    assert t.decide(-1, MKT, T0 + 1) is None
+
+
+def test_bind_takes_a_live_order_into_a_free_slot_only() -> None:
+    t = trader(entry_timeout_s=5.0)
+    assert t.bind(ClientOrderId("e"), True, BUY, T0) is True
+    assert (t.entry, t.entry_side, t.timeout_at) == ("e", BUY, T0 + 5 * SEC)
+    assert t.bind(ClientOrderId("e2"), True, SELL, T0) is False
+    assert t.bind(ClientOrderId("x"), False, SELL, T0) is True
+    assert t.bind(ClientOrderId("x2"), False, SELL, T0) is False
+    assert t.closing == "x"
 
 
 def test_flatten_overrides_the_target() -> None:

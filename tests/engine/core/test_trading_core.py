@@ -18,6 +18,7 @@ from engine.core.risk import DAILY_LOSS, DRAWDOWN, LOSS_STREAK, RiskLimits
 from engine.core.trader import TraderConfig, TraderState
 from engine.model import (
     ClientOrderId,
+    ExecutionReport,
     LiquiditySide,
     OrderStatus,
     OrderType,
@@ -582,7 +583,7 @@ def test_a_duplicate_terminal_report_does_not_end_the_next_order() -> None:
     h.quote(AAA, 10_000, 10_002, -1)
     second = h.last_submit().order.client_order_id
     h.report(first, K.REJECTED)  # the old order's report again
-    assert h.core.trader(AAA).working == second
+    assert h.core.trader(AAA).entry == second
     assert h.core.trader(AAA).state is TraderState.ENTRY_PENDING
 
 
@@ -623,7 +624,8 @@ def test_set_limits_applies_to_the_gate_and_the_breakers() -> None:
     h = Harness()
     h.quote(AAA, 10_000, 10_002, 1)
     h.core.set_limits(RiskLimits(max_order_qty=Decimal(1), daily_loss_limit=Decimal("0.05")))
-    h.quote(AAA, 10_000, 10_002, -1)  # a flip of 2 lots is over the new maximum
+    h.core.resize(BBB, 2.0)
+    h.quote(BBB, 10_000, 10_002, 1)  # an entry of 2 lots is over the new maximum
     assert denials(h) == ["QTY_EXCEEDS_MAX"]
     assert h.events_of(BreakerTripped) == []
     h.quote(AAA, 9_996, 9_998)  # mid 99.97: 0.05 under water
@@ -631,7 +633,129 @@ def test_set_limits_applies_to_the_gate_and_the_breakers() -> None:
     assert h.position() == 0
 
 
-# -- property: one working order per symbol, never more than the configured size ------------------
+# -- two slots: an entry and a closing order ------------------------------------------------
+
+
+def limit_long_then_resting_reversal(h: Harness) -> ClientOrderId:
+    """Hand-played: a limit buy of 1 fills, then the signal turns and sell 2 rests."""
+    h.quote(AAA, 10_000, 10_002, 1)
+    entry = h.last_submit().order.client_order_id
+    h.report(entry, K.ACCEPTED)
+    h.report(entry, K.FILL, qty=1, price=10_000)
+    h.quote(AAA, 10_000, 10_002, -1)
+    flip = h.last_submit().order
+    assert (flip.side, flip.qty, flip.is_entry) == (SELL, 2, True)
+    h.report(flip.client_order_id, K.ACCEPTED)
+    return flip.client_order_id
+
+
+def test_a_partial_fill_of_a_working_reversal_does_not_call_it_off() -> None:
+    h = Harness(venue=False, order=TraderConfig(qty=Decimal(2), type="limit"))
+    h.quote(AAA, 10_000, 10_002, 1)
+    entry = h.last_submit().order.client_order_id
+    h.report(entry, K.FILL, qty=2, price=10_000)
+    h.quote(AAA, 10_000, 10_002, -1)
+    flip = h.last_submit().order.client_order_id
+    h.report(flip, K.FILL, qty=1, price=10_002)  # still long 1: the reversal goes on
+    assert h.cancels() == []
+    assert len(h.submits()) == 2
+
+
+def test_flatten_beside_a_working_reversal_waits_for_its_cancel_then_closes() -> None:
+    h = Harness(venue=False, order=TraderConfig(qty=Decimal(1), type="limit", exit_retry_s=1.0))
+    flip = limit_long_then_resting_reversal(h)
+    h.core.flatten(AAA)
+    h.pump()
+    assert [c.client_order_id for c in h.cancels()] == [flip]
+    assert len(h.submits()) == 2  # a close now could sell twice with the reversal
+    h.report(flip, K.CANCELLED, dt=MS)
+    close = h.last_submit().order
+    assert (close.side, close.qty, close.reason, close.created_ts) == (SELL, 1, "flatten", h.now)
+
+
+def test_flatten_beside_a_reversal_whose_cancel_is_stuck_closes_after_exit_retry_s() -> None:
+    h = Harness(venue=False, order=TraderConfig(qty=Decimal(1), type="limit", exit_retry_s=1.0))
+    flip = limit_long_then_resting_reversal(h)
+    h.core.flatten(AAA)
+    h.pump()
+    h.timer(SEC - 1)
+    assert len(h.submits()) == 2
+    h.timer(1)
+    close = h.last_submit().order
+    assert (close.side, close.qty, close.reduce_only) == (SELL, 1, True)
+    assert h.status(flip) is OrderStatus.CANCEL_PENDING
+
+
+def test_halting_keeps_a_live_exit_and_kill_does_not_cancel_it() -> None:
+    h = Harness(venue=False)
+    h.quote(AAA, 10_000, 10_002, 1)
+    h.report(h.last_submit().order.client_order_id, K.FILL, qty=1, price=10_002)
+    h.quote(AAA, 10_000, 10_002, 0)
+    exit_ = h.last_submit().order.client_order_id
+    h.core.kill("alice")
+    h.pump()
+    assert h.cancels() == []
+    assert h.working(AAA) == [exit_]
+    h.report(exit_, K.FILL, qty=1, price=10_000)
+    assert h.position() == 0
+    assert len(h.submits()) == 2
+
+
+def test_a_revived_entry_that_fills_is_kept_not_closed() -> None:
+    h = Harness(venue=False)
+    h.quote(AAA, 10_000, 10_002, 1)
+    cid = h.last_submit().order.client_order_id
+    h.core.on_report(ExecutionReport(cid, K.REJECTED, h.now, reason="not_at_venue"))
+    h.report(cid, K.FILL, qty=1, price=10_002)
+    assert h.position() == 1
+    h.timer(10 * SEC)
+    assert len(h.submits()) == 1  # the strategy still wants long: nothing to close
+
+
+def test_a_revived_closing_order_beside_a_newer_one_is_cancelled() -> None:
+    h = Harness(venue=False)
+    h.quote(AAA, 10_000, 10_002, 1)
+    h.report(h.last_submit().order.client_order_id, K.FILL, qty=1, price=10_002)
+    h.quote(AAA, 10_000, 10_002, 0)
+    old = h.last_submit().order.client_order_id
+    h.core.on_report(ExecutionReport(old, K.REJECTED, h.now, reason="not_at_venue"))
+    h.timer(h.core.provisional_hold_ns)
+    new = h.last_submit().order.client_order_id
+    assert new != old
+    h.report(old, K.ACCEPTED)  # the old one shows up after all
+    assert [c.client_order_id for c in h.cancels()] == [old]
+    assert h.core.trader(AAA).closing == new
+
+
+def test_a_flatten_holds_through_a_resume_until_the_next_signal() -> None:
+    h = Harness()
+    h.quote(AAA, 10_000, 10_002, 1)
+    h.core.set_state("*", PAUSED, "schedule:us", "session closed")
+    h.core.flatten(AAA)
+    h.pump()
+    h.quote(AAA, 10_000, 10_002, 1)  # ignored while PAUSED and flattening
+    assert h.position() == 0
+    h.core.set_state("*", ACTIVE, "schedule:us", "session open")
+    h.quote(AAA, 10_000, 10_002, dt=SEC)
+    h.timer(5 * SEC)
+    assert h.position() == 0  # not back to the old target by itself
+    h.quote(AAA, 10_000, 10_002, -1)
+    assert h.position() == -1
+
+
+def test_hold_closes_of_one_symbol_leaves_the_others_trading() -> None:
+    h = Harness()
+    h.core.hold_closes(AAA, True)
+    assert h.core.closes_held(AAA) and not h.core.closes_held(BBB)
+    h.quote(AAA, 10_000, 10_002, 1)
+    h.quote(BBB, 10_000, 10_002, 1)
+    assert (h.position(AAA), h.position(BBB)) == (0, 1)
+    h.core.hold_closes(AAA, False)
+    h.pump()
+    assert h.position(AAA) == 1  # the standing target is acted on once given back
+
+
+# -- property: never two entries, at most one closing order, never more than the size ------------
 
 SYMBOLS = (AAA, BBB)
 STATES = {"pause": PAUSED, "active": ACTIVE, "reducing": REDUCING, "halt": HALTED}
@@ -728,20 +852,24 @@ def run_step(
 
 @settings(max_examples=200, deadline=None)
 @given(config=trader_configs, paper=paper_configs, path=paths)
-def test_one_working_order_per_symbol_and_never_more_than_the_size(
+def test_one_entry_one_closing_order_per_symbol_and_never_more_than_the_size(
     config: TraderConfig,
     paper: PaperConfig,
     path: list[QuoteStep | TradeStep | TimerStep | ControlStep],
 ) -> None:
     size = int(config.qty)
-    h = Harness(order=config, paper=paper, limits=RiskLimits(max_order_qty=Decimal(2 * size)))
+    # a reversal (2 x size) is within a max_order_qty of one size: only its open counts
+    h = Harness(order=config, paper=paper, limits=RiskLimits(max_order_qty=Decimal(size)))
     bids = dict.fromkeys(SYMBOLS, 10_000)
     for step in path:
         run_step(h, step, bids)
         for sym in SYMBOLS:
-            assert len(h.working(sym)) <= 1
+            working = h.core.orders.working(sym)
+            assert sum(o.is_entry for o in working) <= 1  # never two entries
+            assert sum(not o.is_entry for o in working) <= 1  # at most one closing order
             assert abs(h.position(sym)) <= size
         assert h.core.orders.errors == 0
+    assert "QTY_EXCEEDS_MAX" not in denials(h)
     # settle everything in flight (each exchange may start another): then the
     # core agrees with the venue
     assert h.venue is not None
