@@ -433,6 +433,7 @@ class Runtime:
         tasks = [
             self._updates_task,
             tg.create_task(self._data.run(list(self.core.symbols), self.live), name="market_data"),
+            tg.create_task(self.live.run_timer(), name="core_timer"),
             tg.create_task(
                 every(opts.reconcile_interval_s, self._reconcile, "reconcile"), name="reconcile"
             ),

@@ -37,6 +37,13 @@ from engine.venues.base import Execution, SubmitOutcome, SubmitResult
 log = logging.getLogger("scalpbot.live")
 
 RESOLVE_DELAYS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
+CANCEL_DELAYS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
+"""Pauses between the attempts of one cancel; after the last, CANCEL_MAX_DELAY_S each.
+No jitter: one client with a handful of orders (the adapter's rate-limit gate spaces
+calls after a 429)."""
+CANCEL_MAX_DELAY_S = 5.0
+TIMER_INTERVAL_S = 0.1
+"""How often the runtime drives the core's clock (entry timeouts, exit retries)."""
 
 
 class LiveEngine:
@@ -49,6 +56,7 @@ class LiveEngine:
         bus: EventBus,
         *,
         clock: Callable[[], int] = time.time_ns,
+        cancel_delays: tuple[float, ...] = CANCEL_DELAYS_S,
         resolve_delays: tuple[float, ...] = RESOLVE_DELAYS_S,
         gate: GateConfig | None = None,
     ) -> None:
@@ -72,6 +80,10 @@ class LiveEngine:
         self.ack_to_fill = Histogram()  # acknowledgement -> first fill
         self._inflight: dict[ClientOrderId, list[int]] = {}  # cid -> [sent, acked]
         self._tick_t0 = 0
+        self.cancel_delays = cancel_delays
+        self._cancels: dict[ClientOrderId, asyncio.Task[None]] = {}  # one per order
+        self._anchor = (0, 0)  # (the core's time, time.perf_counter_ns() when seen)
+        self.timer_errors = 0
 
     # -- market data (hot path) -------------------------------------------------------
 
@@ -159,6 +171,52 @@ class LiveEngine:
             self.core.on_report(report)
         self._drain()
 
+    # -- the core's clock ----------------------------------------------------------------
+
+    async def run_timer(self, interval_s: float = TIMER_INTERVAL_S) -> None:
+        """Drive the core's timers (entry timeouts, exit retries) every ``interval_s``,
+        with or without market data, until cancelled; then stop the retrying cancels
+        too (the runtime cancels this task at shutdown)."""
+        try:
+            while True:
+                await asyncio.sleep(interval_s)
+                self.on_timer()
+        finally:
+            self.cancel_retries()
+
+    def on_timer(self) -> None:
+        """One timer step (see :meth:`core_time` for the clock it gives the core)."""
+        core = self.core
+        if not core.now:
+            return  # nothing has happened yet: nothing can be due
+        try:
+            core.on_timer(self.core_time())
+        except Exception:
+            self.timer_errors += 1
+            if self.timer_errors & (self.timer_errors - 1) == 0:  # 1st, 2nd, 4th, ...
+                log.exception("core timer failed (%d times)", self.timer_errors)
+        if core.outbox or core.events:
+            self._drain()
+
+    def core_time(self) -> int:
+        """The core's clock now. The core keeps venue time (quote and report stamps);
+        this carries it forward by the local monotonic time elapsed since it was last
+        seen ahead of that estimate, so it never runs ahead of the venue, never goes
+        back, and a wall clock skewed against the venue's cannot fire a timeout early
+        (nor an hour late). Up to one timer step late when no quote comes (with quotes,
+        ``on_quote`` fires timers on time). Reports made here carry it too, so no
+        second clock reaches the core. The wall clock only before the core has a time."""
+        known = self.core.now
+        if not known:
+            return self.clock()
+        mono = time.perf_counter_ns()
+        seen, at = self._anchor
+        now = seen + (mono - at)
+        if known >= now:  # a quote or a report moved the core ahead of the estimate
+            self._anchor = (known, mono)
+            return known
+        return now
+
     # -- dispatch ---------------------------------------------------------------------
 
     def _drain(self) -> None:
@@ -170,8 +228,7 @@ class LiveEngine:
                 if isinstance(cmd, SubmitOrder):
                     self._send(cmd.order)
                 else:
-                    cid = cmd.client_order_id
-                    self.spawn(self._cancel(cid), f"cancel {cid}")
+                    self.request_cancel(cmd.client_order_id)
         if core.events:
             events = list(core.events)
             core.events.clear()
@@ -191,10 +248,18 @@ class LiveEngine:
 
     @property
     def pending_tasks(self) -> int:
+        """Submits in progress and their resolution (not the retrying cancels)."""
         return len(self._tasks)
 
+    @property
+    def cancels_pending(self) -> int:
+        """Cancels still being tried (see :meth:`request_cancel`)."""
+        return len(self._cancels)
+
     async def wait_idle(self, timeout: float) -> bool:
-        """Wait until no venue call is in progress (True) or ``timeout`` passes."""
+        """Wait until no submit or its resolution is in progress (True) or ``timeout``
+        passes. Retrying cancels are not waited for (one may go on for as long as the
+        venue does not answer): callers wait for the orders to end instead."""
         deadline = time.monotonic() + timeout
         while self._tasks:
             remaining = deadline - time.monotonic()
@@ -234,7 +299,7 @@ class LiveEngine:
             except Exception as exc:  # any surprise is ambiguous, never a silent failure
                 log.warning("submit %s raised %s: treating as ambiguous", cid, type(exc).__name__)
                 reason = type(exc).__name__
-        now = self.clock()
+        now = self.core_time()
         status = self.core.orders.status(cid)
         stamps = self._inflight.get(cid)
         if stamps is not None and outcome is SubmitOutcome.ACCEPTED:
@@ -242,7 +307,8 @@ class LiveEngine:
         elif stamps is not None:
             del self._inflight[cid]
         if outcome is SubmitOutcome.ACCEPTED:
-            if status is OrderStatus.NEW:
+            # Also under a cancel asked meanwhile: the core learns the venue's order id.
+            if status in (OrderStatus.NEW, OrderStatus.CANCEL_PENDING):
                 self.apply(
                     [ExecutionReport(cid, ReportKind.ACCEPTED, now, venue_order_id=venue_id)]
                 )
@@ -280,33 +346,82 @@ class LiveEngine:
                 order = self.core.orders.get(cid)
                 if order is None:
                     return
-                plan = reconcile.plan({cid: order}, [venue_order], self.clock())
+                plan = reconcile.plan({cid: order}, [venue_order], self.core_time())
                 self.apply(plan.reports)
                 return
         if self._unsettled(cid) and unknown_there:
             self.apply(
-                [ExecutionReport(cid, ReportKind.REJECTED, self.clock(), reason="not_at_venue")]
+                [ExecutionReport(cid, ReportKind.REJECTED, self.core_time(), reason="not_at_venue")]
             )
         # If the venue could not answer at all, the order stays UNKNOWN: the periodic
         # reconciliation asks again; calling it rejected could book a real fill twice.
 
+    # -- cancels ----------------------------------------------------------------------
+
+    def request_cancel(self, cid: ClientOrderId) -> None:
+        """Make sure the venue cancels ``cid``: one task per order (a call while it runs
+        does nothing) that tries until the bot's order is final, as the venue confirms
+        it on the stream, in the DELETE's answer or to a query. The core's order is
+        CANCEL_PENDING meanwhile (marked so here if the call did not come from the core)."""
+        if cid in self._cancels:
+            return
+        status = self.core.orders.status(cid)
+        if status is None or status.is_terminal:
+            return
+        task = asyncio.get_running_loop().create_task(self._cancel(cid), name=f"cancel {cid}")
+        self._cancels[cid] = task
+        task.add_done_callback(lambda t: self._cancel_done(cid, t))
+        if status is not OrderStatus.CANCEL_PENDING:
+            self.apply([ExecutionReport(cid, ReportKind.CANCEL_REQUESTED, self.core_time())])
+
+    def _cancel_done(self, cid: ClientOrderId, task: asyncio.Task[None]) -> None:
+        if self._cancels.get(cid) is task:
+            del self._cancels[cid]
+        self._done(task)
+
+    def cancel_retries(self) -> int:
+        """Stop every cancel still being tried (at shutdown); returns how many."""
+        tasks = list(self._cancels.values())
+        for task in tasks:
+            task.cancel()
+        return len(tasks)
+
+    def _cancelling(self, cid: ClientOrderId) -> bool:
+        status = self.core.orders.status(cid)
+        return status is not None and not status.is_terminal
+
     async def _cancel(self, cid: ClientOrderId) -> None:
+        """DELETE until the order is final here. A DELETE refused or unanswered: ask the
+        venue at once (the order may be filled or cancelled already; its truth is
+        applied). A DELETE taken: the stream normally confirms during the pause; if it
+        did not, ask the venue; an order still working there is cancelled again."""
+        attempt = 0
+        while self._cancelling(cid):
+            delays = self.cancel_delays
+            pause = delays[attempt] if attempt < len(delays) else CANCEL_MAX_DELAY_S
+            attempt += 1
+            taken = await self._delete(cid, attempt)
+            if taken and self._cancelling(cid):
+                await asyncio.sleep(pause)
+            if self._cancelling(cid):
+                await self._ask_venue(cid)
+            if not taken and self._cancelling(cid):
+                await asyncio.sleep(pause)
+
+    async def _delete(self, cid: ClientOrderId, attempt: int) -> bool:
         try:
-            ok = await self.execution.cancel(cid)
+            return await self.execution.cancel(cid)
         except Exception as exc:
-            log.warning("cancel %s failed (%s)", cid, type(exc).__name__)
-            ok = False
-        if not ok and self.core.orders.status(cid) is OrderStatus.CANCEL_PENDING:
-            # The venue refused or we could not tell: ask it what the order is.
-            try:
-                venue_order = await self.execution.query_order(cid)
-            except Exception:
-                venue_order = None
-            order = self.core.orders.get(cid)
-            if venue_order is not None and order is not None:
-                plan = reconcile.plan({cid: order}, [venue_order], self.clock())
-                if not plan.reports and venue_order.status.is_working:
-                    plan.reports.append(
-                        ExecutionReport(cid, ReportKind.CANCEL_REJECTED, self.clock())
-                    )
-                self.apply(plan.reports)
+            log.warning("cancel %s failed (%s), attempt %d", cid, type(exc).__name__, attempt)
+            return False
+
+    async def _ask_venue(self, cid: ClientOrderId) -> None:
+        """Apply what the venue says of ``cid``: fills the bot missed, a final state."""
+        try:
+            venue_order = await self.execution.query_order(cid)
+        except Exception as exc:
+            log.warning("query %s failed (%s); will retry", cid, type(exc).__name__)
+            return
+        order = self.core.orders.get(cid)
+        if venue_order is not None and order is not None:
+            self.apply(reconcile.plan({cid: order}, [venue_order], self.core_time()).reports)
