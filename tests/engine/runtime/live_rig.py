@@ -143,5 +143,10 @@ class LiveRig:
     def venue_order(self, cid: ClientOrderId) -> dict[str, Any]:
         return next(o for o in self.fake.orders.values() if o["client_order_id"] == cid)
 
+    def venue_status(self, cid: ClientOrderId) -> str | None:
+        """The order's status at the venue; None while the venue has not got it."""
+        found = [o for o in self.fake.orders.values() if o["client_order_id"] == cid]
+        return found[0]["status"] if found else None
+
     def position(self) -> int:
         return self.core.portfolio.position_qty(AAPL)
