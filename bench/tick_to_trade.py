@@ -304,6 +304,8 @@ async def measure(args: argparse.Namespace, log: TextIO) -> dict[str, Any]:
                 raise RuntimeError(f"{child.name} did not start: {ready}")
         await asyncio.wait_for(venue.data_ready.wait(), 30)
         phases = Phases(venue, args.gap_us)
+        for _ in range(3):  # the sanity gate trusts a symbol's level after 3 agreeing quotes
+            await venue.send_bot(venue.frame(phases.all), len(phases.all))
         warm = min(300, args.orders // 5)
         await phases.bare_round(warm, record=False)
         await phases.bot_round(warm, record=False)
