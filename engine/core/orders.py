@@ -140,8 +140,14 @@ class OrderManager:
         self._events.append(OrderSubmitted(ts, order))
         return order
 
-    def adopt(self, order: Order) -> None:
-        """Take in an order the venue knows and the manager does not (reconciliation)."""
+    def adopt(self, order: Order) -> bool:
+        """Take in an order the venue knows and the manager does not (reconciliation).
+
+        An order the manager already knows is left as it is (False): a listing taken
+        while the order was being sent must not replace what its reports built.
+        """
+        if order.client_order_id in self._orders:
+            return False
         intent = OrderIntent(
             order.symbol,
             order.side,
@@ -163,6 +169,7 @@ class OrderManager:
         self._orders[order.client_order_id] = rec
         if order.status.is_working:
             self._working[order.client_order_id] = rec
+        return True
 
     # -- applying reports -----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -859,3 +860,19 @@ def test_in_doubt_since_is_the_newest_provisional_order_of_the_kind() -> None:
     assert om.in_doubt_since(SYM, closing=True) == 20
     assert om.in_doubt_since(SYM, closing=False) == 30
     assert om.in_doubt_since(Symbol("OTHER"), closing=True) == 0
+
+
+def test_adopting_an_order_the_manager_knows_changes_nothing() -> None:
+    """A listing taken while the order was being sent: its fills were booked by the
+    stream; adopting the listed copy would reset them and let them be booked again."""
+    h = Harness(qty=2)
+    h.report(K.ACCEPTED)
+    h.fill(2, exec_id="e1", cum_qty=2)
+    before = h.om.get(h.cid)
+    assert before is not None
+    listed = msgspec.structs.replace(before, status=S.ACCEPTED, filled_qty=0, avg_fill_price=0.0)
+    assert h.om.adopt(listed) is False
+    assert h.om.get(h.cid) == before
+    recon = f"recon:{h.cid}:2"
+    assert h.fill(2, exec_id=recon, cum_qty=2, reason="reconciled") is None
+    assert h.om.get(h.cid) == before
