@@ -42,6 +42,9 @@ CANCEL_DELAYS_S = (0.25, 0.5, 1.0, 2.0, 4.0)
 No jitter: one client with a handful of orders (the adapter's rate-limit gate spaces
 calls after a 429)."""
 CANCEL_MAX_DELAY_S = 5.0
+WATCH_INTERVAL_S = 5.0
+"""How often an order called ``not_at_venue`` by inference is looked up again, while
+the core holds back a new order of its kind (``core.provisional_hold_ns``)."""
 TIMER_INTERVAL_S = 0.1
 """How often the runtime drives the core's clock (entry timeouts, exit retries)."""
 
@@ -57,6 +60,7 @@ class LiveEngine:
         *,
         clock: Callable[[], int] = time.time_ns,
         cancel_delays: tuple[float, ...] = CANCEL_DELAYS_S,
+        watch_interval_s: float = WATCH_INTERVAL_S,
         resolve_delays: tuple[float, ...] = RESOLVE_DELAYS_S,
         gate: GateConfig | None = None,
     ) -> None:
@@ -81,6 +85,8 @@ class LiveEngine:
         self._inflight: dict[ClientOrderId, list[int]] = {}  # cid -> [sent, acked]
         self._tick_t0 = 0
         self.cancel_delays = cancel_delays
+        self.watch_interval_s = watch_interval_s
+        self._watches: dict[ClientOrderId, asyncio.Task[None]] = {}  # one per order
         self._cancels: dict[ClientOrderId, asyncio.Task[None]] = {}  # one per order
         self._anchor = (0, 0)  # (the core's time, time.perf_counter_ns() when seen)
         self.timer_errors = 0
@@ -175,14 +181,14 @@ class LiveEngine:
 
     async def run_timer(self, interval_s: float = TIMER_INTERVAL_S) -> None:
         """Drive the core's timers (entry timeouts, exit retries) every ``interval_s``,
-        with or without market data, until cancelled; then stop the retrying cancels
-        too (the runtime cancels this task at shutdown)."""
+        with or without market data, until cancelled; then stop the background work
+        too (:meth:`stop_background`; the runtime cancels this task at shutdown)."""
         try:
             while True:
                 await asyncio.sleep(interval_s)
                 self.on_timer()
         finally:
-            self.cancel_retries()
+            self.stop_background()
 
     def on_timer(self) -> None:
         """One timer step (see :meth:`core_time` for the clock it gives the core)."""
@@ -353,8 +359,32 @@ class LiveEngine:
             self.apply(
                 [ExecutionReport(cid, ReportKind.REJECTED, self.core_time(), reason="not_at_venue")]
             )
+            if self.core.orders.is_provisional(cid):
+                self._background(self._watches, cid, self._watch(cid), f"watch {cid}")
         # If the venue could not answer at all, the order stays UNKNOWN: the periodic
         # reconciliation asks again; calling it rejected could book a real fill twice.
+
+    async def _watch(self, cid: ClientOrderId) -> None:
+        """Look up an order called ``not_at_venue`` (provisional) again every
+        ``watch_interval_s`` while the core holds back a new order of its kind: what the
+        venue shows of it (a fill, the order working) revives it, booked once."""
+        core = self.core
+        orders = core.orders
+        while orders.is_provisional(cid):
+            order = orders.get(cid)
+            if order is None or self.core_time() >= order.created_ts + core.provisional_hold_ns:
+                return  # from here the periodic reconciliation's listings take over
+            await asyncio.sleep(self.watch_interval_s)
+            if not orders.is_provisional(cid):
+                return  # the stream or the reconciliation brought news
+            try:
+                venue_order = await self.execution.query_order(cid)
+            except Exception as exc:
+                log.warning("query %s failed (%s); will retry", cid, type(exc).__name__)
+                continue
+            order = orders.get(cid)
+            if venue_order is not None and order is not None:
+                self.apply(reconcile.plan({cid: order}, [venue_order], self.core_time()).reports)
 
     # -- cancels ----------------------------------------------------------------------
 
@@ -368,20 +398,32 @@ class LiveEngine:
         status = self.core.orders.status(cid)
         if status is None or status.is_terminal:
             return
-        task = asyncio.get_running_loop().create_task(self._cancel(cid), name=f"cancel {cid}")
-        self._cancels[cid] = task
-        task.add_done_callback(lambda t: self._cancel_done(cid, t))
+        self._background(self._cancels, cid, self._cancel(cid), f"cancel {cid}")
         if status is not OrderStatus.CANCEL_PENDING:
             self.apply([ExecutionReport(cid, ReportKind.CANCEL_REQUESTED, self.core_time())])
 
-    def _cancel_done(self, cid: ClientOrderId, task: asyncio.Task[None]) -> None:
-        if self._cancels.get(cid) is task:
-            del self._cancels[cid]
-        self._done(task)
+    def _background(
+        self,
+        into: dict[ClientOrderId, asyncio.Task[None]],
+        cid: ClientOrderId,
+        coro: Coroutine[Any, Any, None],
+        name: str,
+    ) -> None:
+        """A task kept in ``into`` under ``cid`` (not waited for by :meth:`wait_idle`)."""
 
-    def cancel_retries(self) -> int:
-        """Stop every cancel still being tried (at shutdown); returns how many."""
-        tasks = list(self._cancels.values())
+        def done(task: asyncio.Task[None]) -> None:
+            if into.get(cid) is task:
+                del into[cid]
+            self._done(task)
+
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        into[cid] = task
+        task.add_done_callback(done)
+
+    def stop_background(self) -> int:
+        """Stop the cancels still being tried and the look-ups of provisional orders
+        (at shutdown); returns how many tasks were stopped."""
+        tasks = [*self._cancels.values(), *self._watches.values()]
         for task in tasks:
             task.cancel()
         return len(tasks)
