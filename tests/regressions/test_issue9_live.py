@@ -87,7 +87,7 @@ async def test_item_03_a_cancel_whose_delete_and_query_fail_is_retried(fake: Fak
             ) from None
         assert rig.venue_order(cid)["status"] == "canceled"
         assert fake.count("DELETE", f"/v2/orders/{vid}") == 4
-        assert rig.core.trader(rig.core.symbols[0]).working is None  # the symbol is free
+        assert not rig.core.orders.working()  # the symbol is free
     finally:
         await rig.close()
 
@@ -124,54 +124,88 @@ async def test_item_03_a_delete_answered_ok_is_checked_and_sent_again(fake: Fake
 # -- item 5: a real fill after an inferred rejection ------------------------------------
 
 
-async def test_item_05_an_exit_called_not_at_venue_that_fills_is_booked_once_and_not_resent(
-    fake: FakeAlpaca,
-) -> None:
-    """The exit's submit times out (the venue placed it), and the venue answers 404
-    to every query of the resolution: the bot infers "not_at_venue". Then the venue
-    fills that exit. The bot must book that fill exactly once, end flat like the
-    venue, and must not have sent a second exit meanwhile."""
-    rig = LiveRig(
+def not_at_venue_rig(fake: FakeAlpaca) -> LiveRig:
+    return LiveRig(
         fake,
         order=TraderConfig(qty=Decimal(1), exit_retry_s=0.2),
-        live_options={"resolve_delays": (0.05, 0.1, 0.1)},
+        live_options={"resolve_delays": (0.05, 0.1, 0.1), "watch_interval_s": 0.2},
         timeout_s=0.3,
     )
-    await rig.start()
-    try:
-        await rig.quote(100.00, 100.02, signal=1)
-        await until(rig.sent, 5, "the entry")
-        entry = rig.sent()[0]
-        await until(lambda: rig.core.orders.status(entry) is OrderStatus.ACCEPTED, 5, "ack")
-        placed = rig.venue_order(entry)
-        fake.touch(placed, status="filled", filled_qty="1", filled_avg_price="100.02")
-        await fake.push_update("fill", placed, price="100.02", qty="1", execution_id="e1")
-        await until(lambda: rig.position() == 1, 5, "the entry's fill")
 
-        fake.faults["POST /v2/orders"] = [Fault(then_normal=True, delay_s=1.0)]
-        fake.faults[GET_BY_CID] = [Fault(status=404, body=NOT_FOUND) for _ in range(3)]
-        await rig.quote(100.00, 100.02, signal=0)
-        await until(lambda: len(rig.sent()) == 2, 5, "the exit")
-        exit_cid = rig.sent()[1]
-        await until(
-            lambda: rig.core.orders.status(exit_cid) is OrderStatus.REJECTED, 5, "not_at_venue"
-        )
-        # Quotes keep coming for a while: a trader that believes its exit failed
-        # retries it after exit_retry_s (0.2 s).
-        until_t = time.monotonic() + 1.0
-        while time.monotonic() < until_t:
-            await rig.quote(100.00, 100.02)
-            await asyncio.sleep(0.02)
+
+async def exit_called_not_at_venue(
+    rig: LiveRig, fake: FakeAlpaca, lookups: int = 0, fill_at_once: bool = False
+) -> ClientOrderId:
+    """Long 1 lot; the exit's submit times out although the venue placed it, and the
+    venue answers 404 to the resolution's queries (and ``lookups`` more): the bot
+    infers "not_at_venue" (then, with ``fill_at_once``, the venue fills the exit and
+    says nothing). Quotes keep coming for a second: a trader that believes its exit
+    failed retries it after exit_retry_s (0.2 s)."""
+    await rig.quote(100.00, 100.02, signal=1)
+    await until(rig.sent, 5, "the entry")
+    entry = rig.sent()[0]
+    await until(lambda: rig.core.orders.status(entry) is OrderStatus.ACCEPTED, 5, "ack")
+    placed = rig.venue_order(entry)
+    fake.touch(placed, status="filled", filled_qty="1", filled_avg_price="100.02")
+    await fake.push_update("fill", placed, price="100.02", qty="1", execution_id="e1")
+    await until(lambda: rig.position() == 1, 5, "the entry's fill")
+
+    fake.faults["POST /v2/orders"] = [Fault(then_normal=True, delay_s=1.0)]
+    fake.faults[GET_BY_CID] = [Fault(status=404, body=NOT_FOUND) for _ in range(3 + lookups)]
+    await rig.quote(100.00, 100.02, signal=0)
+    await until(lambda: len(rig.sent()) == 2, 5, "the exit")
+    exit_cid = rig.sent()[1]
+    await until(lambda: rig.core.orders.status(exit_cid) is OrderStatus.REJECTED, 5, "not_at_venue")
+    if fill_at_once:
+        placed = rig.venue_order(exit_cid)
+        fake.touch(placed, status="filled", filled_qty="1", filled_avg_price="100.00")
+    until_t = time.monotonic() + 1.0
+    while time.monotonic() < until_t:
+        await rig.quote(100.00, 100.02)
+        await asyncio.sleep(0.02)
+    return exit_cid
+
+
+async def booked_once_and_flat(rig: LiveRig, fake: FakeAlpaca, exit_cid: ClientOrderId) -> None:
+    await until(lambda: rig.fills(exit_cid), 5, "the exit's fill to be booked")
+    placed = rig.venue_order(exit_cid)  # the stream's own report of it, late: a duplicate
+    await fake.push_update("fill", placed, price="100.00", qty="1", execution_id="e2")
+    for _ in range(5):
+        await rig.quote(100.00, 100.02)
+    assert len(rig.fills(exit_cid)) == 1
+    assert rig.position() == 0  # as at the venue: bought 1, sold 1
+    assert fake.count("POST", "/v2/orders") == 2, "a second exit was sent"
+    assert rig.core.orders.status(exit_cid) is OrderStatus.FILLED
+
+
+async def test_item_05_an_exit_called_not_at_venue_then_filled_on_the_stream_is_booked_once(
+    fake: FakeAlpaca,
+) -> None:
+    """...then the venue fills that exit and says so on trade_updates. The bot must
+    book that fill exactly once, end flat like the venue, and must not have sent a
+    second exit meanwhile."""
+    rig = await not_at_venue_rig(fake).start()
+    try:
+        exit_cid = await exit_called_not_at_venue(rig, fake)
         placed = rig.venue_order(exit_cid)
         fake.touch(placed, status="filled", filled_qty="1", filled_avg_price="100.00")
         await fake.push_update("fill", placed, price="100.00", qty="1", execution_id="e2")
-        await until(lambda: rig.fills(exit_cid), 5, "the exit's fill to be booked")
-        for _ in range(5):
-            await rig.quote(100.00, 100.02)
-        assert len(rig.fills(exit_cid)) == 1
-        assert rig.position() == 0  # as at the venue: bought 1, sold 1
-        assert fake.count("POST", "/v2/orders") == 2, "a second exit was sent"
-        assert rig.core.orders.status(exit_cid) is OrderStatus.FILLED
+        await booked_once_and_flat(rig, fake, exit_cid)
+    finally:
+        await rig.close()
+
+
+async def test_item_05_an_exit_called_not_at_venue_then_found_filled_is_booked_once(
+    fake: FakeAlpaca,
+) -> None:
+    """...then the venue's answers come back (its stream says nothing): a later
+    query shows the exit filled. The bot must book that fill exactly once (also when
+    the stream's report of it comes late), end flat, and not have sent a second exit."""
+    rig = await not_at_venue_rig(fake).start()
+    try:
+        exit_cid = await exit_called_not_at_venue(rig, fake, lookups=2, fill_at_once=True)
+        await booked_once_and_flat(rig, fake, exit_cid)
+        assert not fake.faults[GET_BY_CID]  # the 404s were seen before the answer
     finally:
         await rig.close()
 
@@ -251,7 +285,7 @@ async def test_item_07_a_rejected_exit_is_retried_with_no_market_data(
             sim.pause_market()
             await until(lambda: not _in_flight(core), 5, "no order in flight")
             held = [p.symbol for p in core.portfolio.open_positions()]
-            symbol = next((s for s in held if core.trader(s).working is None), None)
+            symbol = next((s for s in held if not core.orders.working(s)), None)
             if symbol is not None:
                 break
             sim.resume_market()

@@ -111,8 +111,7 @@ class LiveRig:
         for task in self._tasks:
             with contextlib.suppress(BaseException):
                 await task
-        with contextlib.suppress(AttributeError):  # today's LiveEngine has no retries
-            self.live.cancel_retries()
+        self.live.stop_background()
         await self.live.wait_idle(5)
         await self.ex.close()
 

@@ -137,6 +137,30 @@ async def test_a_cancel_asked_before_the_submit_is_answered_reaches_the_venue(
         await rig.close()
 
 
+# -- ambiguity --------------------------------------------------------------------------
+
+
+async def test_an_ambiguous_submit_stays_unknown_while_the_venue_cannot_answer(
+    fake: FakeAlpaca,
+) -> None:
+    """The submit times out and every query fails: the venue never said it does not
+    know the order, so it is not called rejected (that could book a real fill twice)."""
+    rig = LiveRig(fake, order=LIMIT, live_options={"resolve_delays": (0.05, 0.05)}, timeout_s=0.3)
+    await rig.start()
+    try:
+        fake.faults["POST /v2/orders"] = [Fault(then_normal=True, delay_s=1.0)]
+        fake.faults[GET_BY_CID] = [Fault(status=500) for _ in range(6)]  # 2 x (1 + 2 retries)
+        await rig.quote(100.00, 100.02, signal=1)
+        await until(rig.sent, 5, "the entry")
+        cid = rig.sent()[0]
+        await until(lambda: not fake.faults[GET_BY_CID], 5, "the resolution's queries")
+        await until(lambda: rig.live.pending_tasks == 0, 5, "the resolution to end")
+        assert status(rig, cid) is OrderStatus.UNKNOWN
+        assert fake.count("GET", "/v2/orders:by_client_order_id") == 6  # no more look-ups
+    finally:
+        await rig.close()
+
+
 # -- the core's clock ---------------------------------------------------------------------
 
 
