@@ -393,8 +393,9 @@ class LiveEngine:
         does nothing) that tries until the bot's order is final, as the venue confirms
         it on the stream, in the DELETE's answer or to a query. The core's order is
         CANCEL_PENDING meanwhile (marked so here if the call did not come from the core)."""
-        if cid in self._cancels:
-            return
+        running = self._cancels.get(cid)
+        if running is not None and not running.done():
+            return  # (a task that has just ended is replaced: its order may be revived)
         status = self.core.orders.status(cid)
         if status is None or status.is_terminal:
             return
