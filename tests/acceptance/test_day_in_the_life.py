@@ -42,7 +42,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.model import Side, TradingState
-from engine.model.events import BreakerTripped, Lifecycle, TradingStateChanged
+from engine.model.events import BreakerTripped, Discrepancy, Lifecycle, TradingStateChanged
 from engine.store import create_store_engine
 from engine.store.models import ControlStateRow
 from tests.acceptance.conftest import (
@@ -655,7 +655,15 @@ def test_venue_and_store_agree_at_the_end_of_the_day(day: Diary) -> None:
     lots: dict[str, int] = defaultdict(int)
     for o in sorted(truth.orders.values(), key=lambda o: (o.updated_ts, o.created_ts)):
         lots[o.symbol] += o.filled_qty * o.side
-        assert 0 <= lots[o.symbol] <= 1, f"{o.symbol} position {lots[o.symbol]} lots after {o}"
+        adjusted = [
+            f"{day.since_midnight(e.ts)} {e.detail}"
+            for e in store.of(Discrepancy)
+            if e.symbol == o.symbol and e.kind == "position_adjusted"
+        ]
+        assert 0 <= lots[o.symbol] <= 1, (
+            f"{o.symbol} position {lots[o.symbol]} lots at the venue after {o}; the bot's "
+            f"reconciliation adjusted {o.symbol} at {adjusted}"
+        )
     print(
         f"\nthe day's books: {len(truth.orders)} venue orders, {len(store.fills)} fills, "
         f"{day.starts} starts"
