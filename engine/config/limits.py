@@ -62,18 +62,17 @@ DIRECTIONS: dict[str, Safer] = {
 Number = Decimal | int | float
 
 
-def _rank(safer: Safer, value: Number) -> float:
-    """Smaller rank = safer."""
-    v = float(value)
+def _rank(safer: Safer, value: Number) -> tuple[int, Number]:
+    """Smaller rank = safer (compared exactly: tier first, then the signed value)."""
     if safer is Safer.LOWER:
-        return v
+        return (0, value)
     if safer is Safer.LOWER_OFF:
-        return math.inf if v == 0 else v
+        return (1, 0) if value == 0 else (0, value)
     if safer is Safer.HIGHER:
-        return -v
+        return (0, -value)
     if safer is Safer.HIGHER_OFF:
-        return math.inf if v == 0 else -v
-    return -math.inf if v == 0 else -v  # HIGHER_LATCH
+        return (1, 0) if value == 0 else (0, -value)
+    return (-1, 0) if value == 0 else (0, -value)  # HIGHER_LATCH: 0 latches, the safest
 
 
 def _parse(name: str, kind: type, raw: object) -> Number:

@@ -18,6 +18,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import logsafe
 from engine.config import SecretStr, load_config
@@ -259,6 +261,41 @@ def test_item_13_chat_changes_stay_inside_the_configuration(
         with pytest.raises(ValueError) as err:
             override(base, base, name, value)
         assert "\n" not in str(err.value) and str(err.value)
+
+
+_VALUES = st.one_of(
+    st.integers(-5, 100_000).map(str),
+    st.decimals(-10, 100_000, places=3, allow_nan=False).map(str),
+    st.sampled_from(["0", "0.0", "nan", "inf", "-0", "1e3", "", "x", "1_000"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.sampled_from(sorted(DIRECTIONS)),
+    value=_VALUES,
+    start=st.sampled_from(sorted(DIRECTIONS)),
+    start_value=_VALUES,
+)
+def test_item_13_no_sequence_of_chat_changes_loosens_a_limit(
+    name: str, value: str, start: str, start_value: str
+) -> None:
+    """Whatever is typed, in whatever order: every limit stays at least as tight as the
+    configured one, and the result is valid limits."""
+    from engine.config.limits import _rank
+
+    base = default_risk()
+    current = base
+    for n, v in ((start, start_value), (name, value)):
+        try:
+            current = override(base, current, n, v)
+        except ValueError as exc:
+            assert str(exc) and "\n" not in str(exc)
+    for field, safer in DIRECTIONS.items():
+        if safer.name == "FIXED":
+            assert getattr(current, field) == getattr(base, field)
+        else:
+            assert _rank(safer, getattr(current, field)) <= _rank(safer, getattr(base, field))
 
 
 def test_item_13_cooldown_latching_in_the_config_stays_latching() -> None:
