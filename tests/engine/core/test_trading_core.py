@@ -743,6 +743,18 @@ def test_a_flatten_holds_through_a_resume_until_the_next_signal() -> None:
     assert h.position() == -1
 
 
+def test_in_active_a_new_signal_after_a_flatten_trades_again() -> None:
+    h = Harness()
+    h.quote(AAA, 10_000, 10_002, 1)
+    h.core.flatten(AAA)
+    h.pump()
+    assert h.position() == 0
+    h.quote(AAA, 10_000, 10_002, dt=SEC)
+    assert h.position() == 0  # the flatten holds until the strategy speaks again
+    h.quote(AAA, 10_000, 10_002, -1)
+    assert h.position() == -1
+
+
 def test_hold_closes_of_one_symbol_leaves_the_others_trading() -> None:
     h = Harness()
     h.core.hold_closes(AAA, True)
