@@ -21,8 +21,8 @@ def check_limits(limits: RiskLimits, instruments: Iterable[Instrument]) -> None:
     for inst in instruments:
         if limits.max_order_qty < inst.size_increment:
             raise ValueError(
-                f"risk.max_order_qty {limits.max_order_qty} is below one lot of {inst.symbol} "
-                f"({inst.size_increment}): set 0 (no limit) or at least one lot"
+                f"risk.max_order_qty {limits.max_order_qty:f} is below one lot of {inst.symbol} "
+                f"({inst.size_increment:f}): set 0 (no limit) or at least one lot"
             )
 
 

@@ -244,6 +244,7 @@ def test_rolling_std_of_floats_matches_naive(n: int, ddof: int, xs: list[float])
         assert close(rs.mean, statistics.fmean(w), scale)
 
 
+@settings(deadline=None)  # a naive std per step: slow on a busy machine, not wrong
 @given(
     st.integers(min_value=2, max_value=30),
     st.lists(st.tuples(float_values, st.integers(1, 40)), min_size=1, max_size=6),
