@@ -1,0 +1,42 @@
+"""Hypothesis profiles of the invariant tests (applied to these tests only).
+
+``invariants`` (the default) fits the test command: a small budget, no deadline,
+a failure prints the shrunk step sequence and a reproduction blob. ``long`` is the
+soak: ``HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/invariants``.
+The profiles are registered here but never loaded globally, so the rest of the
+suite keeps Hypothesis's defaults; the state machine picks one with
+:func:`invariant_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+
+settings.register_profile(
+    "invariants",
+    max_examples=200,
+    stateful_step_count=40,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=_SLOW_OK,
+)
+settings.register_profile(
+    "long",
+    max_examples=5_000,
+    stateful_step_count=100,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=_SLOW_OK,
+)
+
+
+def invariant_settings() -> settings:
+    """The profile named by ``HYPOTHESIS_PROFILE`` if it is ``long``, else ``invariants``."""
+    name = "long" if os.environ.get("HYPOTHESIS_PROFILE") == "long" else "invariants"
+    return settings.get_profile(name)
