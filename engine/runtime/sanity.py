@@ -62,7 +62,6 @@ MIN_BAND_TICKS = 2
 """The band is never narrower than this many ticks either side of the reference."""
 RECENTER_DIVISOR = 16
 """The reference moves to the accepted mid once that is 1/16 of the band away."""
-ALERTED = frozenset({"price_band", "future_ts", "past_ts"})
 FEED = "market_data"
 _PPM = 1_000_000
 
@@ -258,11 +257,6 @@ class SanityGate:
         """The band's reference (twice the mid, in ticks); 0 before seeding."""
         s = self._syms.get(symbol)
         return 0 if s is None else s.ref2
-
-    def band(self, symbol: Symbol) -> tuple[int, int]:
-        """The accepted range of ``bid + ask`` (empty, (1, 0), before seeding)."""
-        s = self._syms[symbol]
-        return s.lo2, s.hi2
 
     def seed(self, symbol: Symbol, bid: int, ask: int) -> None:
         """Set the reference from a price known to be good (e.g. the venue's snapshot)."""
