@@ -153,9 +153,9 @@ class Trader:
         elif not allow_entries or self.split:
             want = 0
         elif self.entry is not None:
-            if (self.entry_side is Side.BUY) is (want > 0):
-                return None  # the reversal itself is working: let it
-            want = 0  # an entry the other way is still live: close first
+            if self.timeout_at and (self.entry_side is Side.BUY) is (want > 0):
+                return None  # the reversal itself is working (not timed out): let it
+            want = 0  # an entry the other way, or one being cancelled: close first
         diff = want - position
         if diff == 0:
             self.retry_at = 0

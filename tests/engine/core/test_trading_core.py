@@ -686,6 +686,25 @@ def test_flatten_beside_a_reversal_whose_cancel_is_stuck_closes_after_exit_retry
     assert h.status(flip) is OrderStatus.CANCEL_PENDING
 
 
+def test_a_reversal_that_times_out_with_a_stuck_cancel_still_closes_the_old_side() -> None:
+    h = Harness(
+        venue=False,
+        order=TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=2.0, exit_retry_s=1.0),
+    )
+    flip = limit_long_then_resting_reversal(h)
+    h.timer(2 * SEC)  # the reversal times out; its cancel never completes
+    assert h.status(flip) is OrderStatus.CANCEL_PENDING
+    h.timer(SEC)  # waited exit_retry_s for the cancel beside a same-side reversal
+    close = h.last_submit().order
+    assert (close.side, close.qty, close.reduce_only) == (SELL, 1, True)
+    h.report(close.client_order_id, K.FILL, qty=1, price=10_000)
+    assert h.position() == 0
+    h.report(flip, K.CANCELLED)  # finally: flat, and no second entry was ever live
+    h.timer(5 * SEC)
+    assert h.position() == 0 and h.working() == []
+    assert len(h.submits()) == 3
+
+
 def test_halting_keeps_a_live_exit_and_kill_does_not_cancel_it() -> None:
     h = Harness(venue=False)
     h.quote(AAA, 10_000, 10_002, 1)
