@@ -9,10 +9,11 @@ working or stuck cancel-pending (the core asks that entry to cancel first), so a
 working order never blocks an exit or a flatten; whatever the entry fills later is
 closed by the next decision.
 
-A reversal is tried whole (one entry of twice the size: one order, fewer fees).
-When that entry is denied, rejected, or cancelled or timed out before it crossed
-zero, the reversal is done as close, then open, the open checked on its own: a
-denied open leaves the position flat, never on the old side. Otherwise an entry
+A reversal is tried whole (one entry of old plus new size: one order, where the
+limits and the venue allow it). When that entry is denied (e.g. larger than
+``max_order_qty``), rejected, or cancelled or timed out before it crossed zero,
+the reversal is done as close, then open, the open checked on its own: a denied
+open leaves the position flat, never on the old side. Otherwise an entry
 that times out is cancelled and not chased, a denied or rejected entry is dropped
 until the next signal (never retried in a loop), and a closing order that ends
 without filling (denied, rejected, cancelled) is retried after ``exit_retry_s``.

@@ -205,6 +205,10 @@ class TradingCore:
                 return False  # a reversal still working would close too: wait for its cancel
         if self._in_doubt(trader, intent, position, now):
             return False
+        # A reversal is tried whole; denied, it is split quietly: its parts are
+        # checked (and any denial announced) on their own.
+        new = position + intent.qty * intent.side
+        whole_reversal = position != 0 and new != 0 and (new > 0) != (position > 0)
         denial = self.risk.check(
             intent,
             now,
@@ -214,9 +218,11 @@ class TradingCore:
             self.trading_state(symbol),
             self.breakers.entries_blocked(now),
             slot.stale,
+            not whole_reversal,
         )
         if denial is not None:
-            self.events.append(RiskDenied(now, symbol, denial.reason, denial.detail))
+            if not whole_reversal:
+                self.events.append(RiskDenied(now, symbol, denial.reason, denial.detail))
             trader.on_denied(intent.is_entry, position, now)
             return False
         order = self.orders.create(intent, now)

@@ -87,18 +87,23 @@ def test_item_01_backtest_flips_when_order_qty_equals_max_order_qty(
     assert main(args) == 0
     m = json.loads(capsys.readouterr().out)
     assert m["signals"] == 199
-    assert (m["orders"], m["round_trips"]) == (199, 198)  # one order per signal
+    # the first entry, then each reversal (2 x the limit) as close, then open
+    assert (m["orders"], m["round_trips"]) == (1 + 2 * 198, 198)
     assert m["rejections"] == {}
 
 
-def test_item_01_a_flip_within_max_order_qty_is_one_order() -> None:
+def test_item_01_a_flip_over_max_order_qty_is_done_as_close_then_open() -> None:
     h = Harness(limits=RiskLimits(max_order_qty=Decimal(1)))
     h.quote(AAA, 10_000, 10_002, 1)
     h.quote(AAA, 10_000, 10_002, -1)
-    flip = h.last_submit().order
-    assert (flip.side, flip.qty, flip.is_entry) == (SELL, 2, True)
+    orders = [s.order for s in h.submits()]
+    assert [(o.side, o.qty, o.is_entry, o.reduce_only) for o in orders] == [
+        (BUY, 1, True, False),
+        (SELL, 1, False, True),  # the close: never blocked by a limit on new exposure
+        (SELL, 1, True, False),  # the open, checked on its own
+    ]
     assert h.position() == -1
-    assert denials(h) == []
+    assert denials(h) == []  # the whole reversal was only an attempt
 
 
 def test_item_01_a_flip_whose_open_is_denied_ends_flat_not_on_the_old_side() -> None:

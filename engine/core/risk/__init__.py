@@ -6,7 +6,6 @@ from engine.core.risk.checks import (
     Check,
     Denial,
     RiskContext,
-    opening_qty,
     opens_exposure,
 )
 from engine.core.risk.gate import RiskGate, check_limits
@@ -24,6 +23,5 @@ __all__ = [
     "RiskGate",
     "RiskLimits",
     "check_limits",
-    "opening_qty",
     "opens_exposure",
 ]

@@ -1,10 +1,10 @@
 """Pre-trade checks: small pure functions ``(intent, ctx) -> Denial | None``.
 
 Each names its reason code. The gate runs them in order and the first denial
-wins. Checks that only guard new exposure skip intents that reduce a position,
-and the size limits (``max_order_qty``, ``max_order_notional``) measure only the
-opening part of a reversal: the part that closes the old side is never blocked
-by a limit meant for new exposure.
+wins. Checks that only guard new exposure skip intents that reduce a position;
+the per-order size limits (``max_order_qty``, ``max_order_notional``) measure
+the whole order, so a reversal larger than them is denied whole and the trader
+sends it as close (never blocked by them) then open (checked on its own).
 """
 
 from __future__ import annotations
@@ -96,19 +96,6 @@ def opens_exposure(intent: OrderIntent, position: int) -> bool:
     return abs(new) > abs(position) or (new > 0) != (position > 0)
 
 
-def opening_qty(intent: OrderIntent, position: int) -> int:
-    """The lots of ``intent`` that open new exposure (all of an entry from flat,
-    the part beyond zero of a reversal, nothing of a reduction)."""
-    new = position + intent.qty * intent.side
-    if position == 0:
-        return abs(new)
-    if new == 0:
-        return 0
-    if (new > 0) != (position > 0):
-        return abs(new)
-    return max(0, abs(new) - abs(position))
-
-
 def _ref_price2(intent: OrderIntent, ctx: RiskContext) -> int:
     """Twice the price the order is expected to trade at, in ticks."""
     if intent.order_type is not OrderType.MARKET and intent.price:
@@ -148,8 +135,8 @@ def check_feed(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
 
 
 def check_max_qty(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
-    """Opening lots against ``max_order_qty``; a limit below one lot of the symbol
-    (``max_qty_lots`` < 0) denies all new exposure instead of meaning "no limit"."""
+    """An order that opens exposure against ``max_order_qty``; a limit below one lot
+    of the symbol (``max_qty_lots`` < 0) denies all of them instead of meaning "no limit"."""
     if intent.qty <= 0:
         return Denial("QTY_INVALID", f"quantity {intent.qty} lots")
     limit = ctx.max_qty_lots
@@ -157,17 +144,15 @@ def check_max_qty(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
         return None
     if limit < 0:
         return Denial("QTY_LIMIT_BELOW_LOT", "risk.max_order_qty is below one lot of the symbol")
-    opening = opening_qty(intent, ctx.position)
-    if opening > limit:
-        return Denial("QTY_EXCEEDS_MAX", f"{opening} > {limit} lots")
+    if intent.qty > limit:
+        return Denial("QTY_EXCEEDS_MAX", f"{intent.qty} > {limit} lots")
     return None
 
 
 def check_max_notional(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     if not ctx.max_notional or not opens_exposure(intent, ctx.position):
         return None
-    opening = opening_qty(intent, ctx.position)
-    notional = opening * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
+    notional = intent.qty * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
     if notional > ctx.max_notional:
         return Denial("NOTIONAL_EXCEEDS_MAX", f"order notional {notional} > {ctx.max_notional}")
     return None

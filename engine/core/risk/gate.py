@@ -95,8 +95,12 @@ class RiskGate:
         trading_state: TradingState,
         breaker_latched: str = "",
         feed_stale: bool = False,
+        count_denial: bool = True,
     ) -> Denial | None:
-        """Return the first denial, or None after recording the approval."""
+        """Return the first denial, or None after recording the approval.
+
+        ``count_denial=False`` leaves a denial out of ``denials`` (an attempt the
+        caller falls back from, such as a reversal tried whole)."""
         sr = self._symbols.get(intent.symbol)
         if sr is None:
             self.denials["UNKNOWN_SYMBOL"] += 1
@@ -117,7 +121,8 @@ class RiskGate:
         for check in self._checks:
             denial = check(intent, c)
             if denial is not None:
-                self.denials[denial.reason] += 1
+                if count_denial:
+                    self.denials[denial.reason] += 1
                 return denial
         sr.rate.append(now)
         self._total_rate.append(now)

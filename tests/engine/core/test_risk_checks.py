@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from engine.core.risk import RiskContext, opening_qty, opens_exposure
+from engine.core.risk import RiskContext, opens_exposure
 from engine.core.risk.checks import (
     DEFAULT_CHECKS,
     Check,
@@ -171,27 +171,13 @@ CASES: list[tuple[str, Check, OrderIntent, dict[str, Any], str | None]] = [
     ("qty at max", check_max_qty, intent(qty=5), {"max_qty_lots": 5}, None),
     ("qty over max", check_max_qty, intent(qty=6), {"max_qty_lots": 5}, "QTY_EXCEEDS_MAX"),
     ("qty limit off (0)", check_max_qty, intent(qty=10**9), {}, None),
-    # a reversal counts only its opening part; a reduction is never measured
+    # a reversal is measured whole (the trader then splits it); a reduction never is
     (
-        "reversal open at max",
+        "reversal over max",
         check_max_qty,
         intent(SELL, 10),
         {"max_qty_lots": 5, "position": 5},
-        None,
-    ),
-    (
-        "reversal open over max",
-        check_max_qty,
-        intent(SELL, 11),
-        {"max_qty_lots": 5, "position": 5},
         "QTY_EXCEEDS_MAX",
-    ),
-    (
-        "add counts the addition",
-        check_max_qty,
-        intent(qty=5),
-        {"max_qty_lots": 5, "position": 3},
-        None,
     ),
     ("reduce over max", check_max_qty, intent(SELL, 9), {"max_qty_lots": 5, "position": 9}, None),
     (
@@ -381,18 +367,18 @@ CASES: list[tuple[str, Check, OrderIntent, dict[str, Any], str | None]] = [
     ),
     ("notional off (0)", check_max_notional, intent(qty=10**6), {}, None),
     (
-        "reversal notional counts its open only",
+        "reversal notional measured whole",
         check_max_notional,
         intent(SELL, 6),
         {"max_notional": 3 * BID * MPL, "position": 3},
-        None,
+        "NOTIONAL_EXCEEDS_MAX",
     ),
     (
-        "reversal notional over with its open",
+        "reduce notional over max",
         check_max_notional,
-        intent(SELL, 7),
-        {"max_notional": 3 * BID * MPL, "position": 3},
-        "NOTIONAL_EXCEEDS_MAX",
+        intent(SELL, 6),
+        {"max_notional": 3 * BID * MPL, "position": 6},
+        None,
     ),
     # -- resulting position value ---------------------------------------------------------------
     (
@@ -499,24 +485,3 @@ EXPOSURE = [
 )
 def test_opens_exposure(position: int, side: Side, qty: int, opens: bool) -> None:
     assert opens_exposure(intent(side, qty), position) is opens
-
-
-@pytest.mark.parametrize(
-    ("position", "side", "qty", "opening"),
-    [
-        (0, BUY, 3, 3),
-        (0, SELL, 3, 3),
-        (2, BUY, 1, 1),
-        (-2, SELL, 1, 1),
-        (2, SELL, 1, 0),
-        (2, SELL, 2, 0),
-        (2, SELL, 3, 1),
-        (-2, BUY, 4, 2),
-        (2, SELL, 5, 3),
-    ],
-)
-def test_opening_qty_is_the_part_beyond_the_old_position(
-    position: int, side: Side, qty: int, opening: int
-) -> None:
-    assert opening_qty(intent(side, qty), position) == opening
-    assert (opening > 0) is opens_exposure(intent(side, qty), position)

@@ -889,7 +889,7 @@ def test_one_entry_one_closing_order_per_symbol_and_never_more_than_the_size(
     path: list[QuoteStep | TradeStep | TimerStep | ControlStep],
 ) -> None:
     size = int(config.qty)
-    # a reversal (2 x size) is within a max_order_qty of one size: only its open counts
+    # a reversal (2 x size) is over a max_order_qty of one size: sent as close, then open
     h = Harness(order=config, paper=paper, limits=RiskLimits(max_order_qty=Decimal(size)))
     bids = dict.fromkeys(SYMBOLS, 10_000)
     for step in path:
@@ -901,6 +901,8 @@ def test_one_entry_one_closing_order_per_symbol_and_never_more_than_the_size(
             assert abs(h.position(sym)) <= size
         assert h.core.orders.errors == 0
     assert "QTY_EXCEEDS_MAX" not in denials(h)
+    # no order that opens exposure is larger than the limit
+    assert all(c.order.qty <= size for c in h.submits() if c.order.is_entry)
     # settle everything in flight (each exchange may start another): then the
     # core agrees with the venue
     assert h.venue is not None
