@@ -147,7 +147,7 @@ class Control:
                 SymbolStatus(
                     sym,
                     core.trading_state(sym),
-                    (now - last) / 1e9 if last else None,
+                    max(0.0, (now - last) / 1e9) if last else None,  # FEED: a clock step back
                     core.is_stale(sym),
                     inst.qty(pf.position_qty(sym)),
                 )
@@ -303,7 +303,7 @@ class Control:
                     sym,
                     market.quotes,
                     market.trades,
-                    (now - last) / 1e9 if last else None,
+                    max(0.0, (now - last) / 1e9) if last else None,  # FEED: a clock step back
                     core.is_stale(sym),
                     core.trading_state(sym).value,
                     float(inst.qty(pos.qty)),
