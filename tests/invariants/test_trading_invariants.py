@@ -29,7 +29,8 @@ INV-2 limits: no order is sent that opens, increases or flips exposure while it
 INV-3 one owner: at the venue (working or on its way to it) a symbol never has two
     closing orders, nor two entries; no client order id is ever sent twice.
 INV-4 breakers: a tripped breaker stays latched (across any number of restarts)
-    until it is reset; a restart keeps the trading states it found.
+    until it is reset; a daily-loss or drawdown trip keeps trading HALTED until a
+    person changes the state; a restart keeps the trading states it found.
 INV-5 flatten and kill converge: from any state, once faults stop, a flatten
     (and a kill) leaves the bot and the venue flat with nothing working within
     50 timer steps of 100 ms (no market data, when the bot has a quote for
@@ -395,8 +396,7 @@ class TraderInvariants(RuleBasedStateMachine):
 
     @rule(scope=SCOPES)
     def resume(self, scope: str) -> None:
-        if self.world.set_state(scope, TradingState.ACTIVE, "test") and scope == ALL:
-            self.world.halted_by_breaker = False
+        self.world.set_state(scope, TradingState.ACTIVE, "test")
 
     @rule(scope=SCOPES, factor=st.sampled_from([0.5, 1.0, 2.0, 3.0]))
     def resize(self, scope: str, factor: float) -> None:

@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from engine.core.market_state import MarketState
-from engine.core.risk import RiskLimits
+from engine.core.risk import DAILY_LOSS, DRAWDOWN, RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import ALL, TradingCore
 from engine.model import (
@@ -382,7 +382,8 @@ class World:
         for ev in batch:
             if isinstance(ev, BreakerTripped):
                 self.latched.add(ev.breaker)
-                self.halted_by_breaker = True
+                # daily loss and drawdown halt; a loss streak only blocks entries
+                self.halted_by_breaker |= ev.breaker in (DAILY_LOSS, DRAWDOWN)
                 breakers_changed = True
             elif isinstance(ev, BreakerReset):
                 self.latched.discard(ev.breaker)
@@ -633,6 +634,8 @@ class World:
         if state is TradingState.ACTIVE and self.core.breakers.latched:
             return False  # Control.resume refuses while a breaker is latched
         self.core.set_state(scope, state, actor, "control")
+        if scope == ALL:
+            self.halted_by_breaker = False  # a person set the state of all
         self.pump()
         self.save(f"state:{scope}", {"state": state.value, "actor": actor})
         return True
@@ -690,8 +693,10 @@ class World:
             self._to_venue(order)
         self.pump()
         # the runtime then reconciles (adopting the venue's close) and gives closing back
+        # only when the bot's book agrees with the venue (else it stays with the venue)
         self.reconcile_orders(unlisted_age_ns=-1)
-        if hold is not None:
+        agree = all(self.core.portfolio.position_qty(s) == self.venue_pos[s] for s in BY_SYMBOL)
+        if hold is not None and agree:
             hold(None, False)
         self.pump()
         for sym in BY_SYMBOL:
@@ -787,13 +792,18 @@ class World:
         return newest + hold if newest else 0
 
     def settle(self) -> None:
-        """Faults stop; the shell runs its timer, resolution and reconciliation until
-        quiet (the resolve schedule, entry timeouts, exit retries, holds in doubt)."""
+        """Faults stop; market data flows (a quote a second, prices unchanged, no
+        signal); the shell runs its timer, resolution and reconciliation until quiet
+        (the resolve schedule, entry timeouts, exit retries, holds in doubt)."""
         self.stop_faults()
         for _ in range(3):
-            for _ in range(600):
+            for i in range(600):
                 if self.quiet() and self.now >= self.in_doubt_until():
                     break
+                if i % 10 == 0:  # market data flows again too (unchanged prices, no signal)
+                    for sym in BY_SYMBOL:
+                        if self.venue_market[sym].has_quote:
+                            self.quote(sym, 0, 2, 0, None)
                 self.timer()
             self.reconcile_orders(unlisted_age_ns=-1)
             if self.quiet():
