@@ -143,8 +143,9 @@ class Trader:
 
         A reversal becomes a closing order to flat when entries are not allowed
         (paused, halted, a breaker, stale data), when it has to be split, or while
-        an entry is still live; a plain entry is still proposed when entries are not
-        allowed, so the risk gate denies it and says why.
+        another entry (or this reversal, timed out) is still live; a reversal still
+        working is left to work. A plain entry is still proposed when entries are
+        not allowed, so the risk gate denies it and says why.
         """
         if self.retry_at and now >= self.retry_at:
             self.retry_at = 0
