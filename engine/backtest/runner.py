@@ -25,6 +25,10 @@ from engine.model.commands import SubmitOrder
 from engine.model.events import EngineEvent
 from engine.paper import PaperVenue
 
+# The live runtime gives the core the time every 100 ms (entry timeouts and exit
+# retries fire without market data); the replay does the same in simulated time.
+TIMER_NS = 100_000_000
+
 EventSink = Callable[[list[EngineEvent]], None]
 Progress = Callable[[int, int], None]
 
@@ -124,6 +128,8 @@ def _loop(
     pf = core.portfolio
     step = metrics.sample_ns
     next_sample = 0
+    next_timer = 0
+    on_timer = core.on_timer
     next_due = venue.next_due
     due = None
     ticks = 0
@@ -144,6 +150,9 @@ def _loop(
             v_trade(sym, ev.price, ev.size, ev.aggressor, ts)  # type: ignore[union-attr]
         elif kind is BookUpdate:
             core.on_book(ev)  # type: ignore[arg-type]
+        if ts >= next_timer:
+            on_timer(ts)
+            next_timer = ts + TIMER_NS
         ticks += 1
         if outbox or cevents:
             _pump(core, venue, ts, metrics, sink)
