@@ -241,18 +241,17 @@ class Control:
         venue's own adjustments) do not count.
 
         Day: ``net`` is the portfolio's day P&L (equity now minus equity at the day's
-        start: what the daily-loss breaker measures); ``realized`` and ``fees`` are
-        taken as above from the day's start, and ``unrealized`` is the rest.
+        start: what the daily-loss breaker measures); ``realized``, ``fees`` and the
+        fill count are those of the fills stored since the day's start (each fill's
+        stored realized P&L), and ``unrealized`` is the rest.
         """
         spans = {"day": 0, "week": 7, "month": 30}
         if period not in spans:
             raise ControlError("period must be day, week or month")
+        if period == "day":
+            return await self._day_pnl()
         pf = self._core.portfolio
-        nominal = (
-            pf.day_start_ts
-            if period == "day"
-            else self._clock() - spans[period] * 86_400 * 1_000_000_000
-        )
+        nominal = self._clock() - spans[period] * 86_400 * 1_000_000_000
         start = await self._rt.account_at(nominal)
         if start is not None:
             since = start.ts
@@ -264,20 +263,31 @@ class Control:
             fills = await self._rt.fills_since(0)
             since = min(nominal, fills[0].ts) if fills else nominal
             realized, fees, unrealized = pf.realized, pf.fees, pf.unrealized
-        if period == "day":
-            net = pf.day_pnl
-            unrealized = net - realized + fees
-        else:
-            net = realized - fees + unrealized
         return PnlReport(
             period,
             since,
-            money_to_decimal(net),
+            money_to_decimal(realized - fees + unrealized),
             money_to_decimal(realized),
             money_to_decimal(unrealized),
             money_to_decimal(fees),
             len(fills),
         )
+
+    async def _day_pnl(self) -> PnlReport:
+        """The trading day: net is the day P&L (what the daily-loss breaker measures);
+        realized, fees and fills are those of the fills stored since the day's start."""
+        pf = self._core.portfolio
+        since = pf.day_start_ts
+        fills = await self._rt.fills_since(since)
+        fees = sum((f.fee for f in fills), Decimal(0))
+        known = [f.realized_pnl for f in fills if f.realized_pnl is not None]
+        if len(known) == len(fills):
+            realized = sum(known, Decimal(0))
+        else:  # older rows without it: from the last snapshot before the day, if any
+            start = await self._rt.account_at(since)
+            realized = money_to_decimal(pf.realized - (start.realized_pnl if start else 0))
+        net = money_to_decimal(pf.day_pnl)
+        return PnlReport("day", since, net, realized, net - realized + fees, fees, len(fills))
 
     def instruments(self) -> dict[Symbol, Instrument]:
         """Every traded symbol's instrument (to show ticks and lots as prices and sizes)."""

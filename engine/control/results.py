@@ -38,6 +38,7 @@ class TradeView(msgspec.Struct, frozen=True):
     price: Decimal
     fee: Decimal
     client_order_id: str
+    realized_pnl: Decimal | None = None  # what the fill closed, before fees (None: unknown)
 
 
 class SymbolStatus(msgspec.Struct, frozen=True):

@@ -163,6 +163,7 @@ class Runtime:
                     inst.price(f.price),
                     money_to_decimal(f.fee),
                     f.client_order_id,
+                    None if rec.realized_pnl is None else money_to_decimal(rec.realized_pnl),
                 )
             )
         return out

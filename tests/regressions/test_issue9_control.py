@@ -193,7 +193,7 @@ async def test_item_12_period_pnl_is_realized_plus_change_in_unrealized(tmp_path
         _publish(rt, h)
         now["ts"] = h.now + SEC
 
-        for period in ("week", "month"):
+        for period in ("day", "week", "month"):
             report = await control.pnl(period)
             assert report.net == Decimal("-1.5"), (period, report)
             assert report.realized == 0 and report.unrealized == 0, report
