@@ -766,6 +766,8 @@ class World:
         core.portfolio.cash = self.venue_cash  # the venue is the truth for cash
         core.portfolio.start_cash = self.venue_cash
         core.portfolio.day_start_equity = core.portfolio.equity
+        if core.state is TradingState.HALTED:
+            core.flatten()  # Runtime._recover: a halt (kill, breaker) finishes its flatten
         self.target = dict.fromkeys(BY_SYMBOL)
         self.pump()
 
