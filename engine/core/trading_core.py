@@ -380,9 +380,9 @@ class TradingCore:
 
     def flatten(self, symbol: Symbol | None = None) -> list[Symbol]:
         """Close positions at market: cancel the symbol's other working orders, then
-        close at once (a live closing order is kept; a stuck entry does not wait the
-        close). Holds until the strategy's next signal in ACTIVE, and against
-        signals outside ACTIVE. Returns the symbols that had something to close."""
+        close at once, without waiting for those cancels (a live closing order is
+        kept). Holds until the strategy's next signal in ACTIVE, and against signals
+        outside ACTIVE. Returns the symbols that had something to close."""
         touched = []
         for sym, slot in self._slots.items():
             if symbol is not None and sym != symbol:
