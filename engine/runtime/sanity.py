@@ -20,15 +20,32 @@ computed or allocated unless the tick is dropped or the reference moves.
 - **Seeding.** A symbol has no reference at start: its quotes are dropped
   (``no_reference``) until :data:`SEED_TICKS` of them agree (each inside the band
   of the one before); the last of those is accepted and becomes the reference.
-  A corrupt first tick therefore never becomes the reference.
+  A corrupt first tick therefore never becomes the reference. A feed whose first
+  :data:`SEED_TICKS` quotes of a symbol are *consistently* wrong does seed on
+  them (nothing independent is asked: the venue's trades come down the same
+  feed, and waiting for one would leave illiquid symbols unseeded); the real
+  market is then a level beyond the reach below, so the symbol is held and
+  alerted rather than traded on the real prices, and a person restarts it.
+  :meth:`SanityGate.seed` sets a reference known to be good.
 - **Genuine gaps.** Out-of-band quotes vote for a candidate level (a majority
   vote: a quote inside the band of the candidate adds one and moves the
-  candidate to it, any other quote, in band or not, takes one away). With
-  :data:`HOLD_VOTES` votes the symbol is *held*: stale for the core (entries
-  blocked, exits allowed) and announced. With :data:`REANCHOR_TICKS` votes over
-  at least :data:`REANCHOR_S` seconds the band re-anchors on the new level and
-  the quote is accepted; if the votes die out first, the hold is released. A
-  symbol is never frozen forever.
+  candidate to it, any other quote, in band or not, takes one away; at most
+  :data:`MAX_VOTES` are kept, so when a bad level stops, the real market
+  releases the hold within that many quotes). With :data:`HOLD_VOTES` votes the
+  symbol is *held*: stale for the core (entries blocked, exits allowed) and
+  announced. With :data:`REANCHOR_TICKS` votes over at least :data:`REANCHOR_S`
+  seconds the band re-anchors on the new level and the quote is accepted, but
+  only if that level is within the **reach** of the reference (see
+  :data:`MAX_REANCHOR_BANDS`); if the votes die out first, the hold is released.
+- **Implausible levels.** A level beyond the reach (x10, x0.1, x1000, x0.001: a
+  scale error, not a market) is never accepted automatically, however long and
+  consistently it is quoted: the symbol stays held and the alert says the level
+  is implausible and needs a person (again at most once per
+  :data:`ALERT_INTERVAL_S`). Nothing reaches the core meanwhile, so marks, the
+  high-water mark and the breakers never see it. The ways out: the real market
+  comes back inside the band (the hold is released by the votes), or a person
+  checks the venue's price and restarts the bot, which seeds the band again
+  from the first agreeing quotes (or calls :meth:`SanityGate.seed`).
 - **Alerts.** Dropping for ``price_band``, ``future_ts`` or ``past_ts`` is
   announced as a ``FeedEvent`` of state REJECTED, at most once per symbol per
   :data:`ALERT_INTERVAL_S`, with the count since the last one; holds and
@@ -56,6 +73,20 @@ REANCHOR_TICKS = 5
 """Net votes for a new level needed to re-anchor the band..."""
 REANCHOR_S = 2.0
 """...over at least this long (seconds, local clock)."""
+MAX_REANCHOR_BANDS = 4
+"""How far from the reference the band may re-anchor on its own, in bands: 20% at
+the default 5% band. Scale errors in a feed are powers of ten (x10, x100 for cents
+read as dollars, x1000, and their inverses: +900% / -90% at the least); genuine
+moves while a market keeps quoting stay well inside 20% (US equity limit-up /
+limit-down bands are 5-20%, the market-wide circuit breakers 7/13/20%; a crypto
+pair rarely jumps 20% between two quotes). A genuine move beyond it (a halt
+reopening on news, a split) needs a person; see :data:`MAX_REANCHOR_PCT` too."""
+MAX_REANCHOR_PCT = 50
+"""...and never further than this percentage of the reference, whatever the band
+(a 50% band would otherwise reach x3 and x0): x1.5 and x0.5 at most, so x10 and
+x0.1 are never re-anchored on automatically with any configured band."""
+MAX_VOTES = 2 * REANCHOR_TICKS
+"""A candidate level keeps at most this many votes (see the module docstring)."""
 ALERT_INTERVAL_S = 60.0
 """At most one REJECTED alert per symbol this often."""
 MIN_BAND_TICKS = 2
@@ -96,12 +127,15 @@ class _Sym:
         "dropped",
         "held",
         "hi2",
+        "implausible",
         "in_hi2",
         "in_lo2",
         "last_ts",
         "lo2",
         "min2",
         "ppm",
+        "reach_hi2",
+        "reach_lo2",
         "ref2",
         "since",
         "symbol",
@@ -123,6 +157,9 @@ class _Sym:
         self.votes = 0
         self.since = 0  # local ns when the current candidate appeared
         self.held = False
+        self.implausible = False  # held on a level beyond the reach: needs a person
+        self.reach_lo2 = 0  # the band may re-anchor on its own within [reach_lo2, reach_hi2]
+        self.reach_hi2 = 0
         self.alert_ns = 0
         self.dropped = 0  # alertable drops since the last alert
 
@@ -136,6 +173,9 @@ class _Sym:
         self.ref2 = mid2
         self.lo2 = mid2 - d
         self.hi2 = mid2 + d
+        reach = min(MAX_REANCHOR_BANDS * d, mid2 * MAX_REANCHOR_PCT // 100)
+        self.reach_lo2 = mid2 - reach
+        self.reach_hi2 = mid2 + reach
         d //= RECENTER_DIVISOR
         self.in_lo2 = mid2 - d
         self.in_hi2 = mid2 + d
@@ -259,10 +299,15 @@ class SanityGate:
         return 0 if s is None else s.ref2
 
     def seed(self, symbol: Symbol, bid: int, ask: int) -> None:
-        """Set the reference from a price known to be good (e.g. the venue's snapshot)."""
+        """Set the reference from a price known to be good (e.g. the venue's snapshot,
+        or a person's word); a hold is released."""
         s = self._syms[symbol]
         s.center(bid + ask)
         s.votes = 0
+        s.implausible = False
+        if s.held:
+            s.held = False
+            self._announce(self._clock(), FeedState.FRESH, s, "price band seeded")
 
     def _drop(self, reason: str) -> int:
         self.rejects[reason] += 1
@@ -277,7 +322,10 @@ class SanityGate:
         if not s.alert_ns or now - s.alert_ns >= self._alert_ns:
             n, s.dropped, s.alert_ns = s.dropped, 0, now
             text = f"{reason}: {n} tick{'s' if n > 1 else ''} dropped"
-            self._announce(now, FeedState.REJECTED, s, f"{text}{detail}")
+            if s.implausible:  # still held on a level that needs a person: say so again
+                self._announce(now, FeedState.STALE, s, f"{_implausible(detail)} · {text}")
+            else:
+                self._announce(now, FeedState.REJECTED, s, f"{text}{detail}")
         return 0
 
     def _outside(self, s: _Sym, mid2: int, ts: int, now: int) -> int:
@@ -286,6 +334,16 @@ class SanityGate:
             if agrees and s.votes >= self._seed:
                 return self._anchor(s, mid2, ts, now, "")
             return self._drop("no_reference")
+        if agrees and s.votes >= HOLD_VOTES:
+            if not s.reach_lo2 <= mid2 <= s.reach_hi2:  # never re-anchored on automatically
+                if s.implausible:
+                    return self._drop_alert(s, "price_band", now, _offset(mid2, s.ref2))
+                s.implausible = s.held = True
+                s.dropped, s.alert_ns = 0, now
+                self.rejects["price_band"] += 1
+                self._announce(now, FeedState.STALE, s, _implausible(_offset(mid2, s.ref2)))
+                return 0
+            s.implausible = False  # the candidate came back within reach: the rules below
         if agrees and s.votes >= REANCHOR_TICKS and now - s.since >= self._reanchor_ns:
             detail = (
                 f"price band re-anchored after {s.votes} agreeing quotes over"
@@ -311,7 +369,8 @@ class SanityGate:
             s.votes, s.since = 1, now
             return True
         if s.cand_lo2 <= mid2 <= s.cand_hi2:
-            s.votes += 1
+            if s.votes < MAX_VOTES:
+                s.votes += 1
             s.cand_lo2, s.cand_hi2 = s.bounds(mid2)  # follow a market still moving
             return True
         self._vote_against(s, now)
@@ -320,12 +379,13 @@ class SanityGate:
     def _vote_against(self, s: _Sym, now: int) -> None:
         s.votes -= 1
         if not s.votes and s.held:
-            s.held = False
+            s.held = s.implausible = False
             self._announce(now, FeedState.FRESH, s, "price band: quotes back inside the band")
 
     def _anchor(self, s: _Sym, mid2: int, ts: int, now: int, detail: str) -> int:
         s.center(mid2)
         s.votes = 0
+        s.implausible = False
         ts = min(ts, now)
         s.last_ts = ts
         self.last_quote_ns[s.symbol] = ts
@@ -337,6 +397,15 @@ class SanityGate:
     def _announce(self, now: int, state: FeedState, s: _Sym, detail: str) -> None:
         if self._emit is not None:
             self._emit(FeedEvent(now, FEED, state, s.symbol, detail))
+
+
+def _implausible(offset: str) -> str:
+    """The alert for a symbol held on a level beyond the reach (see the module docstring)."""
+    return (
+        f"price band: quotes agree on an implausible level{offset}, never accepted"
+        " automatically; entries blocked, needs a person (check the venue's price, then"
+        " restart the bot: it seeds the band again from the first agreeing quotes)"
+    )
 
 
 def _offset(x2: int, ref2: int) -> str:

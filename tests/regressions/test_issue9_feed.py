@@ -251,6 +251,64 @@ async def test_item_08_band_is_configurable_per_symbol(tmp_path: Path) -> None:
             load_config(toml, {})
 
 
+@pytest.mark.parametrize("scale", [1000.0, 0.001, 10.0])
+async def test_item_08_a_sustained_mis_scaled_feed_is_never_accepted(scale: float) -> None:
+    """REVIEW-TS #2: 1000x quotes for 3 s re-anchored the band (5 agreeing quotes over
+    2 s), so the position was marked 1000x, the high-water mark jumped and the drawdown
+    breaker tripped when the real price came back. A level this far is never accepted:
+    the symbol is held (entries blocked) and the alert asks for a person."""
+    rig = Rig()
+    core, pf = rig.core, rig.core.portfolio
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    core.adjust_position(SIMEQ, 1, SIMEQ_BID, rig.clock.now, "x1", "test")
+    rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    rig.live.apply([])
+    events_before = len(rig.events)
+    quotes, mark, hwm = core.market(SIMEQ).quotes, pf.position(SIMEQ).mark2, pf.high_water_mark
+    bad = max(1, int(SIMEQ_BID * scale))
+    for _ in range(30):  # 3 s of a consistent, mis-scaled feed with a normal spread
+        rig.clock.step(SEC // 10)
+        rig.quote(SIMEQ, bad, bad + 1)
+    await asyncio.sleep(0)
+    assert core.market(SIMEQ).quotes == quotes, "a mis-scaled level was accepted"
+    assert core.is_stale(SIMEQ), "entries must stay blocked while the level is in doubt"
+    (held,) = rig.feed(FeedState.STALE, SIMEQ)
+    assert "implausible" in held.detail and "needs a person" in held.detail
+    (telegram,) = Translator(Units({})).translate([held])
+    assert "implausible" in telegram.text
+    # It goes on: still nothing accepted, and re-alerted at most once a minute.
+    for _ in range(150):
+        rig.clock.step(SEC)
+        rig.quote(SIMEQ, bad, bad + 1)
+    assert core.market(SIMEQ).quotes == quotes and core.is_stale(SIMEQ)
+    alerts = [
+        e for e in rig.events[events_before:] if isinstance(e, FeedEvent) and e.symbol == SIMEQ
+    ]
+    assert 2 <= len(alerts) <= 1 + 1 + 153 // 60, [a.detail for a in alerts]
+    assert "implausible" in alerts[-1].detail and "needs a person" in alerts[-1].detail
+    assert pf.position(SIMEQ).mark2 == mark and pf.high_water_mark == hwm
+    assert rig.venue.orders == []
+    # The real market again: accepted at once, no fictitious peak, no breaker; the hold
+    # is released after a few real quotes. (The strategy's 30 s time stop may close the
+    # position now, on a real price: that is the only order allowed.)
+    for _ in range(12):
+        rig.clock.step(SEC // 10)
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    await asyncio.sleep(0)
+    assert core.market(SIMEQ).quotes == quotes + 12
+    assert not core.is_stale(SIMEQ)
+    assert rig.feed(FeedState.FRESH, SIMEQ)
+    new = rig.events[events_before:]
+    assert not [e for e in new if isinstance(e, RoundTripClosed | BreakerTripped)]
+    assert all(e.target == 0 for e in new if isinstance(e, SignalChanged))
+    assert not core.breakers.latched and core.state is TradingState.ACTIVE
+    assert pf.high_water_mark == hwm
+    for o in rig.venue.orders:
+        assert o.side is Side.SELL and o.qty == 1 and o.reduce_only, o
+        assert o.decision_mid2 == 2 * SIMEQ_BID + 1, "decided on a corrupt price"
+
+
 # -- item 9: marks, high-water mark and breakers see only good ticks --------------------
 
 

@@ -11,6 +11,7 @@ from engine.model import Symbol
 from engine.model.events import FeedEvent, FeedState
 from engine.runtime.sanity import (
     ALERT_INTERVAL_S,
+    MAX_VOTES,
     REANCHOR_S,
     REANCHOR_TICKS,
     GateConfig,
@@ -149,6 +150,79 @@ def test_a_gap_into_a_trend_still_reanchors() -> None:
     assert "re-anchored" in rig.states(FeedState.FRESH)[0].detail
 
 
+@pytest.mark.parametrize(
+    ("band_pct", "factor", "reanchors"),
+    [
+        (5.0, 1.19, True),  # the reach is 4 bands: 20% at the default band
+        (5.0, 0.81, True),
+        (5.0, 1.22, False),
+        (5.0, 0.78, False),
+        (5.0, 10.0, False),
+        (5.0, 0.1, False),
+        (5.0, 1000.0, False),
+        (5.0, 0.001, False),
+        (20.0, 1.45, True),  # 4 bands would be 80%: capped at 50%
+        (20.0, 0.55, True),
+        (20.0, 1.6, False),
+        (20.0, 0.4, False),
+        (50.0, 10.0, False),  # x3 would be 4 bands of 50%
+        (50.0, 0.1, False),
+    ],
+)
+def test_only_a_level_within_reach_reanchors(
+    band_pct: float, factor: float, reanchors: bool
+) -> None:
+    rig = Rig(GateConfig(band_pct=band_pct)).seeded(100_000, 100_001)
+    bid = int(100_000 * factor)
+    accepted = 0
+    for _ in range(200):  # 100 s of a consistent level, 2 quotes a second
+        rig.now += SEC // 2
+        accepted += bool(rig.quote(bid, bid + 1))
+    assert rig.gate.held(A) is not reanchors
+    if reanchors:
+        assert accepted == 200 - 4  # the 5th agreeing quote after 2 s re-anchors
+        assert "re-anchored" in rig.states(FeedState.FRESH)[-1].detail
+        return
+    assert not accepted and rig.gate.reference(A) == 200_001
+    first, *again = rig.states(FeedState.STALE)
+    assert "implausible" in first.detail and "needs a person" in first.detail
+    assert len(again) == 1  # re-alerted once a minute (100 s: once), nothing else
+    assert "implausible" in again[0].detail and "price_band: 120 ticks dropped" in again[0].detail
+    assert len(rig.states(FeedState.REJECTED)) == 1  # the first drop, before the hold
+    assert rig.gate.rejects["price_band"] == 200
+
+
+def test_an_implausible_hold_is_released_by_the_real_market_or_a_seed() -> None:
+    rig = Rig().seeded()
+    for _ in range(1000):  # long and consistent: the votes are capped
+        rig.quote(10_000_000, 10_000_001)
+    assert rig.gate.held(A)
+    for i in range(MAX_VOTES):
+        assert rig.quote(10_000, 10_001), "the real market is accepted while held"
+        assert rig.gate.held(A) is (i < MAX_VOTES - 1)
+    assert rig.states(FeedState.FRESH)[-1].detail == "price band: quotes back inside the band"
+    # A real move beyond the reach (a split): held until a person seeds the band.
+    for _ in range(10):
+        assert not rig.quote(2_000, 2_001)
+    assert rig.gate.held(A) and "implausible" in rig.states(FeedState.STALE)[-1].detail
+    rig.gate.seed(A, 2_000, 2_001)
+    assert not rig.gate.held(A)
+    assert rig.states(FeedState.FRESH)[-1].detail == "price band seeded"
+    assert rig.quote(2_000, 2_001)
+    assert not rig.gate.held(A)
+
+
+def test_noise_around_an_implausible_hold_does_not_repeat_the_alert() -> None:
+    rig = Rig().seeded()
+    for i in range(300):  # the bad level, with the odd other bad tick
+        rig.quote(10_000_000, 10_000_001)
+        rig.quote(10_000_000, 10_000_001)
+        if i % 3 == 0:
+            rig.quote(10, 11)
+    assert rig.gate.held(A)
+    assert len(rig.states(FeedState.STALE)) == 1
+
+
 # -- the property -----------------------------------------------------------------------------
 
 tick = st.tuples(
@@ -161,7 +235,7 @@ tick = st.tuples(
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(tick, max_size=40),
-    st.sampled_from([None, 1.08, 1.3, 3.0, 0.9, 0.5]),
+    st.sampled_from([None, 1.08, 1.15, 0.9, 0.85, 1.3, 3.0, 0.5, 10.0]),
     st.lists(tick, min_size=20, max_size=40),
 )
 def test_only_true_quotes_pass_and_a_real_gap_reanchors(
@@ -169,12 +243,15 @@ def test_only_true_quotes_pass_and_a_real_gap_reanchors(
     gap: float | None,
     after: list[tuple[int, int, float | None]],
 ) -> None:
-    """Noise (never more than one corrupt quote in three) is dropped; a real gap of any
-    size is followed within 3 x REANCHOR_TICKS quotes and REANCHOR_S + 2 seconds."""
+    """Noise (never more than one corrupt quote in three) is dropped; a real gap within
+    the reach (20% at the default band) is followed within 3 x REANCHOR_TICKS quotes and
+    REANCHOR_S + 2 seconds; a bigger one is never accepted and holds the symbol with an
+    alert that asks for a person."""
     rig = Rig()
     rig.gate.seed(A, 100_000, 100_002)
     bid = 100_000
     true_mids: set[int] = set()
+    within_reach = gap is None or 0.8 < gap < 1.2
     since_corrupt = 99
     gap_at = 0  # local time of the gap
     after_gap = 0
@@ -197,11 +274,17 @@ def test_only_true_quotes_pass_and_a_real_gap_reanchors(
             after_gap += 1
             accepted_after_gap |= bool(ok)
             overdue = after_gap >= 3 * REANCHOR_TICKS and rig.now - gap_at >= (REANCHOR_S + 2) * SEC
-            assert accepted_after_gap or not overdue, "a real gap froze the symbol"
+            assert accepted_after_gap or not overdue or not within_reach, "a gap froze the symbol"
+            assert within_reach or not ok, "a level beyond the reach was accepted"
         else:
             assert ok, "a quiet true market was dropped"
-    if gap is not None:
+    if gap is not None and within_reach:
         assert accepted_after_gap
+    elif gap is not None:
+        assert rig.gate.held(A)
+        assert "needs a person" in rig.states(FeedState.STALE)[-1].detail
     if rig.gate.held(A):
         assert rig.states(FeedState.STALE)  # a hold is always announced
-    assert len(rig.states(FeedState.REJECTED)) <= 1 + (rig.now - T0) // int(ALERT_INTERVAL_S * SEC)
+    minutes = (rig.now - T0) // int(ALERT_INTERVAL_S * SEC)
+    assert len(rig.states(FeedState.REJECTED)) <= 1 + minutes
+    assert len(rig.states(FeedState.STALE)) <= 2 + minutes
