@@ -5,7 +5,11 @@ comes only from the Alembic migrations (:func:`migrate`); writes go through the
 batching :class:`StoreWriter`; reads through :class:`StoreReader`.
 """
 
-from engine.store.control_state import load_control_state, save_control_state
+from engine.store.control_state import (
+    load_control_state,
+    save_control_state,
+    save_control_states,
+)
 from engine.store.db import (
     DEFAULT_URL,
     create_store_engine,
@@ -38,6 +42,7 @@ __all__ = [
     "migrate",
     "migration_sql",
     "save_control_state",
+    "save_control_states",
     "sqlite_url",
     "start_run",
     "write_items",

@@ -73,6 +73,8 @@ class OrderRow(Base):
     is_entry: Mapped[bool]
     reduce_only: Mapped[bool]
     reason: Mapped[str] = mapped_column(Text)
+    # The last report's reason (e.g. "not_at_venue": an outcome inferred, provisional).
+    status_reason: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class ExecutionReportRow(Base):

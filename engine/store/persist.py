@@ -52,8 +52,8 @@ _POSITIONS: Table = PositionSnapshotRow.__table__  # type: ignore[assignment]
 _ORDER_KEEP_ON_UPDATE = frozenset({"client_order_id", "run_id", "created_ts"})
 
 
-def order_row(order: Order, run_id: str | None) -> Row:
-    """The ``orders`` row of an order snapshot."""
+def order_row(order: Order, run_id: str | None, status_reason: str = "") -> Row:
+    """The ``orders`` row of an order snapshot (``status_reason``: the last report's)."""
     return {
         "client_order_id": order.client_order_id,
         "run_id": run_id,
@@ -72,6 +72,7 @@ def order_row(order: Order, run_id: str | None) -> Row:
         "is_entry": order.is_entry,
         "reduce_only": order.reduce_only,
         "reason": order.reason,
+        "status_reason": status_reason,
     }
 
 
@@ -186,7 +187,7 @@ def _add_order(rows: _Rows, item: Any, run_id: str | None) -> None:
     order: Order = item.order
     previous = rows.orders.get(order.client_order_id)
     if previous is None or previous["updated_ts"] <= order.updated_ts:
-        rows.orders[order.client_order_id] = order_row(order, run_id)
+        rows.orders[order.client_order_id] = order_row(order, run_id, getattr(item, "reason", ""))
 
 
 def _add_fill(rows: _Rows, item: Any, run_id: str | None) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 import msgspec
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from engine.model.enums import LiquiditySide, OrderStatus, OrderType, Side, TimeInForce
@@ -140,6 +140,13 @@ class StoreReader:
         """Orders not in a terminal status (what reconciliation checks at the venue)."""
         return await self.orders(WORKING_STATUSES, symbol=symbol, limit=limit)
 
+    async def status_reasons(self, reason: str) -> frozenset[ClientOrderId]:
+        """Orders whose status came with ``reason`` (e.g. ``not_at_venue``: inferred)."""
+        ids = await self._all(
+            select(OrderRow.client_order_id).where(OrderRow.status_reason == reason)
+        )
+        return frozenset(ClientOrderId(i) for i in ids)
+
     async def all_client_order_ids(self) -> frozenset[ClientOrderId]:
         """Every client order id ever stored (ids are unique forever)."""
         ids = await self._all(select(OrderRow.client_order_id))
@@ -160,6 +167,17 @@ class StoreReader:
             stmt = stmt.where(FillRow.symbol == symbol)
         stmt = stmt.order_by(FillRow.ts, FillRow.id)
         return [_fill_record(r) for r in await self._all(stmt)]
+
+    async def count_since(self, ts: int) -> tuple[int, int]:
+        """(fills, round trips) stored with ``ts`` at or after ``ts`` (a day's counts)."""
+        fills = select(func.count()).select_from(FillRow).where(FillRow.ts >= ts)
+        trips = (
+            select(func.count())
+            .select_from(EventRow)
+            .where(EventRow.kind == "RoundTripClosed", EventRow.ts >= ts)
+        )
+        async with self._sessions() as session:
+            return int(await session.scalar(fills) or 0), int(await session.scalar(trips) or 0)
 
     async def equity_since(self, ts: int) -> list[AccountSnapshot]:
         """Equity snapshots at or after ``ts``, oldest first."""
