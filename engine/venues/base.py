@@ -64,6 +64,7 @@ class VenueOrder(msgspec.Struct, frozen=True):
     price: int  # limit price in ticks, 0 for market
     created_ts: int
     updated_ts: int
+    fee: int = 0  # fees charged for the whole order so far, nanos; 0 = not said (Alpaca)
 
     def to_order(self) -> Order:
         return Order(
@@ -88,6 +89,7 @@ class VenuePosition(msgspec.Struct, frozen=True):
     symbol: Symbol
     qty: int  # signed lots
     avg_price: float  # ticks
+    current_price: float = 0.0  # ticks: the venue's own mark of the position; 0 = unknown
 
 
 class VenueAccount(msgspec.Struct, frozen=True):

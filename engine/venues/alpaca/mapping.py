@@ -41,6 +41,7 @@ price off the grid rounds against us (buys up, sells down) so P&L is never overs
 
 from __future__ import annotations
 
+import contextlib
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from engine.model import (
@@ -255,7 +256,10 @@ class Mapper:
         avg = 0.0
         if w.avg_entry_price is not None:
             avg = float(dec(w.avg_entry_price, "avg_entry_price") / ins.price_increment)
-        return VenuePosition(ins.symbol, qty, avg)
+        current = 0.0  # only a hint (start-up marks, adjustment prices): never fatal
+        with contextlib.suppress(WireError):
+            current = float(dec(w.current_price, "current_price") / ins.price_increment)
+        return VenuePosition(ins.symbol, qty, avg, current)
 
 
 def order_status(wire: str, qty: int, filled: int) -> OrderStatus:

@@ -141,6 +141,7 @@ class PositionWire(msgspec.Struct):
     qty: Num
     avg_entry_price: Num = None
     side: str = "long"
+    current_price: Num = None
 
 
 class AccountWire(msgspec.Struct):
