@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -9,9 +10,12 @@ from typing import Any
 import msgspec
 
 from engine.config.limits import restore as restore_limits
+from engine.core.orders import NOT_AT_VENUE
+from engine.core.risk.breakers import LOSS_STREAK
 from engine.core.trading_core import ALL, TradingCore
 from engine.events import EventBus
 from engine.model import (
+    ClientOrderId,
     ExecutionReport,
     Order,
     OrderStatus,
@@ -19,11 +23,11 @@ from engine.model import (
     Symbol,
     TradingState,
 )
-from engine.model.events import Discrepancy
+from engine.model.events import Discrepancy, EngineEvent, FillApplied
 from engine.runtime import reconcile
 from engine.runtime.live import LiveEngine
 from engine.store import StoreReader
-from engine.venues.base import Execution
+from engine.venues.base import Execution, VenueOrder, VenuePosition
 
 log = logging.getLogger("scalpbot.recovery")
 
@@ -58,6 +62,9 @@ def restore_control_state(core: TradingCore, saved: dict[str, Any]) -> list[str]
     for name, detail in (saved.get("breakers") or {}).items():
         core.breakers.latched[name] = detail
         restored.append(f"breaker {name}")
+    if LOSS_STREAK in core.breakers.latched:  # its cool-down ends when it would have
+        until = int((saved.get("breaker_state") or {}).get("cooldown_until", 0))
+        core.breakers.cooldown_until = until
     return restored
 
 
@@ -69,6 +76,7 @@ async def rebuild_from_store(core: TradingCore, reader: StoreReader) -> tuple[in
     """
     orders = await reader.orders(None, limit=10_000_000)
     fills = await reader.fills_since(0)
+    inferred = await reader.status_reasons(NOT_AT_VENUE)  # provisional: revivable
     known = {o.client_order_id for o in orders}
     for order in sorted(orders, key=lambda o: o.created_ts):
         # As NEW: every stored outcome (accepted, filled, cancelled, rejected,
@@ -102,7 +110,9 @@ async def rebuild_from_store(core: TradingCore, reader: StoreReader) -> tuple[in
         if kind is None and order.status is not OrderStatus.NEW:
             kind = ReportKind.ACCEPTED  # it reached the venue; still working or filled
         if kind is not None:
-            core.on_report(ExecutionReport(order.client_order_id, kind, order.updated_ts))
+            cid = order.client_order_id
+            why = NOT_AT_VENUE if cid in inferred and kind is not ReportKind.ACCEPTED else ""
+            core.on_report(ExecutionReport(cid, kind, order.updated_ts, reason=why))
     core.outbox.clear()
     core.events.clear()
     return len(orders), booked
@@ -113,7 +123,15 @@ class Reconciler:
 
     Position differences are adjusted at start-up at once; while running only
     when the same difference shows twice in a row with nothing in flight for
-    the symbol (a fill may be on its way).
+    the symbol (a fill may be on its way). An adjustment is booked at a price the
+    venue gave (its average entry for what the bot did not know it held, its own
+    mark of the position for what the bot no longer holds), else the last quote,
+    else the bot's own average price (realized P&L 0, and the announcement says
+    so): never at a placeholder.
+
+    At start-up the venue is asked for its open orders and for every order since
+    the newest the store knows (less ``STARTUP_MARGIN_NS`` for clock differences),
+    so the newest orders are seen however long the account's history is.
     """
 
     def __init__(
@@ -129,23 +147,35 @@ class Reconciler:
         self.execution = execution
         self.bus = bus
         self.clock = clock
-        self._suspect: dict[Symbol, int] = {}
+        self._suspect: dict[Symbol, tuple[int, int]] = {}  # symbol -> (gap, fills seen)
+        self._fills: dict[Symbol, int] = {}  # fills booked per symbol (FillApplied)
+        self._lock = asyncio.Lock()  # the periodic run and reconcile_now() never overlap
         self.runs = 0
         self.discrepancies = 0
+        self.venue_positions: list[VenuePosition] = []  # from the last run
+        bus.subscribe("reconciler", self._count_fill)
+
+    def _count_fill(self, event: EngineEvent) -> None:
+        if type(event) is FillApplied:
+            sym = event.fill.symbol
+            self._fills[sym] = self._fills.get(sym, 0) + 1
 
     async def run(self, *, startup: bool, horizon_ns: int = 0) -> list[Discrepancy]:
+        async with self._lock:
+            return await self._run(startup, horizon_ns)
+
+    async def _run(self, startup: bool, horizon_ns: int) -> list[Discrepancy]:
         now = self.clock()
-        after = 0 if startup else max(0, now - horizon_ns)
-        venue_orders = await self.execution.list_orders("all", after_ts=after)
+        newest = max((o.created_ts for o in self.core.orders.all_orders()), default=0)
+        venue_orders = await self._list(startup, newest, now, horizon_ns)
+        # What the bot knows now, after the listing: an order sent while the venue was
+        # being asked is the bot's own, not one to adopt.
         known = {o.client_order_id: o for o in self.core.orders.all_orders()}
         plan = reconcile.plan(known, venue_orders, now)
         if not startup:
             # Orders created in the last moments may not be listed yet: leave them.
             plan.unlisted = [c for c in plan.unlisted if now - known[c].created_ts > 10e9]
-        for order in plan.adopt:
-            self.core.orders.adopt(order)
-        self.live.apply(plan.reports)
-        found = list(plan.discrepancies)
+        found = self.apply(plan, now)
         for cid in plan.unlisted:
             found.extend(await self._settle_unlisted(known[cid], now))
         found.extend(await self._positions(startup, now))
@@ -155,12 +185,38 @@ class Reconciler:
         self.discrepancies += len(found)
         return found
 
+    def apply(self, plan: reconcile.Plan, now: int) -> list[Discrepancy]:
+        """Carry out a plan; returns what to announce (fills only once booked)."""
+        for order in plan.adopt:
+            self.core.orders.adopt(order)
+        self.live.apply(plan.reports)
+        for cid in plan.cancel:
+            self.live.request_cancel(cid)
+        return [*plan.discrepancies, *reconcile.announce_fills(plan, self.core.orders.get, now)]
+
+    async def _list(
+        self, startup: bool, newest: int, now: int, horizon_ns: int
+    ) -> list[VenueOrder]:
+        if not startup:
+            return await self.execution.list_orders("all", after_ts=max(0, now - horizon_ns))
+        newest = newest or now - horizon_ns  # an empty store: the last horizon only
+        since = max(0, min(newest, now) - STARTUP_MARGIN_NS)
+        merged: dict[ClientOrderId, VenueOrder] = {}
+        for vo in [
+            *await self.execution.list_orders("open"),
+            *await self.execution.list_orders("all", after_ts=since),
+        ]:
+            seen = merged.get(vo.client_order_id)
+            if seen is None or (vo.updated_ts, vo.filled_qty) >= (seen.updated_ts, seen.filled_qty):
+                merged[vo.client_order_id] = vo
+        return list(merged.values())
+
     async def _settle_unlisted(self, order: Order, now: int) -> list[Discrepancy]:
         venue_order = await self.execution.query_order(order.client_order_id)
         if venue_order is not None:
-            p = reconcile.plan({order.client_order_id: order}, [venue_order], now)
-            self.live.apply(p.reports)
-            return p.discrepancies
+            return self.apply(
+                reconcile.plan({order.client_order_id: order}, [venue_order], now), now
+            )
         kind = (
             ReportKind.REJECTED
             if order.status in (OrderStatus.NEW, OrderStatus.UNKNOWN)
@@ -178,8 +234,12 @@ class Reconciler:
 
     async def _positions(self, startup: bool, now: int) -> list[Discrepancy]:
         core = self.core
+        fills_before = dict(self._fills)
+        self.venue_positions = await self.execution.positions()
+        # The bot's positions as they are now that the venue answered; a symbol with a
+        # fill booked meanwhile is compared next time (the venue may or may not show it).
         mine = {s: core.portfolio.position_qty(s) for s in core.symbols}
-        gaps = reconcile.position_gaps(mine, await self.execution.positions())
+        gaps = reconcile.position_gaps(mine, self.venue_positions)
         out = []
         for sym, (diff, vp) in gaps.items():
             if sym not in core.instruments:
@@ -193,22 +253,61 @@ class Reconciler:
                 )
                 continue
             if not startup:
-                busy = core.orders.working(sym) or self.live.pending_tasks
-                if busy or self._suspect.get(sym) != diff:
-                    self._suspect[sym] = diff
+                # Adjust only a gap seen twice, with nothing in flight and no fill of the
+                # symbol in between (two unrelated fills can leave the same gap twice).
+                fills = self._fills.get(sym, 0)
+                moved = fills != fills_before.get(sym, 0)
+                busy = core.orders.working(sym) or self.live.pending_tasks or moved
+                if busy or self._suspect.get(sym) != (diff, fills):
+                    self._suspect[sym] = (diff, fills)
                     continue
             self._suspect.pop(sym, None)
-            price = round(vp.avg_price) if vp and vp.avg_price else core.market(sym).mid2 // 2
-            core.adjust_position(
-                sym, diff, max(price, 1), now, f"recon-pos:{sym}:{now}", "reconciliation"
-            )
-            out.append(
-                Discrepancy(
-                    now,
-                    "position_adjusted",
-                    sym,
-                    f"bot had {mine[sym]} lots, venue {mine[sym] + diff}",
-                )
-            )
+            had = f"bot had {mine[sym]} lots, venue {mine[sym] + diff}"
+            priced = self._adjustment_price(sym, diff, vp)
+            if priced is None:
+                out.append(Discrepancy(now, "position_mismatch", sym, f"{had}; no price yet"))
+                continue
+            price, source = priced
+            core.adjust_position(sym, diff, price, now, f"recon-pos:{sym}:{now}", "reconciliation")
+            detail = f"{had}; booked at {price} ticks ({source})"
+            out.append(Discrepancy(now, "position_adjusted", sym, detail))
         self.live.apply([])
         return out
+
+    def _adjustment_price(
+        self, sym: Symbol, diff: int, vp: VenuePosition | None
+    ) -> tuple[int, str] | None:
+        """The price to book ``diff`` lots at, and where it came from (None: no real one)."""
+        pf = self.core.portfolio
+        held = pf.position_qty(sym)
+        if vp is not None and vp.avg_price > 0 and (held == 0 or (held > 0) == (diff > 0)):
+            # More of what the bot holds (or all new): the venue's entry prices tell.
+            implied = (vp.qty * vp.avg_price - held * pf.avg_price(sym)) / diff
+            return round(implied if implied > 0 else vp.avg_price), "venue average entry"
+        if vp is not None and vp.current_price > 0:
+            return round(vp.current_price), "venue price"
+        mid2 = self.core.market(sym).mid2
+        if mid2 > 0:
+            return round(mid2 / 2), "last quote"
+        if held and pf.avg_price(sym) > 0:
+            return round(pf.avg_price(sym)), "no venue price: the bot's average, realized P&L 0"
+        return None
+
+    def mark_from_venue(self) -> list[Symbol]:
+        """Mark carried positions at the venue's own price (start-up, before any quote),
+        so the day's starting equity is not a valuation at cost. Returns those marked."""
+        pf = self.core.portfolio
+        marked = []
+        for vp in self.venue_positions:
+            sym = vp.symbol
+            if sym not in self.core.instruments or vp.current_price <= 0:
+                continue
+            if pf.position_qty(sym) and not self.core.market(sym).mid2:
+                pf.mark(sym, round(vp.current_price * 2))
+                marked.append(sym)
+        return marked
+
+
+STARTUP_MARGIN_NS = 600 * 10**9
+"""How far before the newest stored order start-up lists the venue's orders (clocks
+differ; an order sent just before a crash may be stored, or not)."""
