@@ -9,6 +9,9 @@ runtime) from the ``[schedule]`` config:
   (none when 0), ``session_close`` at close;
 - ``daily_reset`` at the first session open of each day (local midnight when
   there are no sessions), submitted before that open's ``session_open``;
+  the trading day itself (:func:`trading_day`) is kept by the runtime on every
+  configuration, and ``daily_reset`` only makes sure it has rolled over before
+  the session opens;
 - ``reconcile`` and ``equity_snapshot`` every N seconds, ``daily_digest`` daily.
 
 Jobs coalesce, never overlap themselves and run up to ``MISFIRE_GRACE_S`` late
@@ -24,7 +27,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from enum import Enum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -54,7 +58,7 @@ class ScheduleTarget(Protocol):
     async def session_close(self, name: str, symbols: list[str]) -> None: ...
 
     async def daily_reset(self) -> None:
-        """Reset the daily loss counters (at the first session open of the day)."""
+        """Make sure the trading day has rolled over (at the first session open)."""
 
     async def reconcile(self) -> None: ...
 
@@ -102,13 +106,83 @@ def _session_jobs(session: SessionConfig, flatten_min: int, zone: ZoneInfo) -> l
     ]
 
 
-def _reset_jobs(config: ScheduleConfig, zone: ZoneInfo) -> list[JobSpec]:
-    """One cron per distinct first-open time, on the days it is the first open."""
-    first: dict[int, list[str]] = defaultdict(list)
+def day_starts(config: ScheduleConfig) -> dict[str, int]:
+    """Weekday -> the minute after local midnight its trading day starts: the first
+    session open of that day, or midnight every day when there are no sessions. A
+    weekday without a session starts no day (the previous one carries on)."""
+    starts: dict[str, int] = {}
     for day in DAYS:
         opens = [s.open_minute for s in config.sessions if day in s.days]
         if opens or not config.sessions:
-            first[min(opens, default=0)].append(day)
+            starts[day] = min(opens, default=0)
+    return starts
+
+
+@dataclass(frozen=True, slots=True)
+class TradingDay:
+    """One trading day: ``key`` is the local date it started on (``YYYY-MM-DD``)."""
+
+    key: str
+    start: datetime  # timezone-aware, in the schedule's zone
+
+    @property
+    def start_ns(self) -> int:
+        return _ns(self.start)
+
+
+def _ns(moment: datetime) -> int:
+    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+
+
+def _start_on(day: date, minute: int, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, wall_time(minute // 60, minute % 60), tzinfo=zone)
+
+
+def trading_day(config: ScheduleConfig | Config, now: datetime) -> TradingDay:
+    """The trading day in effect at ``now`` (timezone-aware): the latest day start at
+    or before ``now`` (see :func:`day_starts`), in the schedule's time zone."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    schedule = _schedule_of(config)
+    zone = schedule.zone
+    starts = day_starts(schedule)
+    instant = now.astimezone(UTC)
+    today = now.astimezone(zone).date()
+    for back in range(8):
+        day = today - timedelta(days=back)
+        minute = starts.get(DAYS[day.weekday()])
+        if minute is None:
+            continue
+        start = _start_on(day, minute, zone)
+        if start.astimezone(UTC) <= instant:
+            return TradingDay(day.isoformat(), start)
+    raise AssertionError("every week has a day start")  # pragma: no cover
+
+
+def next_day_start(config: ScheduleConfig | Config, now: datetime) -> datetime:
+    """The first trading-day start strictly after ``now`` (timezone-aware)."""
+    schedule = _schedule_of(config)
+    zone = schedule.zone
+    starts = day_starts(schedule)
+    instant = now.astimezone(UTC)
+    today = now.astimezone(zone).date()
+    for ahead in range(9):
+        day = today + timedelta(days=ahead)
+        minute = starts.get(DAYS[day.weekday()])
+        if minute is None:
+            continue
+        start = _start_on(day, minute, zone)
+        if start.astimezone(UTC) > instant:
+            return start
+    raise AssertionError("every week has a day start")  # pragma: no cover
+
+
+def _reset_jobs(config: ScheduleConfig, zone: ZoneInfo) -> list[JobSpec]:
+    """One cron per distinct first-open time, on the days it is the first open."""
+    first: dict[int, list[str]] = defaultdict(list)
+    for day, minute in day_starts(config).items():
+        first[minute].append(day)
     return [
         JobSpec(f"daily_reset:{','.join(days)}", "daily_reset", (), _cron(",".join(days), m, zone))
         for m, days in sorted(first.items())

@@ -17,9 +17,11 @@ import secrets
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engine.config.schedule import ScheduleConfig
 from engine.control import Control, TradeView
 from engine.core.strategies import strategy_factory
 from engine.core.trading_core import ALL, TradingCore
@@ -32,7 +34,9 @@ from engine.model import (
     money_to_decimal,
 )
 from engine.model.events import EngineEvent, EquitySnapshot, FeedEvent, FeedState, Lifecycle
+from engine.runtime.day import DayKeeper
 from engine.runtime.http import HttpServer
+from engine.runtime.latches import BreakerKeeper
 from engine.runtime.live import LiveEngine
 from engine.runtime.options import RuntimeOptions
 from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
@@ -45,6 +49,7 @@ from engine.store import (
     load_control_state,
     migrate,
     save_control_state,
+    save_control_states,
     start_run,
 )
 
@@ -63,8 +68,20 @@ def new_run_id() -> str:
 class Runtime:
     """Owns every part of a live run; ``run()`` returns the process exit code."""
 
-    def __init__(self, options: RuntimeOptions) -> None:
+    def __init__(
+        self,
+        options: RuntimeOptions,
+        *,
+        wall_clock: Callable[[], int] = time.time_ns,
+        day_check_s: float = 1.0,
+    ) -> None:
+        """``wall_clock`` decides the trading day (tests move it across midnight);
+        ``day_check_s`` is how often it is looked at."""
         self.opts = options
+        self._wall = wall_clock
+        self._day_check_s = day_check_s
+        self.day: DayKeeper | None = None
+        self._breakers: BreakerKeeper | None = None
         self.run_id = new_run_id()
         self.ready = False
         self.reconnects = 0
@@ -238,6 +255,9 @@ class Runtime:
         # Durable before any order can go out: a post-mortem can tell when each
         # process was allowed to trade, even after a SIGKILL.
         await asyncio.wait_for(self._writer.flush(), 10)
+        assert self.day is not None and self._reader is not None
+        await self.day.load_counts(self._reader)  # the day's fills so far (all stored now)
+        self.bus.subscribe("trading_day", self.day.count)
         # Everything built so far lives for the whole run: keep it out of the
         # collector's scans, so a full collection cannot stall the hot path for long.
         gc.collect()
@@ -316,9 +336,12 @@ class Runtime:
         cls = strategy_factory(opts.strategy)
         params = opts.strategy_params if opts.strategy_params is not None else cls.Params()
         cash = 0
-        self.core = TradingCore(
-            instruments, cls, params, opts.order, opts.risk, IdFactory("sb", self.run_id), cash
-        )
+        try:  # limits or sizes the venue's instruments cannot honour (one-line reason)
+            self.core = TradingCore(
+                instruments, cls, params, opts.order, opts.risk, IdFactory("sb", self.run_id), cash
+            )
+        except ValueError as exc:
+            raise StartupError(str(exc)) from None
         self.live = LiveEngine(self.core, self._execution, self.bus, gate=opts.gate)
         self.control = Control(
             self.core,
@@ -332,6 +355,11 @@ class Runtime:
             venue_kind=opts.venue_kind,
         )
         self._reconciler = Reconciler(self.core, self.live, self._execution, self.bus, time.time_ns)
+        # A breaker trip is stored before the orders it causes go out (see latches.py).
+        self._breakers = BreakerKeeper(self.core, self.live, self._save_many)
+        self.live.latch_guard = self._breakers.guard
+        day_config = opts.schedule if opts.schedule is not None else ScheduleConfig()
+        self.day = DayKeeper(self.core, day_config, self._save, self._wall)
         by_symbol = {i.symbol: i for i in instruments}
         import random
 
@@ -350,9 +378,12 @@ class Runtime:
         assert core is not None and live is not None and self._reader is not None
         self._publish(Lifecycle(time.time_ns(), "reconciling", self.run_id))
         orders, fills = await rebuild_from_store(core, self._reader)
+        # What the replay tripped does not count: what was stored (and not reset) does.
         core.breakers.latched.clear()
         core.breakers.loss_streak = 0
-        restored = restore_control_state(core, await load_control_state(self._store))
+        core.breakers.cooldown_until = 0
+        saved = await load_control_state(self._store)
+        restored = restore_control_state(core, saved)
         log.info(
             "rebuilt %d orders and %d fills from the store; restored %s",
             orders,
@@ -377,16 +408,17 @@ class Runtime:
             self._updates_task.cancel()
             raise StartupError(f"reconciliation with the venue failed: {exc!r}") from exc
         pf = core.portfolio
-        pf.cash = account.cash  # the venue is the truth for cash; positions are marked
+        pf.cash = account.cash  # the venue is the truth for cash
         pf.start_cash = pf.cash
-        day = (await load_control_state(self._store)).get("day") or {}
-        today = time.strftime("%Y-%m-%d", time.gmtime())
-        pf.day_start_equity = (
-            day.get("start_equity", pf.equity) if day.get("date") == today else pf.equity
-        )
-        pf.high_water_mark = max(pf.equity, day.get("hwm", 0) if day.get("date") == today else 0)
-        if day.get("date") != today:
-            await self._save_day(today)
+        # Carried positions at the venue's price, not at cost: the day's starting equity
+        # and the drawdown reference must not jump by their P&L at the first quote.
+        self._reconciler.mark_from_venue()
+        assert self._breakers is not None and self.day is not None
+        if self._breakers.restore_hwm(saved):
+            await self._breakers.save()
+        await self.day.restore(saved)
+        if core.state is TradingState.HALTED:
+            core.flatten()  # a halt (kill, breaker) flattens: finish what it started
         live.apply([])
 
     async def _cancel_leftovers(self) -> None:
@@ -412,11 +444,8 @@ class Runtime:
         from engine.runtime import reconcile
 
         known = {o.client_order_id: o for o in self.core.orders.all_orders()}
-        plan = reconcile.plan(known, orders, time.time_ns())
-        for order in plan.adopt:
-            self.core.orders.adopt(order)
-        self.live.apply(plan.reports)
-        for d in plan.discrepancies:
+        now = time.time_ns()
+        for d in self._reconciler.apply(reconcile.plan(known, orders, now), now):
             self._publish(d)
 
     async def _reconcile(self, startup: bool = False) -> None:
@@ -440,10 +469,11 @@ class Runtime:
             ),
             tg.create_task(every(opts.equity_snapshot_s, self._snapshot, "equity"), name="equity"),
             tg.create_task(every(opts.status_interval_s, self._status, "status"), name="status"),
+            tg.create_task(every(self._day_check_s, self._roll_day, "day"), name="trading_day"),
         ]
         if self._http is not None:
             tasks.append(tg.create_task(self._serve_http(), name="http"))
-        if opts.schedule is not None:
+        if opts.schedule is not None and (opts.schedule.sessions or opts.schedule.digest_time):
             tasks.append(tg.create_task(self._run_scheduler(), name="scheduler"))
         return tasks
 
@@ -513,16 +543,13 @@ class Runtime:
         assert self.core is not None
         pf = self.core.portfolio
         self._publish(EquitySnapshot(pf.snapshot(time.time_ns())))
-        await self._save_day(time.strftime("%Y-%m-%d", time.gmtime()))
+        if self._breakers is not None:
+            await self._breakers.save_hwm_if_moved()
 
-    async def _save_day(self, date: str) -> None:
-        assert self.core is not None
-        pf = self.core.portfolio
-        await self._save(
-            "day",
-            {"date": date, "start_equity": pf.day_start_equity, "hwm": pf.high_water_mark},
-            "runtime",
-        )
+    async def _roll_day(self) -> None:
+        """Start the new trading day when it has begun (every configuration; see day.py)."""
+        if self.day is not None and self.ready:
+            await self.day.roll()
 
     async def _status(self) -> None:
         assert self.core is not None and self.live is not None
@@ -537,6 +564,9 @@ class Runtime:
 
     async def _save(self, key: str, value: Any, actor: str) -> None:
         await save_control_state(self._store, key, value, time.time_ns(), actor)
+
+    async def _save_many(self, values: dict[str, Any], actor: str) -> None:
+        await save_control_states(self._store, values, time.time_ns(), actor)
 
     def _publish(self, event: EngineEvent) -> None:
         self.bus.publish(event)
@@ -559,14 +589,23 @@ class Runtime:
         self._publish(Lifecycle(time.time_ns(), "stopping", self.run_id))
         if core.state is TradingState.ACTIVE:
             core.set_state(ALL, TradingState.PAUSED, "shutdown", "stopping")
-        if opts.shutdown_flatten:
-            core.flatten()
+        # Cancel first, then flatten: the other way round, the cancels would take the
+        # closing orders just sent with them (flatten itself cancels, then closes).
+        if opts.shutdown_cancel_orders and not opts.shutdown_flatten:
+            core.hold_closes(None, True)  # no exit re-sent after its cancel: leave as is
         if opts.shutdown_cancel_orders or opts.shutdown_flatten:
             core.cancel_all()
+        if opts.shutdown_flatten:
+            core.flatten()
         live.apply([])
         deadline = time.monotonic() + opts.shutdown_timeout_s
         await live.wait_idle(opts.shutdown_timeout_s)
-        while core.orders.working() and time.monotonic() < deadline:
+
+        def busy() -> bool:
+            held = opts.shutdown_flatten and core.portfolio.open_positions()
+            return bool(core.orders.working() or held)
+
+        while busy() and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         await self._report_open()
         self._publish(Lifecycle(time.time_ns(), "stopped", self.run_id))
@@ -612,6 +651,9 @@ class Runtime:
         if self._data is not None and hasattr(self._data, "close"):
             with contextlib.suppress(Exception):
                 await self._data.close()
+        if self._breakers is not None:  # a breaker change being stored: let it commit
+            with contextlib.suppress(Exception):
+                await self._breakers.close()
         for closer in (
             self._http.stop() if self._http else None,
             self._writer.close() if self._writer else None,
@@ -623,6 +665,8 @@ class Runtime:
             with contextlib.suppress(Exception):
                 await finish_run(self._store, self.run_id, ended_ts=time.time_ns())
             await self._store.dispose()
+        if self.live is not None:  # retrying cancels and look-ups end with the client
+            self.live.stop_background()
         if self._execution is not None:
             with contextlib.suppress(Exception):
                 await self._execution.close()

@@ -27,8 +27,8 @@ from engine.model import (
     Side,
     Symbol,
 )
-from engine.model.commands import SubmitOrder
-from engine.model.events import FeedEvent, FeedState
+from engine.model.commands import SubmitOrder, VenueCommand
+from engine.model.events import EngineEvent, FeedEvent, FeedState
 from engine.runtime import reconcile
 from engine.runtime.sanity import GateConfig, SanityGate
 from engine.runtime.telemetry import Histogram
@@ -89,6 +89,9 @@ class LiveEngine:
         self._watches: dict[ClientOrderId, asyncio.Task[None]] = {}  # one per order
         self._cancels: dict[ClientOrderId, asyncio.Task[None]] = {}  # one per order
         self._anchor = (0, 0)  # (the core's time, time.perf_counter_ns() when seen)
+        # RECOVERY hook (issue 9 item 4; notes/RECOVERY.md): see _drain and release_outbox.
+        self.latch_guard: Callable[[list[EngineEvent]], bool] | None = None
+        self._held: list[VenueCommand] | None = None
         self.timer_errors = 0
 
     # -- market data (hot path) -------------------------------------------------------
@@ -227,6 +230,16 @@ class LiveEngine:
 
     def _drain(self) -> None:
         core = self.core
+        # -- RECOVERY hook (issue 9 item 4; notes/RECOVERY.md): a tripped breaker is
+        # stored before the orders it causes go out. ``latch_guard`` returns True when
+        # it started that save; commands then wait in ``_held`` until release_outbox().
+        guard = self.latch_guard
+        if core.events and guard is not None and guard(core.events) and self._held is None:
+            self._held = []
+        if core.outbox and self._held is not None:
+            self._held.extend(core.outbox)
+            core.outbox.clear()
+        # -- end of the RECOVERY hook
         if core.outbox:
             commands = list(core.outbox)
             core.outbox.clear()
@@ -240,6 +253,13 @@ class LiveEngine:
             core.events.clear()
             for event in events:
                 self.bus.publish(event)
+
+    def release_outbox(self) -> None:
+        """RECOVERY hook: send, in order, what waited while a breaker trip was stored."""
+        held, self._held = self._held, None
+        if held:
+            self.core.outbox[:0] = held
+            self._drain()
 
     def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         """Run ``coro`` as a named task that is kept, and whose failure is logged."""

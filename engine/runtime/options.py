@@ -32,7 +32,7 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "info"
     log_json: bool = False
     status_interval_s: float = 10.0
-    schedule: Any = None  # engine.config schedule section, or None for no scheduler
+    schedule: Any = None  # [schedule] (None = defaults); APScheduler runs for sessions/digest
     reconcile_interval_s: float = 30.0
     equity_snapshot_s: float = 60.0
     stale_after_s: float = 5.0

@@ -2,6 +2,9 @@
 
 Session windows pause and resume symbols with the actor ``schedule:<session>``;
 the scheduler only resumes what it paused itself, so a person's pause stands.
+The trading day is the runtime's (:mod:`engine.runtime.day`, on every
+configuration): ``daily_reset`` only makes sure it has rolled over before the
+session opens, and the digest reports that day's counts.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engine.model import Symbol, TradingState
-from engine.model.events import DailyDigest, FillApplied, RoundTripClosed
+from engine.model.events import DailyDigest
 from engine.scheduler import Scheduler, SessionPhase, session_phases
 
 if TYPE_CHECKING:
@@ -29,9 +32,6 @@ class RuntimeSchedule:
         self._rt = runtime
         self._config = runtime.opts.schedule
         self._paused: set[Symbol] = set()
-        self._fills = 0
-        self._trips = 0
-        runtime.bus.subscribe("schedule", self._count)
         self._scheduler = Scheduler(self._config, self)
 
     def start(self) -> None:
@@ -83,11 +83,9 @@ class RuntimeSchedule:
         self._pause(name, symbols)
 
     async def daily_reset(self) -> None:
-        core = self._rt.core
-        assert core is not None
-        core.start_day()
-        self._fills = self._trips = 0
-        await self._rt._save_day(time.strftime("%Y-%m-%d", time.gmtime()))
+        day = self._rt.day
+        assert day is not None
+        await day.roll()  # idempotent: the runtime's own check may have rolled it already
 
     async def reconcile(self) -> None:
         await self._rt._reconcile()
@@ -96,23 +94,17 @@ class RuntimeSchedule:
         await self._rt._snapshot()
 
     async def daily_digest(self) -> None:
-        core = self._rt.core
-        assert core is not None
+        core, day = self._rt.core, self._rt.day
+        assert core is not None and day is not None
         pf = core.portfolio
         self._rt.bus.publish(
             DailyDigest(
                 time.time_ns(),
                 pf.equity,
                 pf.day_pnl,
-                self._fills,
-                self._trips,
+                day.fills,
+                day.round_trips,
                 pf.drawdown,
                 len(pf.open_positions()),
             )
         )
-
-    def _count(self, event: object) -> None:
-        if isinstance(event, FillApplied):
-            self._fills += 1
-        elif isinstance(event, RoundTripClosed):
-            self._trips += 1
