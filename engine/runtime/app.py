@@ -384,6 +384,8 @@ class Runtime:
         core.breakers.cooldown_until = 0
         saved = await load_control_state(self._store)
         restored = restore_control_state(core, saved)
+        assert self._breakers is not None
+        self._breakers.sync()
         log.info(
             "rebuilt %d orders and %d fills from the store; restored %s",
             orders,
@@ -413,7 +415,7 @@ class Runtime:
         # Carried positions at the venue's price, not at cost: the day's starting equity
         # and the drawdown reference must not jump by their P&L at the first quote.
         self._reconciler.mark_from_venue()
-        assert self._breakers is not None and self.day is not None
+        assert self.day is not None
         if self._breakers.restore_hwm(saved):
             await self._breakers.save()
         await self.day.restore(saved)

@@ -64,6 +64,7 @@ class BreakerKeeper:
         self._lock = asyncio.Lock()
         self._pending = 0
         self._holding = False  # the live engine holds its outbox for a trip being saved
+        self._latched = 0  # how many breakers were latched at the last look (cheap check)
         self._tasks: set[asyncio.Task[None]] = set()
         self.hwm_since = 0
         self.saved_hwm: int | None = None
@@ -72,7 +73,15 @@ class BreakerKeeper:
     # -- the live engine's latch guard ------------------------------------------------------
 
     def guard(self, events: list[EngineEvent]) -> bool:
-        """Start a save on a trip or a reset; True (hold the outbox) on a trip."""
+        """Start a save on a trip or a reset; True (hold the outbox) on a trip.
+
+        Called on the hot path whenever the core produced something: a trip adds a
+        latched breaker and a reset removes one (never both in one drain), so the
+        events are only looked at when that count moved."""
+        latched = len(self._core.breakers.latched)
+        if latched == self._latched:
+            return False
+        self._latched = latched
         trip = changed = False
         for event in events:
             if type(event) is BreakerTripped:
@@ -88,6 +97,10 @@ class BreakerKeeper:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return trip
+
+    def sync(self) -> None:
+        """The latched set was restored (start-up): count from it, not from nothing."""
+        self._latched = len(self._core.breakers.latched)
 
     def rebase(self) -> None:
         """The drawdown breaker was reset: the reference starts again from now."""
