@@ -283,7 +283,8 @@ class Reconciler:
         if vp is not None and vp.avg_price > 0 and (held == 0 or (held > 0) == (diff > 0)):
             # More of what the bot holds (or all new): the venue's entry prices tell.
             implied = (vp.qty * vp.avg_price - held * pf.avg_price(sym)) / diff
-            return round(implied if implied > 0 else vp.avg_price), "venue average entry"
+            plausible = abs(implied - vp.avg_price) <= vp.avg_price / 2  # same costing
+            return round(implied if plausible else vp.avg_price), "venue average entry"
         if vp is not None and vp.current_price > 0:
             return round(vp.current_price), "venue price"
         mid2 = self.core.market(sym).mid2

@@ -693,6 +693,7 @@ class RacingVenue:
         self.positions_held: dict[Symbol, int] = {}
         self.during_positions: Callable[[], None] | None = None
         self.during_listing: Callable[[], None] | None = None
+        self.held_positions: list[VenuePosition] | None = None  # else from positions_held
 
     async def list_orders(self, status: str = "open", after_ts: int = 0) -> list[VenueOrder]:
         await asyncio.sleep(0)
@@ -706,10 +707,18 @@ class RacingVenue:
         if self.during_positions is not None:
             self.during_positions()
             self.during_positions = None
+        if self.held_positions is not None:
+            return list(self.held_positions)
         return [VenuePosition(s, q, 10_000.0) for s, q in self.positions_held.items() if q]
 
     async def query_order(self, cid: ClientOrderId) -> VenueOrder | None:
         return None
+
+
+def recorder_of(bus: EventBus) -> list[EngineEvent]:
+    seen: list[EngineEvent] = []
+    bus.subscribe("test", seen.append)
+    return seen
 
 
 def _core() -> TradingCore:
@@ -803,3 +812,23 @@ def test_suspect_a_reconciled_fill_carries_the_venues_fee():
     p = reconcile.plan(known, [listed], 10)
     (fill,) = [r for r in p.reports if r.kind is ReportKind.FILL]
     assert (fill.last_qty, fill.fee) == (2, 3_000_000)
+
+
+async def test_item_11_adjustments_take_the_venues_entry_or_its_current_price():
+    core = _core()
+    venue = RacingVenue()
+    bus = EventBus()
+    live = LiveEngine(core, venue, bus)  # type: ignore[arg-type]
+    recon = Reconciler(core, live, venue, bus, lambda: 5_000)  # type: ignore[arg-type]
+    found = recorder_of(bus)
+    core.adjust_position(AAA, 1, 10_000, 1_000, "seed", "seed")  # the bot: 1 @ 100.00
+    # The venue holds 3 at an average of 110.00: the 2 the bot did not know cost 115.00.
+    venue.held_positions = [VenuePosition(AAA, 3, 11_000.0, 12_000.0)]
+    await recon.run(startup=True)
+    assert core.portfolio.lots(AAA)[-1] == (2, 11_500)
+    # Now the venue holds 1 (marked at 120.00): the 2 the bot no longer holds went there.
+    venue.held_positions = [VenuePosition(AAA, 1, 11_000.0, 12_000.0)]
+    await recon.run(startup=True)
+    closes = [e.fill.price for e in found if isinstance(e, FillApplied) and e.fill.side < 0]
+    assert closes == [12_000]
+    assert core.portfolio.position_qty(AAA) == 1
