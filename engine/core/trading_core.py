@@ -63,7 +63,17 @@ _SEVERITY = {
 class _Slot:
     """Everything the core keeps for one symbol, found with one dict lookup."""
 
-    __slots__ = ("hold", "instrument", "market", "stale", "state", "strategy", "trader", "wake")
+    __slots__ = (
+        "doubt",
+        "hold",
+        "instrument",
+        "market",
+        "stale",
+        "state",
+        "strategy",
+        "trader",
+        "wake",
+    )
 
     def __init__(self, instrument: Instrument, strategy: Strategy, trader: Trader) -> None:
         self.instrument = instrument
@@ -73,6 +83,7 @@ class _Slot:
         self.state = TradingState.ACTIVE
         self.stale = False
         self.hold = False  # closing handed to someone else: send nothing (hold_closes)
+        self.doubt: tuple[int, bool] | None = None  # the in-doubt hold last announced
         self.wake = 0
 
 
@@ -203,7 +214,7 @@ class TradingCore:
             self._cancel(trader.entry, symbol, now)  # a flatten cancels, then closes
             if trader.entry_side is intent.side and trader.wait_for_reversal(now):
                 return False  # a reversal still working would close too: wait for its cancel
-        if self._in_doubt(trader, intent, position, now):
+        if self._in_doubt(slot, intent, position, now):
             return False
         # A reversal is tried whole; denied, it is split quietly: its parts are
         # checked (and any denial announced) on their own.
@@ -230,14 +241,19 @@ class TradingCore:
         self.outbox.append(SubmitOrder(order))
         return True
 
-    def _in_doubt(self, trader: Trader, intent: OrderIntent, position: int, now: int) -> bool:
-        """An earlier order of the same kind may still be live (provisional): hold."""
-        since = self.orders.in_doubt_since(intent.symbol, not intent.is_entry)
+    def _in_doubt(self, slot: _Slot, intent: OrderIntent, position: int, now: int) -> bool:
+        """An earlier order of the same kind may still be live (provisional): hold,
+        announcing each hold once."""
+        trader = slot.trader
+        closing = not intent.is_entry
+        since = self.orders.in_doubt_since(intent.symbol, closing)
         if not since or now >= since + self.provisional_hold_ns:
             return False
-        kind = "entry" if intent.is_entry else "closing order"
-        detail = f"an earlier {kind} may still be live at the venue"
-        self.events.append(RiskDenied(now, intent.symbol, "ORDER_IN_DOUBT", detail))
+        if slot.doubt != (since, closing):
+            slot.doubt = (since, closing)
+            kind = "closing order" if closing else "entry"
+            detail = f"an earlier {kind} may still be live at the venue"
+            self.events.append(RiskDenied(now, intent.symbol, "ORDER_IN_DOUBT", detail))
         if intent.is_entry:
             trader.on_denied(True, position, now)
         else:
@@ -429,7 +445,8 @@ class TradingCore:
         """Book a position change the venue made without an order of ours (reconciliation).
 
         ``qty`` is signed lots; the fill is announced like any other, with ``reason``
-        as its client order id so it stands out in the store.
+        as its client order id so it stands out in the store. A round trip it closes
+        counts toward the loss-streak breaker like any other.
         """
         fill = Fill(
             ClientOrderId(reason),
@@ -448,6 +465,8 @@ class TradingCore:
         self.events.append(FillApplied(ts, fill, realized, pos))
         if trip is not None:
             self.events.append(trip)
+            # a loss the venue closed without us still counts toward the loss streak
+            self.breakers.on_round_trip(trip.pnl, ts, self.events)
         self._slots[symbol].strategy.on_position(pos, self.portfolio.avg_price(symbol), ts)
 
     def set_stale(self, symbol: Symbol | None, stale: bool) -> None:

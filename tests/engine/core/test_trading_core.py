@@ -205,25 +205,21 @@ def test_a_risk_denied_entry_is_dropped_once_not_retried() -> None:
 # -- exits -----------------------------------------------------------------------------------
 
 
-def test_a_denied_exit_is_retried_after_exit_retry_s() -> None:
+def test_an_exit_is_not_held_by_the_order_rate_limit() -> None:
+    # The rate limit guards new exposure; the trader bounds exits (one closing order
+    # at a time, a failed one retried after exit_retry_s: test_a_rejected_exit_is_retried).
     h = Harness(
         order=TraderConfig(qty=Decimal(1), exit_retry_s=0.5),
         limits=RiskLimits(max_orders_per_window_symbol=1, rate_window_ms=1_000),
     )
     h.quote(AAA, 10_000, 10_002, 1)  # t = 1 ms: entry approved, fills
-    h.quote(AAA, 10_000, 10_002, 0)  # t = 2 ms: exit denied by the rate limit
-    assert [(d.ts, d.reason) for d in h.events_of(RiskDenied)] == [(2 * MS, "ORDER_RATE_SYMBOL")]
-    h.timer(500 * MS - 1)
-    h.quote(AAA, 10_000, 10_002, dt=0)
-    assert len(h.events_of(RiskDenied)) == 1  # not before the retry time
-    h.timer(1)  # t = 502 ms: retried, still inside the rate window
-    assert [d.ts for d in h.events_of(RiskDenied)] == [2 * MS, 502 * MS]
-    h.timer(500 * MS - 1)
-    assert len(h.submits()) == 1
-    h.timer(1)  # t = 1002 ms: the entry left the window
+    h.quote(AAA, 10_000, 10_002, 0)  # t = 2 ms: the exit goes out inside the window
+    assert h.events_of(RiskDenied) == []
     assert len(h.submits()) == 2
-    assert h.last_submit().order.created_ts == 1_002 * MS
+    assert h.last_submit().order.created_ts == 2 * MS
     assert h.position() == 0
+    h.quote(AAA, 10_000, 10_002, 1)  # t = 3 ms: a new entry is over the rate limit
+    assert [d.reason for d in h.events_of(RiskDenied)] == ["ORDER_RATE_SYMBOL"]
 
 
 def test_a_rejected_exit_is_retried() -> None:
@@ -703,6 +699,24 @@ def test_a_reversal_that_times_out_with_a_stuck_cancel_still_closes_the_old_side
     h.timer(5 * SEC)
     assert h.position() == 0 and h.working() == []
     assert len(h.submits()) == 3
+
+
+def test_a_hold_for_an_entry_in_doubt_is_announced_once() -> None:
+    h = Harness(venue=False)
+    h.quote(AAA, 10_000, 10_002, 1)
+    cid = h.last_submit().order.client_order_id
+    h.core.on_report(ExecutionReport(cid, K.REJECTED, h.now, reason="not_at_venue"))
+    for signal in (0, 1, 0, 1):
+        h.quote(AAA, 10_000, 10_002, signal)
+    assert denials(h) == ["ORDER_IN_DOUBT"]
+    assert len(h.submits()) == 1  # never a second entry while the first may be live
+
+
+def test_a_losing_round_trip_closed_by_reconciliation_counts_toward_the_loss_streak() -> None:
+    h = Harness(limits=RiskLimits(max_consecutive_losses=1))
+    h.quote(AAA, 10_000, 10_002, 1)  # long 1 at 100.02
+    h.core.adjust_position(AAA, -1, 9_000, h.now, "recon-pos", "reconciliation")
+    assert [t.breaker for t in h.events_of(BreakerTripped)] == [LOSS_STREAK]
 
 
 def test_halting_keeps_a_live_exit_and_kill_does_not_cancel_it() -> None:
