@@ -25,6 +25,7 @@ import msgspec
 from engine.config.errors import ConfigError
 from engine.config.safety import check_risk
 from engine.core.risk import RiskLimits
+from engine.core.risk.limits import limit_problem
 
 
 class Safer(Enum):
@@ -75,7 +76,19 @@ def _rank(safer: Safer, value: Number) -> tuple[int, Number]:
     return (-1, 0) if value == 0 else (0, -value)  # HIGHER_LATCH: 0 latches, the safest
 
 
+MAX_TEXT = 32  # characters of a value as typed (or stored)
+EXPONENTS = (-9, 15)  # a value's leading digit: from nanos up to 10**15
+
+
 def _parse(name: str, kind: type, raw: object) -> Number:
+    """``raw`` as a number of ``kind``; bounded in size BEFORE anything expands it
+    (``1e300000000`` would otherwise take seconds and hundreds of MB to format)."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        long = raw.bit_length() > 64  # (its text is slow to make)
+    else:
+        long = isinstance(raw, (str, float, Decimal)) and len(str(raw)) > MAX_TEXT
+    if long:
+        raise ValueError(f"bad value for {name}: longer than {MAX_TEXT} characters")
     try:
         value: Number = msgspec.convert(raw, kind, strict=False)
     except (msgspec.ValidationError, ArithmeticError, ValueError) as exc:
@@ -83,9 +96,13 @@ def _parse(name: str, kind: type, raw: object) -> Number:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"bad value for {name}: {raw} is not a finite number")
+        if value and not EXPONENTS[0] <= value.adjusted() <= EXPONENTS[1]:
+            raise ValueError(f"bad value for {name}: {raw} is out of range")
         value = Decimal(format(value, "f"))
     elif isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"bad value for {name}: {raw} is not a finite number")
+    elif value and not 10.0 ** EXPONENTS[0] <= abs(value) < 10.0 ** (EXPONENTS[1] + 1):
+        raise ValueError(f"bad value for {name}: {raw} is out of range")
     return value
 
 
@@ -105,6 +122,9 @@ def check_change(base: RiskLimits, name: str, raw: object) -> Number:
     value = _parse(name, type(configured), raw)
     if value < 0:
         raise ValueError(f"bad value for {name}: must not be negative")
+    problem = limit_problem(name, value)  # what RiskLimits itself refuses
+    if problem is not None:
+        raise ValueError(f"bad value for {name}: {problem}")
     if _rank(safer, value) <= _rank(safer, configured):
         return value
     if value == 0 and safer in (Safer.LOWER_OFF, Safer.HIGHER_OFF):
@@ -141,13 +161,20 @@ def override(
 
 
 def restore(
-    base: RiskLimits, stored: Mapping[str, Any], *, venue_kind: str = "sim"
+    base: RiskLimits, stored: object, *, venue_kind: str = "sim"
 ) -> tuple[RiskLimits, list[str]]:
     """The limits to run with: ``base`` (the configuration) with each stored override
-    that is inside its bounds. Returns them and one note per override kept or refused."""
+    that is inside its bounds. Returns them and one note per override kept or refused
+    (stored data of the wrong shape is refused whole: the configured limits)."""
+    if not isinstance(stored, Mapping):
+        kind = type(stored).__name__
+        return base, [f"stored limits refused ({kind}, not a table): configured limits kept"]
     fields = msgspec.structs.asdict(base)
     notes: list[str] = []
     for name, raw in stored.items():
+        if not isinstance(name, str):
+            notes.append("a stored limit without a name, ignored")
+            continue
         configured = getattr(base, name, None)
         if name not in DIRECTIONS or name not in fields:
             notes.append(f"{name}: no such limit any more, ignored")

@@ -394,6 +394,211 @@ async def test_item_13_telegram_shows_the_refusal_on_one_line(bot: Bot) -> None:
     assert bot.rt.core.risk.limits.daily_loss_limit == Decimal(1000)
 
 
+# -- item 13, security review: values "tighter" in name that disarm or stall ---------------
+
+MONEY = ("max_order_notional", "max_position_notional", "max_gross_exposure")
+BREAKER_MONEY = ("daily_loss_limit", "max_drawdown")
+TINY = ("0.000000001", "1e-10", "0.0000000019", "1E-300", "999.9999999999")
+
+
+@pytest.mark.parametrize("name", MONEY + BREAKER_MONEY)
+@pytest.mark.parametrize("value", TINY)
+def test_item_13_a_tiny_money_limit_is_refused_everywhere(name: str, value: str) -> None:
+    """Below what the core can hold (nanos; 0 = "no limit") or finer than a nano: chat,
+    the configuration and the store all refuse it, and the breakers stay armed."""
+    base = default_risk()
+    with pytest.raises(ValueError) as err:
+        override(base, base, name, value)
+    assert name in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(ValueError, match=f"risk.{name}"):
+        fields: dict[str, Any] = {name: Decimal(value)}
+        RiskLimits(**fields)  # the configuration's path
+    limits, notes = restore(base, {name: value})
+    assert limits == base and name in " ".join(notes)
+    core = Harness(limits=base).core
+    restore_control_state(core, {"limits": {name: value}})
+    assert core.risk.limits == base
+    assert core.breakers._next_loss > 0 and core.breakers._dd_limit > 0
+
+
+_TINY_VALUES = st.one_of(
+    st.decimals(0, 1, places=12, allow_nan=False).map(str),
+    st.integers(-15, 3).map(lambda e: f"1e{e}"),
+    st.sampled_from(TINY),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.sampled_from(MONEY + BREAKER_MONEY), value=_TINY_VALUES)
+def test_item_13_no_chat_change_disarms_a_limit_in_the_cores_units(name: str, value: str) -> None:
+    """The property in the core's units: an accepted money limit is a whole, positive
+    number of nanos, and the breakers arm a positive amount for it."""
+    from engine.core.risk.breakers import Breakers
+    from engine.core.risk.limits import money
+
+    base = default_risk()
+    try:
+        new = override(base, base, name, value)
+    except ValueError:
+        return
+    assert money(getattr(new, name)) >= 1
+    assert money(getattr(new, name)) == getattr(new, name) * 10**9  # nothing rounded away
+    breakers = Breakers(new)
+    assert breakers._next_loss >= 1 and breakers._dd_limit >= 1
+
+
+def test_item_13_the_loss_breaker_arms_for_any_warning_fraction() -> None:
+    """A warning fraction so small its share of the limit is below a nano armed nothing
+    (``_next_loss`` 0): the daily-loss breaker never looked at the loss."""
+    from engine.core.risk.breakers import Breakers
+
+    limits = RiskLimits(daily_loss_limit=Decimal(50), warn_fractions=(1e-13,))
+    assert Breakers(limits)._next_loss >= 1
+    h = Harness(limits=limits, order=TraderConfig(qty=Decimal(1)))
+    h.quote(AAA, 10_000, 10_001, signal=1)
+    for _ in range(3):
+        h.quote(AAA, 10_000, 10_001)
+    assert h.position() == 1
+    for price in range(10_000, 4_000, -500):  # 100 -> 45: a loss of 55 on one unit
+        h.quote(AAA, price, price + 1)
+    assert "daily_loss" in h.core.breakers.latched
+
+
+@pytest.mark.parametrize("value", ["1e300000000", "1e-300000000", "9" * 40, "1e16"])
+@pytest.mark.parametrize("name", ["max_order_qty", "daily_loss_limit", "rate_window_ms"])
+def test_item_13_huge_exponents_are_refused_at_once(name: str, value: str) -> None:
+    """``1e300000000`` took seconds and hundreds of MB to format on the event loop."""
+    base = default_risk()
+    started = time.perf_counter()
+    with pytest.raises(ValueError) as err:
+        override(base, base, name, value)
+    _, notes = restore(base, {name: value})
+    took = time.perf_counter() - started
+    assert took < 0.05, f"{took:.2f} s"
+    assert len(str(err.value)) < 200 and "\n" not in str(err.value)
+    assert len(" ".join(notes)) < 300, notes
+
+
+def test_item_13_a_huge_loss_cooldown_is_refused_and_never_overflows() -> None:
+    """``/setlimit loss_cooldown_s 1e300`` was "safer" (higher) and crashed the core
+    (OverflowError) when the loss streak tripped."""
+    limits = msgspec.structs.replace(
+        default_risk(),
+        price_collar_bps=0.0,
+        max_spread_bps=0.0,
+        max_consecutive_losses=1,
+        loss_cooldown_s=60.0,
+    )
+    for value in ("1e300", "604801", "1e16"):
+        with pytest.raises(ValueError, match="loss_cooldown_s"):
+            override(limits, limits, "loss_cooldown_s", value)
+    with pytest.raises(ValueError, match="loss_cooldown_s"):
+        msgspec.structs.replace(limits, loss_cooldown_s=1e300)
+    week = override(limits, limits, "loss_cooldown_s", "604800")  # 7 days: the bound
+    h = Harness(limits=week, order=TraderConfig(qty=Decimal(1)))
+    h.quote(AAA, 10_000, 10_001, signal=1)
+    for _ in range(3):
+        h.quote(AAA, 10_000, 10_001)
+    assert h.position() == 1
+    h.quote(AAA, 9_990, 9_991, signal=0)  # close at a loss: the streak of 1 trips
+    for _ in range(3):
+        h.quote(AAA, 9_990, 9_991)
+    assert h.position() == 0
+    assert "loss_streak" in h.core.breakers.latched
+    assert 0 < h.core.breakers.cooldown_until - h.now <= 604_800 * SEC
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("rate_window_ms", "86400000"),
+        ("rate_window_ms", "999999999999999"),
+        ("duplicate_window_ms", "86400000"),
+    ],
+)
+def test_item_13_a_long_order_window_is_refused(name: str, value: str) -> None:
+    base = default_risk()
+    with pytest.raises(ValueError, match=name):
+        override(base, base, name, value)
+    assert getattr(override(base, base, name, "60000"), name) == 60_000  # the bound
+
+
+def test_item_13_rate_and_duplicate_limits_never_block_an_exit() -> None:
+    """DESIGN.md: a position-reducing order is never blocked by a limit meant for new
+    exposure. With the order-rate budget of the symbol spent over the longest window
+    allowed, flatten still closes at once (before: ORDER_RATE_SYMBOL for 60 s)."""
+    from collections import Counter
+
+    from engine.model.events import RiskDenied
+
+    base = default_risk()  # 5 orders per symbol per window, duplicate window 250 ms
+    limits = override(base, base, "rate_window_ms", "60000")
+    h = Harness(limits=limits, order=TraderConfig(qty=Decimal(1)))
+    for target in (1, 0, 1, 0, 1):  # five orders, a second apart: the budget is spent
+        h.quote(AAA, 10_000, 10_001, signal=target, dt=SEC)
+        for _ in range(3):
+            h.quote(AAA, 10_000, 10_001)
+    assert h.position() == 1 and len(h.submits(AAA)) == 5
+    h.core.flatten(None)
+    h.pump()
+    for _ in range(3):
+        h.quote(AAA, 10_000, 10_001)
+    reasons = Counter(e.reason for e in h.events_of(RiskDenied))
+    assert h.position() == 0, reasons
+    assert not {"ORDER_RATE_SYMBOL", "ORDER_RATE_TOTAL", "DUPLICATE_INTENT"} & set(reasons)
+
+
+def test_item_13_the_duplicate_check_never_blocks_a_reducing_order() -> None:
+    """Two identical market sells of a long position within the duplicate window: the
+    second (the exit retried) is not a duplicate entry."""
+    from engine.core.risk import RiskGate
+    from engine.model import OrderIntent, Side, TimeInForce
+
+    gate = RiskGate(RiskLimits(duplicate_window_ms=60_000), [INSTRUMENT_A])
+
+    class Q:
+        bid, ask, mid2, quote_ts = 10_000, 10_001, 20_001, 0
+
+    sell = OrderIntent(
+        AAA, Side.SELL, 1, OrderType.MARKET, TimeInForce.GTC, 0, True, False, 20_001, "exit"
+    )
+    assert gate.check(sell, SEC, Q(), 2, 0, TradingState.ACTIVE) is None
+    assert gate.check(sell, 2 * SEC, Q(), 1, 0, TradingState.ACTIVE) is None
+    buy = OrderIntent(
+        AAA, Side.BUY, 1, OrderType.MARKET, TimeInForce.GTC, 0, False, True, 20_001, "entry"
+    )
+    assert gate.check(buy, 3 * SEC, Q(), 0, 0, TradingState.ACTIVE) is None
+    denial = gate.check(buy, 4 * SEC, Q(), 0, 0, TradingState.ACTIVE)
+    assert denial is not None and denial.reason == "DUPLICATE_INTENT"  # entries still are
+
+
+@pytest.mark.parametrize("stored", [[1, 2], "x", 5, {1: "2"}])
+def test_item_13_stored_limits_of_the_wrong_shape_keep_the_configuration(stored: Any) -> None:
+    """Start-up failed with AttributeError on a stored "limits" that is not a table."""
+    core = Harness(limits=default_risk()).core
+    notes = restore_control_state(core, {"limits": stored})
+    assert core.risk.limits == default_risk()
+    assert "configured" in " ".join(notes) or "ignored" in " ".join(notes), notes
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("breaker_confirmations", 1_000_000),
+        ("duplicate_window_ms", 3_600_000),
+        ("rate_window_ms", 3_600_000),
+        ("loss_cooldown_s", float("inf")),
+        ("max_spread_bps", float("nan")),
+    ],
+)
+def test_item_13_the_configuration_bounds_limits_that_would_never_act(
+    name: str, value: Any
+) -> None:
+    """A breaker needing a million confirmations never trips; NaN compares false."""
+    with pytest.raises(ValueError, match=f"risk.{name}"):
+        RiskLimits(**{name: value})
+
+
 # -- suspected: exceptions bypass log redaction --------------------------------------------
 
 SECRET = "tok-9f8e7d6c5b4a"

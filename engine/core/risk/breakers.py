@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from engine.core.risk.limits import RiskLimits, money
+from engine.core.risk.limits import MAX_LOSS_COOLDOWN_S, RiskLimits, money
 from engine.model.events import BreakerReset, BreakerTripped, BreakerWarning, EngineEvent
 
 DAILY_LOSS = "daily_loss"
@@ -53,7 +53,10 @@ class Breakers:
         self._next_loss = 0
         if self._loss_limit:
             pending = [f for f in self._fractions if f not in self._warned]
-            self._next_loss = int(self._loss_limit * pending[0]) if pending else self._loss_limit
+            # Never 0 for a non-zero limit (0 would check nothing): at least 1 nano.
+            self._next_loss = (
+                max(1, int(self._loss_limit * pending[0])) if pending else self._loss_limit
+            )
 
     @property
     def latched_name(self) -> str:
@@ -81,7 +84,7 @@ class Breakers:
             return self._confirm_trip(DAILY_LOSS, loss, self._loss_limit, now, out)
         self._over[DAILY_LOSS] = 0  # confirmations must be consecutive
         for f in self._fractions:
-            if f not in self._warned and loss >= int(self._loss_limit * f):
+            if f not in self._warned and loss >= max(1, int(self._loss_limit * f)):
                 self._warned.add(f)
                 out.append(BreakerWarning(now, DAILY_LOSS, f, loss, self._loss_limit))
         self._arm()
@@ -111,7 +114,8 @@ class Breakers:
         if not n or self.loss_streak < n or LOSS_STREAK in self.latched:
             return False
         cool = self.limits.loss_cooldown_s
-        self.cooldown_until = now + int(cool * 1e9) if cool else 0
+        # Bounded (RiskLimits: at most 7 days), and capped here too: never an overflow.
+        self.cooldown_until = now + int(min(cool, MAX_LOSS_COOLDOWN_S) * 1e9) if cool else 0
         detail = f"{self.loss_streak} losing trades in a row"
         self.latched[LOSS_STREAK] = detail
         out.append(BreakerTripped(now, LOSS_STREAK, self.loss_streak, n, detail))

@@ -1,7 +1,9 @@
 """Pre-trade checks: small pure functions ``(intent, ctx) -> Denial | None``.
 
 Each names its reason code. The gate runs them in order and the first denial
-wins. Checks that only guard new exposure skip intents that reduce a position;
+wins. Checks that only guard new exposure skip intents that reduce a position
+(the order-rate and duplicate checks too: the trader bounds a run of exits; the
+price collar checks limit orders only, and closing orders are market);
 the per-order size limits (``max_order_qty``, ``max_order_notional``) measure
 the whole order, so a reversal larger than them is denied whole and the trader
 sends it as close (never blocked by them) then open (checked on its own).
@@ -206,6 +208,11 @@ def check_order_rate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     for window in (ctx.rate_symbol, ctx.rate_total):
         while window and window[0] <= horizon:
             window.popleft()
+    # A position-reducing order is never blocked by a limit meant for new exposure
+    # (DESIGN.md): a runaway of exits is bounded by the trader instead (at most one
+    # closing order per symbol, and a failed one is retried after order.exit_retry_s).
+    if not opens_exposure(intent, ctx.position):
+        return None
     if ctx.max_rate_symbol and len(ctx.rate_symbol) >= ctx.max_rate_symbol:
         return Denial("ORDER_RATE_SYMBOL", f"{ctx.max_rate_symbol} orders in the window")
     if ctx.max_rate_total and len(ctx.rate_total) >= ctx.max_rate_total:
@@ -214,8 +221,8 @@ def check_order_rate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
 
 
 def check_duplicate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
-    if not ctx.dup_window_ns:
-        return None
+    if not ctx.dup_window_ns or not opens_exposure(intent, ctx.position):
+        return None  # a reducing order is bounded by the trader (see check_order_rate)
     last = ctx.last_intents.get((intent.side, intent.qty, intent.order_type, intent.price))
     if last is not None and ctx.now - last < ctx.dup_window_ns:
         return Denial("DUPLICATE_INTENT", "same order within the duplicate window")

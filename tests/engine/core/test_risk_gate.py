@@ -158,10 +158,12 @@ def test_an_order_denied_by_any_check_does_not_count_toward_the_rate() -> None:
     assert check(g, T0 + 1) is None
 
 
-def test_reducing_orders_are_rate_limited_too() -> None:
+def test_reducing_orders_are_not_rate_limited_but_counted() -> None:
+    # A position-reducing order is never blocked by a limit meant for new exposure.
     g = gate(max_orders_per_window_symbol=1)
     assert check(g, T0) is None
-    assert check(g, T0 + 1, side=SELL, position=1) == "ORDER_RATE_SYMBOL"
+    assert check(g, T0 + 1, side=SELL, position=1) is None
+    assert check(g, T0 + 2) == "ORDER_RATE_SYMBOL"
 
 
 # -- duplicate window --------------------------------------------------------------------
