@@ -68,7 +68,9 @@ class LiveEngine:
         self.execution = execution
         self.bus = bus
         self.clock = clock
-        self.gate = SanityGate(core.symbols, gate, clock=clock, emit=self._on_gate)
+        self.gate = SanityGate(
+            core.symbols, gate, clock=clock, emit=self._on_gate, on_hold=self._sync_stale
+        )
         self._feed_stale: set[Symbol] = set()  # stale as the market-data adapter says
         self.decode_errors: Counter[str] = Counter()
         self.resolve_delays = resolve_delays
@@ -140,9 +142,8 @@ class LiveEngine:
         self.bus.publish(event)
 
     def _on_gate(self, event: FeedEvent) -> None:
-        """The sanity gate's alerts, holds and releases (never per tick)."""
-        if event.symbol and event.state is not FeedState.REJECTED:
-            self._sync_stale(Symbol(event.symbol))
+        """The sanity gate's alerts, holds and releases (rate-limited, never per tick).
+        The core's stale flag follows the gate's holds through ``on_hold``, not these."""
         self.bus.publish(event)
 
     def _sync_stale(self, symbol: Symbol) -> None:

@@ -36,7 +36,17 @@ computed or allocated unless the tick is dropped or the reference moves.
   announced. With :data:`REANCHOR_TICKS` votes over at least :data:`REANCHOR_S`
   seconds the band re-anchors on the new level and the quote is accepted, but
   only if that level is within the **reach** of the reference (see
-  :data:`MAX_REANCHOR_BANDS`); if the votes die out first, the hold is released.
+  :data:`MAX_REANCHOR_BANDS`). Otherwise the hold is released once the votes have
+  died out *and* the last :data:`RELEASE_TICKS` quotes were inside the band
+  (hysteresis: a feed flapping between two levels is not released and held
+  again at every other quote).
+- **A feed that contradicts itself.** Out-of-band quotes that keep agreeing on a
+  level while real ones arrive in between (e.g. one corrupt quote, one good)
+  never let the votes die out: the symbol stays held (entries blocked; the good
+  quotes are accepted and reach the core) for as long as that goes on, never
+  silently: the STALE alert is repeated at most once per
+  :data:`ALERT_INTERVAL_S` and says how long the symbol has been held. It ends
+  as above: :data:`RELEASE_TICKS` good quotes in a row once the bad ones stop.
 - **Implausible levels.** A level beyond the reach (x10, x0.1, x1000, x0.001: a
   scale error, not a market) is never accepted automatically, however long and
   consistently it is quoted: the symbol stays held and the alert says the level
@@ -47,9 +57,16 @@ computed or allocated unless the tick is dropped or the reference moves.
   checks the venue's price and restarts the bot, which seeds the band again
   from the first agreeing quotes (or calls :meth:`SanityGate.seed`).
 - **Alerts.** Dropping for ``price_band``, ``future_ts`` or ``past_ts`` is
-  announced as a ``FeedEvent`` of state REJECTED, at most once per symbol per
-  :data:`ALERT_INTERVAL_S`, with the count since the last one; holds and
-  re-anchoring are announced as STALE and FRESH. Nothing is logged per tick.
+  announced as a ``FeedEvent`` of state REJECTED (STALE, saying for how long,
+  while the symbol is held), at most once per symbol per
+  :data:`ALERT_INTERVAL_S`, with the count since the last one. Holds and
+  releases (re-anchoring included) are announced as STALE and FRESH, at most
+  :data:`ANNOUNCE_BURST` per symbol per :data:`ALERT_INTERVAL_S` (a hold and its
+  release); further flips in that interval are folded into one summary ("held N
+  times in the last 60 s") given with the first tick after it. The *state* is
+  never rate-limited: ``on_hold`` is called at every hold and release, so the
+  core blocks entries exactly while :meth:`SanityGate.held`. Nothing is logged
+  per tick.
 """
 
 from __future__ import annotations
@@ -87,8 +104,13 @@ MAX_REANCHOR_PCT = 50
 x0.1 are never re-anchored on automatically with any configured band."""
 MAX_VOTES = 2 * REANCHOR_TICKS
 """A candidate level keeps at most this many votes (see the module docstring)."""
+RELEASE_TICKS = 3
+"""In-band quotes in a row needed (besides the votes dying out) to release a hold."""
 ALERT_INTERVAL_S = 60.0
-"""At most one REJECTED alert per symbol this often."""
+"""At most one drop alert (REJECTED, or STALE while held) per symbol this often..."""
+ANNOUNCE_BURST = 2
+"""...and at most this many hold/release announcements (STALE/FRESH): a hold and its
+release; further flips are folded into one summary after the interval."""
 MIN_BAND_TICKS = 2
 """The band is never narrower than this many ticks either side of the reference."""
 RECENTER_DIVISOR = 16
@@ -126,20 +148,27 @@ class _Sym:
         "cand_lo2",
         "dropped",
         "held",
+        "held_ns",
         "hi2",
+        "holds",
         "implausible",
         "in_hi2",
         "in_lo2",
         "last_ts",
         "lo2",
         "min2",
+        "owed",
         "ppm",
         "reach_hi2",
         "reach_lo2",
         "ref2",
+        "run",
+        "said",
+        "said_ns",
         "since",
         "symbol",
         "votes",
+        "watch",
     )
 
     def __init__(self, symbol: Symbol, pct: float, min2: int) -> None:
@@ -162,6 +191,16 @@ class _Sym:
         self.reach_hi2 = 0
         self.alert_ns = 0
         self.dropped = 0  # alertable drops since the last alert
+        self.run = 0  # in-band quotes in a row while held (the release's hysteresis)
+        self.held_ns = 0  # local ns when the current hold began
+        self.said_ns = 0  # local ns when the hold/release announcements' interval began
+        self.said = 0  # hold/release announcements in that interval
+        self.holds = 0  # holds since the last hold/release announcement
+        self.owed = False  # a hold or release was folded: a summary is due
+        self.watch = False  # votes, held or owed: in-band quotes leave the hot path
+
+    def rewatch(self) -> None:
+        self.watch = self.votes > 0 or self.held or self.owed
 
     def bounds(self, mid2: int) -> tuple[int, int]:
         d = max(mid2 * self.ppm // _PPM, self.min2)
@@ -187,7 +226,8 @@ class SanityGate:
     :meth:`quote` and :meth:`trade` return the tick's time for the core (never after
     the local clock) or 0 when the tick is dropped. Counts live in ``rejects``;
     ``last_quote_ns`` is the time of each symbol's last accepted quote. ``emit`` gets
-    the REJECTED/STALE/FRESH events (held symbols are in :meth:`held`).
+    the REJECTED/STALE/FRESH events (rate-limited); ``on_hold`` is called with the
+    symbol at every hold and release, at once (held symbols are in :meth:`held`).
     """
 
     __slots__ = (
@@ -196,6 +236,7 @@ class SanityGate:
         "_emit",
         "_future_ns",
         "_oldest",
+        "_on_hold",
         "_reanchor_ns",
         "_seed",
         "_syms",
@@ -211,11 +252,13 @@ class SanityGate:
         *,
         clock: Callable[[], int] = time.time_ns,
         emit: Callable[[FeedEvent], None] | None = None,
+        on_hold: Callable[[Symbol], None] | None = None,
     ) -> None:
         cfg = config if config is not None else GateConfig()
         self.config = cfg
         self._clock = clock
         self._emit = emit
+        self._on_hold = on_hold
         self._future_ns = int(cfg.future_tolerance_s * 1e9)
         self._oldest = -int(cfg.max_age_s * 1e9)  # the earliest stamp, relative to now
         self._reanchor_ns = int(REANCHOR_S * 1e9)
@@ -257,8 +300,8 @@ class SanityGate:
             ts = now
         s.last_ts = ts
         self.last_quote_ns[symbol] = ts
-        if s.votes:
-            self._vote_against(s, now)
+        if s.watch:
+            self._in_band(s, now)
         return ts
 
     def trade(self, symbol: Symbol, ts: int, price: int, size: int) -> int:
@@ -306,8 +349,8 @@ class SanityGate:
         s.votes = 0
         s.implausible = False
         if s.held:
-            s.held = False
-            self._announce(self._clock(), FeedState.FRESH, s, "price band seeded")
+            self._release(s, self._clock(), "price band seeded", always=True)
+        s.rewatch()
 
     def _drop(self, reason: str) -> int:
         self.rejects[reason] += 1
@@ -322,13 +365,18 @@ class SanityGate:
         if not s.alert_ns or now - s.alert_ns >= self._alert_ns:
             n, s.dropped, s.alert_ns = s.dropped, 0, now
             text = f"{reason}: {n} tick{'s' if n > 1 else ''} dropped"
-            if s.implausible:  # still held on a level that needs a person: say so again
-                self._announce(now, FeedState.STALE, s, f"{_implausible(detail)} · {text}")
+            if s.held:  # still held: say so again, and for how long
+                since = f"held for {_duration(now - s.held_ns)}"
+                hold = _implausible(detail) if s.implausible else _new_level(detail)
+                self._announce(now, FeedState.STALE, s, f"{hold} · {since} · {text}")
             else:
                 self._announce(now, FeedState.REJECTED, s, f"{text}{detail}")
         return 0
 
     def _outside(self, s: _Sym, mid2: int, ts: int, now: int) -> int:
+        s.run = 0
+        if s.owed:
+            self._flush(s, now)
         agrees = self._vote(s, mid2, now)
         if not s.ref2:
             if agrees and s.votes >= self._seed:
@@ -338,10 +386,9 @@ class SanityGate:
             if not s.reach_lo2 <= mid2 <= s.reach_hi2:  # never re-anchored on automatically
                 if s.implausible:
                     return self._drop_alert(s, "price_band", now, _offset(mid2, s.ref2))
-                s.implausible = s.held = True
-                s.dropped, s.alert_ns = 0, now
+                s.implausible = True
                 self.rejects["price_band"] += 1
-                self._announce(now, FeedState.STALE, s, _implausible(_offset(mid2, s.ref2)))
+                self._hold(s, now, _implausible(_offset(mid2, s.ref2)))
                 return 0
             s.implausible = False  # the candidate came back within reach: the rules below
         if agrees and s.votes >= REANCHOR_TICKS and now - s.since >= self._reanchor_ns:
@@ -351,14 +398,9 @@ class SanityGate:
             )
             return self._anchor(s, mid2, ts, now, detail)
         if agrees and s.votes >= HOLD_VOTES and not s.held:
-            s.held = True
-            self._announce(
-                now,
-                FeedState.STALE,
-                s,
-                f"price band: quotes agree on a new level{_offset(mid2, s.ref2)};"
-                " entries blocked until the band re-anchors or they stop",
-            )
+            self.rejects["price_band"] += 1
+            self._hold(s, now, _new_level(_offset(mid2, s.ref2)))
+            return 0
         return self._drop_alert(s, "price_band", now, _offset(mid2, s.ref2))
 
     def _vote(self, s: _Sym, mid2: int, now: int) -> bool:
@@ -367,20 +409,28 @@ class SanityGate:
         if not s.votes:
             s.cand_lo2, s.cand_hi2 = s.bounds(mid2)
             s.votes, s.since = 1, now
+            s.watch = True
             return True
         if s.cand_lo2 <= mid2 <= s.cand_hi2:
             if s.votes < MAX_VOTES:
                 s.votes += 1
             s.cand_lo2, s.cand_hi2 = s.bounds(mid2)  # follow a market still moving
             return True
-        self._vote_against(s, now)
+        s.votes -= 1  # a hold is released only by quotes inside the band (_in_band)
+        s.rewatch()
         return False
 
-    def _vote_against(self, s: _Sym, now: int) -> None:
-        s.votes -= 1
-        if not s.votes and s.held:
-            s.held = s.implausible = False
-            self._announce(now, FeedState.FRESH, s, "price band: quotes back inside the band")
+    def _in_band(self, s: _Sym, now: int) -> None:
+        """An accepted quote while votes, a hold or an announcement are pending."""
+        if s.votes:
+            s.votes -= 1
+        if s.held:
+            s.run += 1
+            if not s.votes and s.run >= RELEASE_TICKS:
+                self._release(s, now, "price band: quotes back inside the band")
+        if s.owed:
+            self._flush(s, now)
+        s.rewatch()
 
     def _anchor(self, s: _Sym, mid2: int, ts: int, now: int, detail: str) -> int:
         s.center(mid2)
@@ -389,10 +439,63 @@ class SanityGate:
         ts = min(ts, now)
         s.last_ts = ts
         self.last_quote_ns[s.symbol] = ts
-        if s.held or detail:
-            s.held = False
+        if s.held:
+            self._release(s, now, detail)
+        elif detail:
             self._announce(now, FeedState.FRESH, s, detail)
+        s.rewatch()
         return ts
+
+    # -- holds and releases: the state at once, the announcements rate-limited ----------
+
+    def _hold(self, s: _Sym, now: int, detail: str) -> None:
+        """Hold ``s`` (or say why it is held, if it already is)."""
+        if not s.held:
+            s.held, s.held_ns, s.run = True, now, 0
+            s.holds += 1
+            s.watch = True
+            if self._on_hold is not None:
+                self._on_hold(s.symbol)
+        if self._tell(s, now, detail):
+            s.dropped, s.alert_ns = 0, now  # the next drop alert a full interval later
+
+    def _release(self, s: _Sym, now: int, detail: str, *, always: bool = False) -> None:
+        s.held = s.implausible = False
+        s.run = 0
+        if self._on_hold is not None:
+            self._on_hold(s.symbol)
+        self._tell(s, now, detail, always=always)
+
+    def _tell(self, s: _Sym, now: int, detail: str, *, always: bool = False) -> bool:
+        """Announce the hold or release just made, unless :data:`ANNOUNCE_BURST` were
+        announced in this interval (and not ``always``: a person's :meth:`seed`): then
+        it is folded into a summary (:meth:`_flush`)."""
+        if not s.said_ns or now - s.said_ns >= self._alert_ns:
+            s.said_ns, s.said = now, 0
+        if s.said >= ANNOUNCE_BURST and not always:
+            s.owed = s.watch = True
+            return False
+        s.said += 1
+        self._announce(now, FeedState.STALE if s.held else FeedState.FRESH, s, detail)
+        s.holds, s.owed = 0, False
+        return True
+
+    def _flush(self, s: _Sym, now: int) -> None:
+        """After the interval, one announcement of the state the folded flips left."""
+        span = now - s.said_ns
+        if span < self._alert_ns:
+            return
+        n = s.holds
+        summary = f"held {n} time{'s' if n != 1 else ''} in the last {span / 1e9:.0f} s"
+        if s.held:
+            hold = _implausible("") if s.implausible else _new_level("")
+            detail = f"{hold} · {summary}, held for {_duration(now - s.held_ns)}"
+        else:
+            detail = f"price band: quotes back inside the band · {summary}"
+        s.said_ns, s.said, s.holds, s.owed = now, 1, 0, False
+        self._announce(now, FeedState.STALE if s.held else FeedState.FRESH, s, detail)
+        if s.held:
+            s.dropped, s.alert_ns = 0, now
 
     def _announce(self, now: int, state: FeedState, s: _Sym, detail: str) -> None:
         if self._emit is not None:
@@ -406,6 +509,20 @@ def _implausible(offset: str) -> str:
         " automatically; entries blocked, needs a person (check the venue's price, then"
         " restart the bot: it seeds the band again from the first agreeing quotes)"
     )
+
+
+def _new_level(offset: str) -> str:
+    """The alert for a symbol held on a level within the reach."""
+    return (
+        f"price band: quotes agree on a new level{offset}; entries blocked until the band"
+        f" re-anchors, or {RELEASE_TICKS} quotes in a row are back inside the band"
+    )
+
+
+def _duration(ns: int) -> str:
+    """``45 s`` or ``12 min``."""
+    s = ns // 1_000_000_000
+    return f"{s} s" if s < 120 else f"{s // 60} min"
 
 
 def _offset(x2: int, ref2: int) -> str:

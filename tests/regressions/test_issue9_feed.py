@@ -309,6 +309,65 @@ async def test_item_08_a_sustained_mis_scaled_feed_is_never_accepted(scale: floa
         assert o.decision_mid2 == 2 * SIMEQ_BID + 1, "decided on a corrupt price"
 
 
+async def test_item_08_hold_and_release_alerts_are_rate_limited_but_the_core_follows() -> None:
+    """REVIEW-SEC D4: pairs of x1000 quotes between real ones made 3,001 log lines and
+    Telegram alerts a minute (every hold STALE, every release FRESH). The core must still
+    block entries exactly while the band holds the symbol; only the bus is limited."""
+    rig = Rig()
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    bad = SIMEQ_BID * 1000
+    stale_seen = []
+    minutes = 3
+    for i in range(minutes * 6000):  # 100 quotes a second: 2 bad, 3 good
+        rig.clock.step(9_000_000)
+        if i % 5 < 2:
+            rig.quote(SIMEQ, bad, bad + 1)
+        else:
+            rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+        assert rig.core.is_stale(SIMEQ) is rig.live.gate.held(SIMEQ), f"quote {i}"
+        stale_seen.append(rig.core.is_stale(SIMEQ))
+    alerts = [e for e in rig.events if isinstance(e, FeedEvent) and e.symbol == SIMEQ]
+    assert len(alerts) <= 1 + 3 * minutes, f"{len(alerts)} feed alerts in {minutes} min"
+    assert any("times in the last 60 s" in a.detail for a in alerts)
+    # Held from the 2nd bad quote until 3 real ones in a row (hysteresis).
+    assert all(stale_seen[i] for i in range(len(stale_seen)) if i % 5 in (1, 2, 3))
+    assert not rig.core.is_stale(ETH)
+
+
+async def test_item_08_alternating_quotes_hold_the_symbol_with_an_alert_a_minute() -> None:
+    """REVIEW-SEC D5: one x1000 quote, one real one, for good: the symbol stays held
+    (entries blocked; the feed contradicts itself), the real quotes reach the core, and
+    a STALE alert says for how long at most once a minute; once the bad quotes stop,
+    three real quotes in a row release it."""
+    rig = Rig()
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    bad = SIMEQ_BID * 1000
+    rig.quote(SIMEQ, bad, bad + 1)
+    quotes = rig.core.market(SIMEQ).quotes
+    minutes = 5
+    for i in range(minutes * 6000):
+        rig.clock.step(9_000_000)
+        if i % 2:
+            rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+        else:
+            rig.quote(SIMEQ, bad, bad + 1)
+    assert rig.core.market(SIMEQ).quotes == quotes + minutes * 3000
+    assert rig.core.is_stale(SIMEQ)
+    stale = rig.feed(FeedState.STALE, SIMEQ)
+    assert len(stale) <= 1 + minutes and not rig.feed(FeedState.FRESH, SIMEQ)
+    assert f"held for {minutes - 1} min" in stale[-1].detail, stale[-1].detail
+    (telegram,) = Translator(Units({})).translate([stale[-1]])
+    assert "held for" in telegram.text
+    rig.quote(SIMEQ, bad, bad + 1)
+    for _ in range(3):
+        assert rig.core.is_stale(SIMEQ)
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    assert not rig.core.is_stale(SIMEQ)
+    assert rig.feed(FeedState.FRESH, SIMEQ)
+
+
 # -- item 9: marks, high-water mark and breakers see only good ticks --------------------
 
 

@@ -14,6 +14,7 @@ from engine.runtime.sanity import (
     MAX_VOTES,
     REANCHOR_S,
     REANCHOR_TICKS,
+    RELEASE_TICKS,
     GateConfig,
     SanityGate,
 )
@@ -28,7 +29,14 @@ class Rig:
     def __init__(self, config: GateConfig | None = None) -> None:
         self.now = T0
         self.events: list[FeedEvent] = []
-        self.gate = SanityGate([A, B], config, clock=lambda: self.now, emit=self.events.append)
+        self.flips: list[tuple[Symbol, bool]] = []  # what the core is told, at once
+        self.gate = SanityGate(
+            [A, B],
+            config,
+            clock=lambda: self.now,
+            emit=self.events.append,
+            on_hold=lambda s: self.flips.append((s, self.gate.held(s))),
+        )
 
     def quote(
         self, bid: int, ask: int, *, sym: Symbol = A, ts: int | None = None, size: int = 1
@@ -132,11 +140,90 @@ def test_a_hold_is_released_when_the_new_level_was_noise() -> None:
     rig.quote(10_000_000, 10_000_001)
     rig.quote(10_000_000, 10_000_001)  # two agree: held
     assert rig.gate.held(A) and rig.states(FeedState.STALE)
-    rig.quote(10_000, 10_001)
-    rig.quote(10_000, 10_001)  # the real market outvotes them
-    assert not rig.gate.held(A)
+    assert rig.flips == [(A, True)]
+    for _ in range(RELEASE_TICKS - 1):
+        assert rig.quote(10_000, 10_001)  # the real market outvotes them...
+        assert rig.gate.held(A)  # ...but a release needs RELEASE_TICKS in a row
+    assert rig.quote(10_000, 10_001)
+    assert not rig.gate.held(A) and rig.flips == [(A, True), (A, False)]
     assert rig.states(FeedState.FRESH)[-1].detail == "price band: quotes back inside the band"
     assert not rig.gate.held(B)
+
+
+def _pattern(rig: Rig, bad: int, good: int, seconds: float) -> list[bool]:
+    """``bad`` quotes at x1000 then ``good`` real ones, 100 quotes a second; whether the
+    symbol was held after each quote."""
+    held = []
+    for i in range(int(seconds * 100)):
+        rig.now += 10_000_000 - 1_000_000  # rig.quote adds 1 ms
+        if i % (bad + good) < bad:
+            rig.quote(10_000_000, 10_000_001)
+        else:
+            assert rig.quote(10_000, 10_001), "a real quote was dropped"
+        held.append(rig.gate.held(A))
+    return held
+
+
+@pytest.mark.parametrize(("bad", "good"), [(2, 2), (2, RELEASE_TICKS), (3, 5)])
+def test_hold_and_release_announcements_are_rate_limited(bad: int, good: int) -> None:
+    """REVIEW-SEC D4: pairs of corrupt quotes between real ones gave 1,500 STALE and 1,500
+    FRESH events a minute. The core is still told of every hold and release at once
+    (entries blocked while held), but the bus gets a hold and its release, then at most
+    one summary a minute."""
+    rig = Rig().seeded()
+    minutes = 5
+    held = _pattern(rig, bad, good, 60.0 * minutes)
+    # The core follows the gate exactly: one call per change, each with the new state.
+    changes = [h for prev, h in zip([False, *held[:-1]], held, strict=True) if h != prev]
+    assert [f for _, f in rig.flips] == changes
+    assert all(s == A for s, _ in rig.flips)
+    if good < RELEASE_TICKS:
+        assert changes == [True], "released by fewer than RELEASE_TICKS real quotes in a row"
+    else:
+        assert len(changes) >= 2 * minutes * 50, "the pattern should flap (the test is wrong)"
+    # Every time the bad level agreed (2 quotes), entries were blocked.
+    for i, h in enumerate(held):
+        if i % (bad + good) >= 1 and i % (bad + good) < bad:
+            assert h, f"quote {i}: not held after {bad} agreeing bad quotes"
+    stale, fresh = rig.states(FeedState.STALE), rig.states(FeedState.FRESH)
+    assert len(stale) + len(fresh) <= 2 + 2 * minutes, [e.detail for e in stale + fresh]
+    assert len(rig.states(FeedState.REJECTED)) <= 1 + minutes
+    if len(changes) > 2:
+        assert any("held" in e.detail and "times in the last" in e.detail for e in stale + fresh)
+    # Once the bad quotes stop, the bus ends up saying what the core knows.
+    for _ in range(MAX_VOTES + RELEASE_TICKS):
+        rig.now += SEC
+        assert rig.quote(10_000, 10_001)
+    rig.now += int(ALERT_INTERVAL_S * SEC)
+    assert rig.quote(10_000, 10_001)
+    assert not rig.gate.held(A) and rig.flips[-1] == (A, False)
+    last = [e for e in rig.events if e.state is not FeedState.REJECTED][-1]
+    assert last.state is FeedState.FRESH, last
+
+
+def test_alternating_bad_and_good_quotes_do_not_flood_or_freeze() -> None:
+    """REVIEW-SEC D5: one corrupt quote, one real one, for good: the votes for the bad
+    level never die out, so the symbol stays held (entries blocked: the feed contradicts
+    itself), but never silently: a STALE alert says for how long, at most once a
+    minute. The real quotes are accepted meanwhile, and once the bad ones stop,
+    RELEASE_TICKS real quotes in a row release the hold."""
+    rig = Rig().seeded()
+    minutes = 10
+    rig.quote(10_000_000, 10_000_001)  # one bad quote ahead: the votes go 2, 1, 2, 1...
+    held = _pattern(rig, 1, 1, 60.0 * minutes)
+    assert all(held) and rig.flips == [(A, True)]
+    stale = rig.states(FeedState.STALE)
+    assert not rig.states(FeedState.FRESH)
+    assert minutes - 1 <= len(stale) <= 1 + minutes, [e.detail for e in stale]
+    assert all("needs a person" in e.detail for e in stale)
+    assert f"held for {minutes - 1} min" in stale[-1].detail, stale[-1].detail
+    assert len(rig.states(FeedState.REJECTED)) <= 1
+    assert not rig.quote(10_000_000, 10_000_001)  # the last bad quote (2 votes)
+    for _ in range(RELEASE_TICKS):
+        assert rig.gate.held(A)
+        assert rig.quote(10_000, 10_001)
+    assert not rig.gate.held(A) and rig.flips == [(A, True), (A, False)]
+    assert rig.states(FeedState.FRESH)[-1].detail == "price band: quotes back inside the band"
 
 
 def test_a_gap_into_a_trend_still_reanchors() -> None:
