@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+import msgspec
+
 from engine.core.trading_core import TradingCore
 from engine.events import EventBus
 from engine.model import (
@@ -158,7 +160,14 @@ class LiveEngine:
     # -- reports --------------------------------------------------------------------
 
     def on_report(self, report: ExecutionReport) -> None:
-        """An execution report from the venue's order-update stream."""
+        """An execution report from the venue's order-update stream.
+
+        Like a tick's, its time never runs ahead of the local clock: one update
+        stamped in the future (a venue clock gone wrong, a corrupt field) must not
+        push the core's clock, and with it every timeout, ahead."""
+        now = self.clock()
+        if report.ts > now:
+            report = msgspec.structs.replace(report, ts=now)
         stamps = self._inflight.get(report.client_order_id)
         if stamps is not None:
             self._observe(report.client_order_id, stamps, report.kind)
