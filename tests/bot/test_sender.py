@@ -66,6 +66,9 @@ def test_buttons_become_an_inline_keyboard() -> None:
 
 def test_the_token_never_reaches_a_handler(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
+    # The runtime's setup_logging (run by other tests) quiets httpx: ask for its lines.
+    caplog.set_level(logging.DEBUG, logger="httpx")
+    caplog.set_level(logging.DEBUG, logger="telegram")
     redact = logsafe.guard("123:SECRET")
     try:
         logging.getLogger("httpx").info("HTTP Request: POST %s", "http://x/bot123:SECRET/getMe")
