@@ -82,6 +82,8 @@ OPERATOR = 111  # an admin in Telegram
 TOKEN = "123:ABC"
 SEED = 20_241_202
 ROLLOVER_S = 3.0  # the day must have rolled over this long after midnight
+PRE_CLOSE_LATE_S = 2.0
+"""The pre-close is a timer on the bot's busy loop: it may stop entries this late."""
 ORDER_LAG_NS = 500_000_000
 """An order decided just before a moment (a pre-close, a kill, a trip) may be created
 at the venue up to this much later (the bot's loop, the socket, the venue's loop)."""
@@ -350,6 +352,7 @@ class Day:
         d.seen["pre-close"] = await wait_for(
             d, f"{SESSION_SYMBOL} to stop entries at the pre-close", closing, 3, self.status
         )
+        d.mark("pre-close seen")
 
         async def flat() -> bool:
             return SESSION_SYMBOL not in await self.positions()
@@ -387,6 +390,16 @@ class Day:
             d, "the venue flat after the trip", self.venue_flat, 10, self.venue_exposure
         )
         d.seen["stored after trip"] = await self.control_state()
+
+        async def trip_event() -> list[BreakerTripped] | None:
+            store = await read_store(self.db)
+            return [e for e in store.of(BreakerTripped) if e.breaker == "daily_loss"] or None
+
+        # The trip's event reaches the events table with the next batch: wait for it,
+        # so that the restart's check (restored, not tripped again) can count trips.
+        d.seen["trip event"] = await wait_for(
+            d, "the trip event in the store", trip_event, 5, every=0.25
+        )
 
     async def restart(self) -> None:
         """SIGKILL after the trip; restart; nothing may trade; an orderly stop."""
@@ -577,16 +590,20 @@ def test_a_crash_while_trading_keeps_positions_and_the_day(day: Diary) -> None:
 def test_the_session_pre_close_flattens_and_stops_entries(day: Diary) -> None:
     day.need("pre-close")
     assert day.seen["pre-close"] is not None, day.missed
+    late_s = (day.moments["pre-close seen"] - day.clock.ns(day.pre_close)) / 1e9
+    assert late_s <= PRE_CLOSE_LATE_S, f"{SESSION_SYMBOL} still active {late_s:.2f}s after"
     assert day.seen["pre-close flat"] is not None, day.missed
     assert day.truth is not None
-    midnight, pre = day.clock.ns(day.midnight), day.clock.ns(day.pre_close)
+    midnight, stopped = day.clock.ns(day.midnight), day.moments["pre-close seen"]
     entries = [o for o in day.truth.orders.values() if o.symbol == SESSION_SYMBOL]
     entries = [o for o in entries if o.side is Side.BUY]
     early = [o for o in entries if o.created_ts < midnight]
-    late = [o for o in entries if o.created_ts > pre + ORDER_LAG_NS]
+    late = [o for o in entries if o.created_ts > stopped + ORDER_LAG_NS]
     assert not early, f"{SESSION_SYMBOL} entries before its session opened: {early}"
-    assert not late, f"{SESSION_SYMBOL} entries after its pre-close: {late}"
-    assert [o for o in entries if midnight <= o.created_ts <= pre], "no entry in the session"
+    assert not late, (
+        f"{SESSION_SYMBOL} entries after its pre-close (seen {late_s:.2f}s late): {late}"
+    )
+    assert [o for o in entries if midnight <= o.created_ts <= stopped], "no entry in the session"
 
 
 def test_a_tripped_breaker_halts_flattens_and_is_stored_first(day: Diary) -> None:
@@ -601,7 +618,9 @@ def test_a_tripped_breaker_halts_flattens_and_is_stored_first(day: Diary) -> Non
     saved, saved_ts = day.seen["stored after trip"].get("breakers", ({}, 0))
     assert "daily_loss" in saved, f"the trip is not in the store: {day.seen['stored after trip']}"
     assert day.truth is not None and day.store is not None
-    [trip, *_] = [e for e in day.store.of(BreakerTripped) if e.breaker == "daily_loss"]
+    trips = [e for e in day.store.of(BreakerTripped) if e.breaker == "daily_loss"]
+    assert trips, f"no trip in the store's events: {day.missed.get('the trip event in the store')}"
+    trip = trips[0]
     late = [o for o in day.truth.orders.values() if o.created_ts > trip.ts + ORDER_LAG_NS]
     buys = [o for o in late if o.side is Side.BUY]
     assert not buys, f"entries after the breaker tripped: {buys}"
@@ -628,6 +647,7 @@ def test_the_breaker_is_still_latched_after_sigkill(day: Diary) -> None:
     assert day.seen["restart 2"] is not None, day.missed
     start = day_start(day.seen["after midnight"])
     assert day_start(status) == start, (day_start(status), start)
+    assert day.seen["trip event"], day.missed.get("the trip event in the store")
     assert day.store is not None
     trips = [e for e in day.store.of(BreakerTripped) if e.breaker == "daily_loss"]
     assert len(trips) == 1, f"restored, not tripped again after the restart: {trips}"
