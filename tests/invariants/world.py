@@ -12,15 +12,22 @@ cannot express:
   ``not_at_venue``. An ambiguous order may have reached the venue, or be held in
   the network and reach it later (after the bot inferred ``not_at_venue``), or never;
 * cancels: refused (the shell then queries and applies the venue's truth) or
-  unanswered; the shell retries after a pause until the bot's order is terminal
-  (the ``LiveEngine.request_cancel`` contract);
+  unanswered; ``LiveEngine.request_cancel``/``_cancel``: one task per order, DELETE,
+  pause (0.25 .. 4 s, then 5 s), query, again, until the bot's order is terminal; the
+  reconciler asks again for CANCEL_PENDING orders the venue still works; an order
+  called ``not_at_venue`` is looked up every 5 s during the core's hold (``_watch``);
 * the order-update stream: stalled, delivered out of order, duplicated, or a
   report lost (recovered by reconciliation: ``reconcile.plan`` over the venue's
   orders, as on a stream reconnection or the periodic run);
 * restarts: a NEW core rebuilt by ``rebuild_from_store`` from what the store holds
   (the OrderSubmitted / OrderUpdated / FillApplied events the core emitted, with an
-  optional lost tail of an unwritten batch), ``restore_control_state`` from what the
-  runtime persisted, then the start-up reconciliation and cash from the venue.
+  optional lost tail of an unwritten batch; each order row keeps its last report's
+  reason, ``status_reason``, as engine/store/persist.py does), ``restore_control_state``
+  from what the runtime persisted, then ``Runtime._recover``'s start-up: reconciliation
+  (adjustments priced by the real ``Reconciler._adjustment_price``, orders' fees from the
+  venue), leftovers cancelled, cash from the venue, carried positions marked at the
+  venue's price, the drawdown reference (``BreakerKeeper.restore_hwm``) and the stored
+  trading day (``DayKeeper.restore``) restored, a halt's flatten finished.
 
 The shell's timer calls ``core.on_timer`` every 100 ms (the LIVE contract).
 Nothing here changes engine code; the world only calls what the shell calls.
@@ -55,7 +62,7 @@ from engine.model import (
     TradingState,
     VenueOrderId,
 )
-from engine.model.commands import CancelOrder, SubmitOrder
+from engine.model.commands import SubmitOrder
 from engine.model.events import (
     BreakerReset,
     BreakerTripped,
@@ -66,9 +73,10 @@ from engine.model.events import (
 )
 from engine.paper import PaperConfig, PaperVenue
 from engine.runtime import reconcile
-from engine.runtime.recovery import rebuild_from_store, restore_control_state
+from engine.runtime.live import CANCEL_DELAYS_S, CANCEL_MAX_DELAY_S, WATCH_INTERVAL_S
+from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
 from engine.store.queries import FillRecord
-from engine.venues.base import VenueOrder
+from engine.venues.base import VenueOrder, VenuePosition
 
 try:  # the one validation path for limits changed at run time (engine/config/limits.py)
     from engine.config.limits import override as _override_limit
@@ -94,6 +102,10 @@ SEC = 1_000_000_000
 TIMER_NS = 100 * MS  # the runtime's core timer period
 START_CASH = 1_000_000 * 10**9
 RESOLVE_DELAYS_NS = tuple(int(d * SEC) for d in (0.25, 0.5, 1.0, 2.0, 4.0))
+CANCEL_DELAYS_NS = tuple(int(d * SEC) for d in CANCEL_DELAYS_S)  # LiveEngine._cancel's pauses
+CANCEL_MAX_DELAY_NS = int(CANCEL_MAX_DELAY_S * SEC)
+WATCH_NS = int(WATCH_INTERVAL_S * SEC)  # LiveEngine._watch: provisional orders looked up
+EQUITY_SNAPSHOT_NS = 60 * SEC  # options.equity_snapshot_s: the drawdown reference is saved
 VENUE_CLOSE_PREFIX = "venueclose"
 
 
@@ -142,15 +154,48 @@ class TestStrategy:
 class _Reader:
     """The store's reader as ``rebuild_from_store`` uses it, over the stored rows."""
 
-    def __init__(self, orders: list[Order], fills: list[FillRecord]) -> None:
+    def __init__(
+        self, orders: list[Order], fills: list[FillRecord], reasons: dict[ClientOrderId, str]
+    ) -> None:
         self._orders = orders
         self._fills = fills
+        self._reasons = reasons
 
     async def orders(self, status: Any = None, *, limit: int = 100) -> list[Order]:
         return sorted(self._orders, key=lambda o: o.updated_ts, reverse=True)[:limit]
 
     async def fills_since(self, ts: int) -> list[FillRecord]:
         return [f for f in self._fills if f.fill.ts >= ts]
+
+    async def status_reasons(self, reason: str) -> frozenset[ClientOrderId]:
+        """StoreReader.status_reasons: orders whose stored row came with ``reason``."""
+        return frozenset(c for c, r in self._reasons.items() if r == reason)
+
+
+class _Venue(PaperVenue):
+    """The paper venue, also keeping what it charged per order as each fill happens
+    (a venue's order record: its fee moves with its filled quantity, before the fill's
+    report is on its way), for the ``fee`` of the orders it lists or is asked about."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fees: dict[ClientOrderId, int] = {}
+
+    def _emit(self, report: ExecutionReport, ts: int) -> None:
+        if report.kind is ReportKind.FILL:
+            cid = report.client_order_id
+            self.order_fees[cid] = self.order_fees.get(cid, 0) + report.fee
+        super()._emit(report, ts)
+
+
+class _ReconcilerView:
+    """What ``Reconciler._adjustment_price`` and ``mark_from_venue`` read of their
+    Reconciler (the core, the venue's positions of the last run): the world calls the
+    real methods, so adjustments are priced and carried positions marked as they are."""
+
+    def __init__(self, core: TradingCore, venue_positions: list[VenuePosition] = ()) -> None:  # type: ignore[assignment]
+        self.core = core
+        self.venue_positions = list(venue_positions)
 
 
 def run_sync(coro: Any) -> Any:
@@ -166,8 +211,10 @@ def run_sync(coro: Any) -> Any:
 class Store:
     """What the runtime's store holds: order snapshots, fills, control state.
 
-    Orders are upserted (a snapshot replaces one no newer, like engine/store/persist.py);
-    fills are appended once per execution id. ``control`` is the control-state
+    Orders are upserted (a snapshot replaces one no newer, like engine/store/persist.py)
+    with the reason of the event that wrote the row (``status_reason``: an
+    OrderUpdated's report reason, "" for an OrderSubmitted); fills are appended once
+    per execution id. ``control`` is the control-state
     table, written synchronously (``save_control_state`` commits before returning).
     """
 
@@ -186,8 +233,10 @@ class Store:
         if n:
             del self.log[-n:]
 
-    def rows(self) -> tuple[list[Order], list[FillRecord]]:
+    def rows(self) -> tuple[list[Order], list[FillRecord], dict[ClientOrderId, str]]:
+        """The stored orders, fills and each order row's ``status_reason``."""
         orders: dict[ClientOrderId, Order] = {}
+        reasons: dict[ClientOrderId, str] = {}
         fills: list[FillRecord] = []
         seen: set[str] = set()
         for ev in self.log:
@@ -196,10 +245,11 @@ class Store:
                 prev = orders.get(o.client_order_id)
                 if prev is None or prev.updated_ts <= o.updated_ts:
                     orders[o.client_order_id] = o
+                    reasons[o.client_order_id] = getattr(ev, "reason", "")  # as persist.py
             elif isinstance(ev, FillApplied) and ev.fill.exec_id not in seen:
                 seen.add(ev.fill.exec_id)
                 fills.append(FillRecord(ev.fill, ev.realized_pnl, ev.position_qty, None))
-        return list(orders.values()), fills
+        return list(orders.values()), fills, reasons
 
 
 class Config(msgspec.Struct, frozen=True):
@@ -230,7 +280,7 @@ class World:
         self.run = 0
         self.core = self._new_core()
         self.venue_market = {i.symbol: MarketState(i) for i in INSTRUMENTS}
-        self.paper = PaperVenue(
+        self.paper = _Venue(
             INSTRUMENTS,
             PaperConfig(taker_fee=config.taker_fee, maker_fee=config.maker_fee),
         )
@@ -249,7 +299,14 @@ class World:
         self.held: dict[ClientOrderId, Order] = {}  # submits in the network, not arrived
         self.venue_cids: set[ClientOrderId] = set()  # every order that reached the venue
         self.venue_closes = 0
-        self.suspect: dict[Symbol, int] = {}  # the running reconciler's position memory
+        self.cancels: set[ClientOrderId] = set()  # LiveEngine._cancels: one task per order
+        self.watches: set[ClientOrderId] = set()  # LiveEngine._watches (provisional look-ups)
+        # the running Reconciler: its position memory (symbol -> (gap, fills seen)) and
+        # the fills it counted per symbol (FillApplied on the bus since it was built)
+        self.suspect: dict[Symbol, tuple[int, int]] = {}
+        self.fills_seen: dict[Symbol, int] = {}
+        self.keeper_latched = 0  # BreakerKeeper._latched: the count its guard last saw
+        self.last_snapshot = self.now  # the last equity snapshot (saves the drawdown ref.)
         # -- the venue's truth, from the paper venue's fill reports ----------------------
         self.venue_pos: dict[Symbol, int] = dict.fromkeys(BY_SYMBOL, 0)
         self.venue_cost: dict[Symbol, int] = dict.fromkeys(BY_SYMBOL, 0)  # open tick-lots
@@ -261,6 +318,10 @@ class World:
         self.target: dict[Symbol, int | None] = dict.fromkeys(BY_SYMBOL)
         self.halted_by_breaker = False
         self.errors: list[str] = []
+        # the first start: Runtime._recover -> BreakerKeeper.restore_hwm (nothing stored:
+        # save it) and DayKeeper.restore (nothing stored: a new trading day, saved)
+        self._restore_hwm()
+        self._day_start()
 
     # -- building -----------------------------------------------------------------
 
@@ -299,6 +360,8 @@ class World:
             getattr(self, "_do_" + kind)(payload)
             self.pump()
         self.now = max(self.now, now)
+        if self.now - self.last_snapshot >= EQUITY_SNAPSHOT_NS:
+            self._snapshot()
 
     def quote(self, symbol: Symbol, move: int, spread: int, dt: int, signal: int | None) -> None:
         self.advance_to(self.now + dt)
@@ -370,7 +433,7 @@ class World:
                 if isinstance(cmd, SubmitOrder):
                     self._submit(cmd.order)
                 else:
-                    self._cancel(cmd)
+                    self.request_cancel(cmd.client_order_id)
 
     def _drain_events(self) -> None:
         events = self.core.events
@@ -378,22 +441,82 @@ class World:
             return
         batch = list(events)
         events.clear()
-        breakers_changed = False
         for ev in batch:
             if isinstance(ev, BreakerTripped):
                 self.latched.add(ev.breaker)
                 # daily loss and drawdown halt; a loss streak only blocks entries
                 self.halted_by_breaker |= ev.breaker in (DAILY_LOSS, DRAWDOWN)
-                breakers_changed = True
             elif isinstance(ev, BreakerReset):
                 self.latched.discard(ev.breaker)
-                breakers_changed = True
+            elif isinstance(ev, FillApplied):  # the Reconciler counts fills per symbol
+                sym = ev.fill.symbol
+                self.fills_seen[sym] = self.fills_seen.get(sym, 0) + 1
+        self._latch_guard(batch)
         if self.store is not None:
             self.store.write(batch)
-            if breakers_changed and _BreakerKeeper is not None:
-                # the runtime's latch guard stores this before the trip's orders go out
-                keeper = _BreakerKeeper(self.core, None, None)  # type: ignore[arg-type]
-                self.store.control.update(keeper.state())
+
+    def _keeper(self) -> Any:
+        return _BreakerKeeper(self.core, None, None)  # type: ignore[arg-type]
+
+    def _latch_guard(self, batch: list[EngineEvent]) -> None:
+        """``BreakerKeeper.guard`` (the live engine's latch guard, run at each drain
+        before the outbox goes out): it looks at the events only when the count of
+        latched breakers moved; then a trip or a reset stores ``state()`` (a drawdown
+        reset re-bases the reference first). The world's store commits at once."""
+        if _BreakerKeeper is None:
+            return
+        latched = len(self.core.breakers.latched)
+        if latched == self.keeper_latched:
+            return
+        self.keeper_latched = latched
+        changed = False
+        for ev in batch:
+            if type(ev) is BreakerTripped:
+                changed = True
+            elif isinstance(ev, BreakerReset):
+                changed = True
+                if ev.breaker == DRAWDOWN:
+                    self._keeper().rebase()
+        if changed and self.store is not None:
+            self.store.control.update(self._keeper().state())
+
+    def _restore_hwm(self) -> None:
+        """``BreakerKeeper.restore_hwm`` at start-up (and its save when nothing was)."""
+        if _BreakerKeeper is None or self.store is None:
+            return
+        keeper = self._keeper()
+        if keeper.restore_hwm(dict(self.store.control)):
+            self.store.control.update({"hwm": keeper._hwm()})
+
+    def _snapshot(self) -> None:
+        """The runtime's equity snapshot: ``save_hwm_if_moved`` (every 60 s)."""
+        self.last_snapshot = self.now
+        if self.store is not None and _BreakerKeeper is not None:
+            hwm = self.core.portfolio.high_water_mark
+            if (self.store.control.get("hwm") or {}).get("value") != hwm:
+                self.store.control["hwm"] = {"value": hwm, "since_ts": 0}
+
+    def _day_start(self) -> None:
+        """``DayKeeper._start``: core.start_day(), the day's start stored (``day``)."""
+        core = self.core
+        core.start_day()
+        pf = core.portfolio
+        self.save(
+            "day",
+            {"day": "D", "start_ts": pf.day_start_ts, "start_equity": pf.day_start_equity},
+        )
+        self.pump()
+
+    def _day_restore(self) -> None:
+        """``DayKeeper.restore``: the world never restarts across a day boundary (the
+        rollover is its own rule), so the stored day continues."""
+        day = (self.store.control if self.store is not None else {}).get("day")
+        if not isinstance(day, dict):
+            self._day_start()
+            return
+        pf = self.core.portfolio
+        pf.day_start_equity = day["start_equity"]
+        pf.day_start_ts = day["start_ts"]
 
     def _venue_report(self, r: ExecutionReport) -> None:
         """A report leaves the venue: book the venue's truth, put it on the stream."""
@@ -445,23 +568,65 @@ class World:
         self.venue_cids.add(order.client_order_id)
         self.paper.submit(order, self.now)
 
-    def _cancel(self, cmd: CancelOrder) -> None:
-        cid = cmd.client_order_id
+    def request_cancel(self, cid: ClientOrderId) -> None:
+        """``LiveEngine.request_cancel``: one cancel task per order (a call while it runs
+        does nothing), the order CANCEL_PENDING meanwhile (marked here if the call did
+        not come from the core), tried until the bot's order is final."""
+        if cid in self.cancels:
+            return
+        status = self.core.orders.status(cid)
+        if status is None or status.is_terminal:
+            return
+        self.cancels.add(cid)
+        if status is not OrderStatus.CANCEL_PENDING:
+            self.apply([ExecutionReport(cid, ReportKind.CANCEL_REQUESTED, self.now)])
+        self._do_cancel_attempt((cid, 0))
+
+    def _cancelling(self, cid: ClientOrderId) -> bool:
+        status = self.core.orders.status(cid)
+        return status is not None and not status.is_terminal
+
+    def _do_cancel_attempt(self, payload: tuple[ClientOrderId, int]) -> None:
+        """One turn of ``LiveEngine._cancel``'s loop: a DELETE (the armed fault: refused,
+        or unanswered until it fails after ``delay``), then the pause and the query."""
+        cid, attempt = payload
+        if not self._cancelling(cid):
+            self.cancels.discard(cid)
+            return
+        pause = (
+            CANCEL_DELAYS_NS[attempt] if attempt < len(CANCEL_DELAYS_NS) else CANCEL_MAX_DELAY_NS
+        )
         fault, delay = self.cancel_fault or ("ok", 0)
         self.cancel_fault = None
-        if fault == "ok":
+        if fault == "ok":  # taken: the stream normally confirms during the pause
             self.paper.cancel(cid, self.now)
-            return
-        if fault == "refused":
-            # request_cancel: the DELETE was refused, so the shell asks the venue and
-            # applies its truth (missed fills, a final state); a working order stays
-            # CANCEL_PENDING in the bot and the DELETE is retried after a pause
-            vo = self.venue_order(cid)
-            order = self.core.orders.get(cid)
-            if vo is not None and order is not None:
-                for r in reconcile.plan({cid: order}, [vo], self.now).reports:
-                    self.pending.append(r)
-        self._at(self.now + max(delay, 100 * MS), "cancel_retry", cid)
+            self._at(self.now + pause, "cancel_taken", (cid, attempt + 1))
+        elif fault == "refused":  # refused at once: ask the venue, then pause
+            self._do_cancel_failed((cid, attempt + 1, pause))
+        else:  # unanswered: the DELETE fails after ``delay`` (the client's timeout)
+            self._at(self.now + delay, "cancel_failed", (cid, attempt + 1, pause))
+
+    def _do_cancel_taken(self, payload: tuple[ClientOrderId, int]) -> None:
+        cid, attempt = payload
+        if self._cancelling(cid):
+            self._ask_venue(cid)
+        self._do_cancel_attempt((cid, attempt))
+
+    def _do_cancel_failed(self, payload: tuple[ClientOrderId, int, int]) -> None:
+        cid, attempt, pause = payload
+        if self._cancelling(cid):
+            self._ask_venue(cid)
+        if self._cancelling(cid):
+            self._at(self.now + pause, "cancel_attempt", (cid, attempt))
+        else:
+            self.cancels.discard(cid)
+
+    def _ask_venue(self, cid: ClientOrderId) -> None:
+        """``LiveEngine._ask_venue``: apply what the venue says of ``cid``."""
+        vo = self.venue_order(cid)
+        order = self.core.orders.get(cid)
+        if vo is not None and order is not None:
+            self.apply(reconcile.plan({cid: order}, [vo], self.now).reports)
 
     # -- scheduled work -------------------------------------------------------------------
 
@@ -470,11 +635,28 @@ class World:
         if order is not None:
             self._to_venue(order)
 
-    def _do_cancel_retry(self, cid: ClientOrderId) -> None:
-        status = self.core.orders.status(cid)
-        if status is None or status.is_terminal:
+    def _do_watch(self, cid: ClientOrderId) -> None:
+        """One turn of ``LiveEngine._watch`` (after its pause): look the provisional
+        order up again while the core holds back a new order of its kind."""
+        orders = self.core.orders
+        if not orders.is_provisional(cid):
+            self.watches.discard(cid)
             return
-        self.paper.cancel(cid, self.now)
+        self._ask_venue(cid)
+        self._watch(cid)
+
+    def _watch(self, cid: ClientOrderId) -> None:
+        orders = self.core.orders
+        order = orders.get(cid)
+        if (
+            not orders.is_provisional(cid)
+            or order is None
+            or self.now >= order.created_ts + self.core.provisional_hold_ns
+        ):
+            self.watches.discard(cid)
+            return
+        self.watches.add(cid)
+        self._at(self.now + WATCH_NS, "watch", cid)
 
     def _unsettled(self, cid: ClientOrderId) -> bool:
         order = self.core.orders.get(cid)
@@ -498,7 +680,9 @@ class World:
         if step + 1 < len(RESOLVE_DELAYS_NS):
             self._at(self.now + RESOLVE_DELAYS_NS[step + 1], "resolve", (cid, step + 1, True))
             return
-        self.deliver(ExecutionReport(cid, ReportKind.REJECTED, self.now, reason="not_at_venue"))
+        self.apply([ExecutionReport(cid, ReportKind.REJECTED, self.now, reason="not_at_venue")])
+        if self.core.orders.is_provisional(cid) and cid not in self.watches:
+            self._watch(cid)
 
     # -- the venue's answers to queries -----------------------------------------------------
 
@@ -520,7 +704,25 @@ class World:
             o.price,
             o.created_ts,
             o.updated_ts,
+            fee=self.paper.order_fees.get(cid, 0),  # what the venue charged (ea38b36)
         )
+
+    def venue_positions(self) -> list[VenuePosition]:
+        """``Execution.positions``: open positions, average entry and the venue's mark."""
+        out = []
+        for sym, qty in self.venue_pos.items():
+            if not qty:
+                continue
+            view = self.venue_market[sym]
+            out.append(
+                VenuePosition(
+                    sym,
+                    qty,
+                    self.venue_cost[sym] / qty,
+                    view.mid2 / 2 if view.has_quote else 0.0,
+                )
+            )
+        return out
 
     def venue_orders(self) -> list[VenueOrder]:
         out = [self.venue_order(c) for c in sorted(self.venue_cids)]
@@ -559,7 +761,7 @@ class World:
         keep = []
         for item in self._sched:
             _due, seq, kind, payload = item
-            if kind in ("arrive", "cancel_retry"):
+            if kind in ("arrive", "cancel_failed"):
                 keep.append((self.now, seq, kind, payload))
             else:
                 keep.append(item)
@@ -574,55 +776,69 @@ class World:
     # -- reconciliation (the shell's periodic run and stream recovery) -------------------------
 
     def reconcile_orders(self, unlisted_age_ns: int = 10 * SEC) -> None:
-        """``Reconciler.run`` for orders: plan against the venue's list, then query each
-        order it did not list (older than ``unlisted_age_ns``)."""
+        """``Reconciler._run`` for orders: plan against the venue's list (adopt, apply,
+        ask again the cancels the venue still works), then query each working order it
+        did not list (while running, only those older than ``unlisted_age_ns``)."""
         core = self.core
         known = {o.client_order_id: o for o in core.orders.all_orders()}
         plan = reconcile.plan(known, self.venue_orders(), self.now)
-        for order in plan.adopt:
-            core.orders.adopt(order)
-        self.apply(plan.reports)
+        unlisted = [c for c in plan.unlisted if self.now - known[c].created_ts > unlisted_age_ns]
+        self._apply_plan(plan)
         self.pump()
-        for cid in plan.unlisted:
-            if self.now - known[cid].created_ts <= unlisted_age_ns:
-                continue
-            order = core.orders.get(cid)
-            if order is None or order.status.is_terminal:
-                continue
+        for cid in unlisted:
+            order = known[cid]  # Reconciler._settle_unlisted(known[cid]): the listing's view
             vo = self.venue_order(cid)
             if vo is not None:
-                self.apply(reconcile.plan({cid: order}, [vo], self.now).reports)
+                self._apply_plan(reconcile.plan({cid: order}, [vo], self.now))
             else:
                 kind = (
                     ReportKind.REJECTED
                     if order.status in (OrderStatus.NEW, OrderStatus.UNKNOWN)
                     else ReportKind.CANCELLED
                 )
-                self.deliver(ExecutionReport(cid, kind, self.now, reason="not_at_venue"))
+                self.apply([ExecutionReport(cid, kind, self.now, reason="not_at_venue")])
             self.pump()
 
-    def reconcile_positions(self, startup: bool) -> None:
+    def _apply_plan(self, plan: reconcile.Plan) -> None:
+        """``Reconciler.apply``: adopt, apply the reports, request_cancel what it lists."""
+        for order in plan.adopt:
+            self.core.orders.adopt(order)
+        self.apply(plan.reports)
+        for cid in plan.cancel:
+            self.request_cancel(cid)
+
+    def reconcile_positions(self, startup: bool) -> list[VenuePosition]:
         """``Reconciler._positions``: adjust to the venue (at start-up at once; while
-        running only the same difference twice with nothing in flight)."""
+        running only the same gap with the same count of the symbol's fills seen twice
+        in a row, nothing working for the symbol and no submit or resolution in
+        progress), at the price ``Reconciler._adjustment_price`` gives (none: no
+        adjustment, a discrepancy)."""
         core = self.core
-        for sym in BY_SYMBOL:
-            diff = self.venue_pos[sym] - core.portfolio.position_qty(sym)
-            if not diff:
-                self.suspect.pop(sym, None)
-                continue
+        venue = self.venue_positions()
+        mine = {s: core.portfolio.position_qty(s) for s in core.symbols}
+        gaps = reconcile.position_gaps(mine, venue)
+        for sym, (diff, vp) in gaps.items():
             if not startup:
-                busy = core.orders.working(sym) or self._sched or self.pending
-                if busy or self.suspect.get(sym) != diff:
-                    self.suspect[sym] = diff
+                fills = self.fills_seen.get(sym, 0)
+                busy = core.orders.working(sym) or self._submits_in_progress()
+                if busy or self.suspect.get(sym) != (diff, fills):
+                    self.suspect[sym] = (diff, fills)
                     continue
             self.suspect.pop(sym, None)
-            vq = self.venue_pos[sym]
-            avg = round(self.venue_cost[sym] / vq) if vq else 0
-            price = avg or core.market(sym).mid2 // 2
+            priced = Reconciler._adjustment_price(_ReconcilerView(core), sym, diff, vp)  # type: ignore[arg-type]
+            if priced is None:
+                continue
+            price, _source = priced
             core.adjust_position(
-                sym, diff, max(price, 1), self.now, f"recon-pos:{sym}:{self.now}", "reconciliation"
+                sym, diff, price, self.now, f"recon-pos:{sym}:{self.now}", "reconciliation"
             )
         self.pump()
+        return venue
+
+    def _submits_in_progress(self) -> bool:
+        """``LiveEngine.pending_tasks``: submits and their resolution (in the world a
+        submit answers at once; an ambiguous one resolves on the ``resolve`` schedule)."""
+        return any(kind == "resolve" for _, _, kind, _ in self._sched)
 
     # -- control (what engine/control/api.py calls, and what it persists) --------------------
 
@@ -732,8 +948,8 @@ class World:
         self.save("breakers", dict(self.core.breakers.latched))
 
     def start_day(self) -> None:
-        self.core.start_day()
-        self.pump()
+        """The runtime's rollover (``DayKeeper.roll``): a new day, stored."""
+        self._day_start()
 
     # -- restart --------------------------------------------------------------------------
 
@@ -748,24 +964,36 @@ class World:
         self.submit_fault = self.cancel_fault = None
         self._sched = [item for item in self._sched if item[2] == "arrive"]
         heapq.heapify(self._sched)
-        self.suspect.clear()
+        self.cancels.clear()  # the old process's cancel and look-up tasks died with it
+        self.watches.clear()
+        self.suspect.clear()  # a new Reconciler: no position memory, no fills counted
+        self.fills_seen.clear()
         self.run += 1
         self.core = core = self._new_core()
-        orders, fills = self.store.rows()
-        run_sync(rebuild_from_store(core, _Reader(orders, fills)))  # type: ignore[arg-type]
-        core.breakers.latched.clear()  # as app.py _recover does before restoring
+        orders, fills, reasons = self.store.rows()
+        reader = _Reader(orders, fills, reasons)
+        run_sync(rebuild_from_store(core, reader))  # type: ignore[arg-type]
+        # What the replay tripped does not count: what was stored (and not reset) does.
+        core.breakers.latched.clear()
         core.breakers.loss_streak = 0
-        restore_control_state(core, dict(self.store.control))
+        core.breakers.cooldown_until = 0
+        saved = dict(self.store.control)
+        restore_control_state(core, saved)
         self.limits = core.risk.limits
+        self.keeper_latched = len(core.breakers.latched)  # BreakerKeeper.sync()
         core.events.clear()
         # start-up reconciliation (listen before listing), then leftovers are cancelled
         self.reconcile_orders(unlisted_age_ns=-1)
-        self.reconcile_positions(startup=True)
+        venue = self.reconcile_positions(startup=True)
         if core.cancel_all():
             self.pump()
-        core.portfolio.cash = self.venue_cash  # the venue is the truth for cash
-        core.portfolio.start_cash = self.venue_cash
-        core.portfolio.day_start_equity = core.portfolio.equity
+        pf = core.portfolio
+        pf.cash = self.venue_cash  # the venue is the truth for cash
+        pf.start_cash = pf.cash
+        # Reconciler.mark_from_venue: carried positions at the venue's price (no quote yet)
+        Reconciler.mark_from_venue(_ReconcilerView(core, venue))  # type: ignore[arg-type]
+        self._restore_hwm()
+        self._day_restore()
         if core.state is TradingState.HALTED:
             core.flatten()  # Runtime._recover: a halt (kill, breaker) finishes its flatten
         self.target = dict.fromkeys(BY_SYMBOL)
