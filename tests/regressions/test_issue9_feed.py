@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ from engine.events import EventBus
 from engine.model import (
     IdFactory,
     Instrument,
-    Order,
     Side,
     Symbol,
     TradingState,
@@ -41,7 +39,7 @@ from engine.model.events import (
     SignalChanged,
 )
 from engine.runtime.live import LiveEngine
-from engine.venues.base import SubmitOutcome, SubmitResult
+from tests.engine.runtime.conftest import RecordingVenue
 
 SEC = 1_000_000_000
 T0 = 1_700_000_000 * SEC  # 2023-11-14, a plausible wall clock
@@ -68,25 +66,6 @@ class Clock:
     def step(self, ns: int = 1_000_000) -> int:
         self.now += ns
         return self.now
-
-
-class RecordingVenue:
-    """The venue port's order half: records every order the engine writes, accepts it."""
-
-    def __init__(self) -> None:
-        self.orders: list[Order] = []
-
-    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
-        self.orders.append(order)
-        fut: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
-        fut.set_result(SubmitResult(SubmitOutcome.ACCEPTED))
-        return fut
-
-    async def cancel(self, client_order_id: Any) -> bool:
-        return True
-
-    async def query_order(self, client_order_id: Any) -> None:
-        return None
 
 
 class Rig:

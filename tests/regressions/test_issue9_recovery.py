@@ -58,9 +58,9 @@ from engine.runtime.recovery import Reconciler, rebuild_from_store
 from engine.store import StoreReader, StoreWriter, create_store_engine, load_control_state, migrate
 from engine.venues.alpaca import AlpacaExecution
 from engine.venues.base import VenueOrder, VenuePosition
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.venues.sim import SimVenue
 from engine.venues.sim.objects import SimOrder
-from tests.engine.runtime.conftest import Running, options, until, until_async
+from tests.engine.runtime.conftest import Running, options, started_sim, until, until_async
 
 SIMEQ = Symbol("SIMEQ")
 AAA = Symbol("AAA")
@@ -71,15 +71,8 @@ USD = 10**9  # money nanos
 
 @pytest.fixture
 async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
-    config = msgspec.structs.replace(
-        SimVenueConfig(), seed=11, quote_rate=200.0, state_file=str(tmp_path / "venue.json")
-    )
-    sim = SimVenue(config)
-    await sim.start("127.0.0.1", 0)
-    try:
+    async with started_sim(tmp_path, 11, 200.0) as sim:
         yield sim
-    finally:
-        await sim.stop()
 
 
 class WallClock:

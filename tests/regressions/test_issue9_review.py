@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,47 +14,22 @@ from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
 from engine.events import EventBus
 from engine.model import (
-    ClientOrderId,
     ExecutionReport,
     IdFactory,
-    Order,
     OrderStatus,
     ReportKind,
     TradingState,
-    VenueOrderId,
 )
 from engine.runtime.app import Runtime
 from engine.runtime.live import LiveEngine
 from engine.runtime.sanity import GateConfig
-from engine.venues.base import SubmitOutcome, SubmitResult
 from engine.venues.sim import SimVenue
 from tests.acceptance.conftest import venue_truth
 from tests.acceptance.test_kill_switch import holding, holding_options
 from tests.engine.core.helpers import AAA, INSTRUMENT_A, Script, ScriptedStrategy
-from tests.engine.runtime.conftest import Running, until_async, venue  # noqa: F401
+from tests.engine.runtime.conftest import RecordingVenue, Running, until_async, venue  # noqa: F401
 
 HOUR_NS = 3600 * 10**9
-
-
-class _AcceptingVenue:
-    """Accepts every order at once; cancels are only recorded."""
-
-    def __init__(self) -> None:
-        self.cancels: list[ClientOrderId] = []
-
-    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
-        async def accepted() -> SubmitResult:
-            vid = VenueOrderId(f"v-{order.client_order_id}")
-            return SubmitResult(SubmitOutcome.ACCEPTED, vid)
-
-        return accepted()
-
-    async def cancel(self, cid: ClientOrderId) -> bool:
-        self.cancels.append(cid)
-        return True
-
-    async def query_order(self, cid: ClientOrderId) -> None:
-        return None
 
 
 async def test_review_a_report_stamped_in_the_future_does_not_move_the_core_clock() -> None:
@@ -72,8 +46,7 @@ async def test_review_a_report_stamped_in_the_future_does_not_move_the_core_cloc
         IdFactory("t", "0"),
         10**18,
     )
-    accepting = _AcceptingVenue()
-    live = LiveEngine(core, accepting, EventBus(), gate=GateConfig(seed_ticks=1))  # type: ignore[arg-type]
+    live = LiveEngine(core, RecordingVenue(), EventBus(), gate=GateConfig(seed_ticks=1))  # type: ignore[arg-type]
     try:
         live.on_quote(AAA, time.time_ns(), 10000, 5, 10002, 5)
         script.set(AAA, 1)

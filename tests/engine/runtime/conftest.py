@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -15,8 +16,10 @@ import pytest
 from engine.config.schema import default_risk
 from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
+from engine.model import Order
 from engine.runtime.app import Runtime
 from engine.runtime.options import RuntimeOptions
+from engine.venues.base import SubmitOutcome, SubmitResult
 from engine.venues.sim import SimVenue, SimVenueConfig
 
 
@@ -39,10 +42,11 @@ async def until_async(
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture
-async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
+@contextlib.asynccontextmanager
+async def started_sim(tmp_path: Path, seed: int, quote_rate: float) -> AsyncIterator[SimVenue]:
+    """The simulated venue on a free loopback port, its state in ``tmp_path``."""
     config = msgspec.structs.replace(
-        SimVenueConfig(), seed=7, quote_rate=200.0, state_file=str(tmp_path / "venue.json")
+        SimVenueConfig(), seed=seed, quote_rate=quote_rate, state_file=str(tmp_path / "venue.json")
     )
     sim = SimVenue(config)
     await sim.start("127.0.0.1", 0)
@@ -50,6 +54,31 @@ async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
         yield sim
     finally:
         await sim.stop()
+
+
+@pytest.fixture
+async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
+    async with started_sim(tmp_path, 7, 200.0) as sim:
+        yield sim
+
+
+class RecordingVenue:
+    """The order half of the venue port: records what the engine writes, accepts it."""
+
+    def __init__(self) -> None:
+        self.orders: list[Order] = []
+
+    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
+        self.orders.append(order)
+        fut: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
+        fut.set_result(SubmitResult(SubmitOutcome.ACCEPTED))
+        return fut
+
+    async def cancel(self, client_order_id: Any) -> bool:
+        return True
+
+    async def query_order(self, client_order_id: Any) -> None:
+        return None
 
 
 def options(venue: SimVenue, tmp_path: Path, **changes: object) -> RuntimeOptions:

@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -38,7 +38,7 @@ from engine.core.strategies import MicroMomentum, MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
 from engine.events import EventBus
-from engine.model import IdFactory, Instrument, Order, Symbol
+from engine.model import IdFactory, Instrument, Symbol
 from engine.model.events import (
     BreakerTripped,
     EngineEvent,
@@ -51,9 +51,8 @@ from engine.runtime.sanity import GateConfig
 from engine.venues.alpaca.errors import AlpacaAuthError, ReconnectError
 from engine.venues.alpaca.protocol import DataCodec, ext_timestamp, format_ts
 from engine.venues.alpaca.ticks import DataCounters, TickDecoder, symbol_specs
-from engine.venues.base import SubmitOutcome, SubmitResult
-from engine.venues.sim import SimVenue, SimVenueConfig
-from tests.engine.runtime.conftest import Running, options, until
+from engine.venues.sim import SimVenue
+from tests.engine.runtime.conftest import RecordingVenue, Running, options, started_sim, until
 
 SEC = 1_000_000_000
 MS = 1_000_000
@@ -105,25 +104,6 @@ class Recorder(MicroMomentum):
     def on_quote(self, state: MarketState, now: int) -> int | None:
         Recorder.seen.append((self._sym, state.bid, state.ask, now))
         return super().on_quote(state, now)
-
-
-class RecordingVenue:
-    """The order half of the venue port: records what the engine writes, accepts it."""
-
-    def __init__(self) -> None:
-        self.orders: list[Order] = []
-
-    def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
-        self.orders.append(order)
-        fut: asyncio.Future[SubmitResult] = asyncio.get_running_loop().create_future()
-        fut.set_result(SubmitResult(SubmitOutcome.ACCEPTED))
-        return fut
-
-    async def cancel(self, client_order_id: Any) -> bool:
-        return True
-
-    async def query_order(self, client_order_id: Any) -> None:
-        return None
 
 
 # -- the decoder-level property -------------------------------------------------------------
@@ -433,15 +413,8 @@ class MutatingProxy:
 
 @pytest.fixture
 async def fuzz_venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
-    config = msgspec.structs.replace(
-        SimVenueConfig(), seed=5, quote_rate=100.0, state_file=str(tmp_path / "venue.json")
-    )
-    sim = SimVenue(config)
-    await sim.start("127.0.0.1", 0)
-    try:
+    async with started_sim(tmp_path, 5, 100.0) as sim:
         yield sim
-    finally:
-        await sim.stop()
 
 
 async def test_runtime_behind_a_mutating_proxy_trades_only_on_good_data(
