@@ -9,7 +9,9 @@ Reconnects use exponential backoff with full jitter from the injected rng; the
 attempt count resets once a connection has lasted ``backoff_max_s``. Error 406
 (connection limit) waits between half and all of ``backoff_max_s``. Auth
 failure (402) and refusals retrying cannot fix (400, 405, 409) raise
-:class:`AlpacaStreamError` out of :meth:`AlpacaMarketData.run` (fail closed).
+:class:`AlpacaStreamError` out of :meth:`AlpacaMarketData.run` (fail closed), and
+so does a redirect of the upgrade (:class:`AlpacaRedirectError`, never followed:
+the auth frame that comes next carries the key pair).
 
 Feed events (``feed="market_data"``): CONNECTED once the subscription is
 confirmed; DISCONNECTED when it drops (the runtime then treats every symbol as
@@ -45,6 +47,7 @@ from engine.venues.alpaca.protocol import (
     auth_action,
     subscribe_action,
 )
+from engine.venues.alpaca.rest import client_session
 from engine.venues.alpaca.ticks import DataCounters, Sym, TickDecoder, symbol_specs
 from engine.venues.base import MarketSink
 
@@ -120,7 +123,7 @@ class AlpacaMarketData:
         specs = symbol_specs(self._instruments, list(symbols))
         self._sink = sink
         self._decoder = TickDecoder(self._codec, specs, sink, self._emit, self.counters)
-        session = self._session or aiohttp.ClientSession()
+        session = client_session(self._session)  # refuses redirects (see rest.py)
         backoff = self.backoff
         try:
             while True:
@@ -139,8 +142,7 @@ class AlpacaMarketData:
                 log.warning("market data: %s; reconnecting in %.2fs", reason, delay)
                 await asyncio.sleep(delay)
         finally:
-            if self._session is None:
-                await session.close()
+            await session.close()  # a session passed in lent only its connector
 
     async def _connect_once(self, session: aiohttp.ClientSession, symbols: list[str]) -> None:
         self._lasted = 0.0

@@ -43,6 +43,13 @@ class AlpacaHttpError(VenueError):
         self.message = message
 
 
+class AlpacaRedirectError(VenueError):
+    """The configured Alpaca URL answered with a redirect. Never followed: every
+    request carries the key pair (REST headers, or the first websocket frame), so
+    following could hand it to another origin, or downgrade https to http. Not
+    retried: it is a wrong URL or a hostile server, not a passing fault."""
+
+
 class AlpacaUnavailableError(VenueError):
     """No usable answer after the retries (timeouts, connection errors, 5xx, 429)."""
 

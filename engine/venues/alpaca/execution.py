@@ -9,6 +9,8 @@ Submit is never retried. Its outcomes:
 
 - 2xx -> ACCEPTED with the venue's order id and status;
 - 429 -> REJECTED ``rate_limited`` (nothing was placed);
+- a redirect (301, 302, 303, 307, 308) -> REJECTED ``redirect_refused_http_NNN``,
+  never followed (the request carries the keys; see :mod:`.rest`);
 - any other 4xx (403 buying power, 422 bad parameters, ...) -> REJECTED with
   Alpaca's message;
 - 5xx, a timeout, a dropped connection, or a 2xx we cannot read -> AMBIGUOUS:
@@ -63,7 +65,7 @@ from engine.venues.alpaca.protocol import (
     PositionWire,
     format_ts,
 )
-from engine.venues.alpaca.rest import Response, Rest
+from engine.venues.alpaca.rest import REDIRECTS, Response, Rest
 from engine.venues.alpaca.updates import FeedHandler, RecoveryHandler, ReportHandler, TradeUpdates
 from engine.venues.base import (
     CloseResult,
@@ -254,6 +256,10 @@ class AlpacaExecution:
             return self._rejected("rate_limited")
         if resp.status >= 500:
             return self._ambiguous(order, f"http_{resp.status}")
+        if resp.status in REDIRECTS:  # never followed: the request carries the keys
+            cid = order.client_order_id
+            log.error("submit %s: the venue answered HTTP %d, a redirect", cid, resp.status)
+            return self._rejected(f"redirect_refused_http_{resp.status}: check the venue URL")
         err = Response(resp.status, resp.body).error()
         return self._rejected(err.message or f"http_{resp.status}")
 

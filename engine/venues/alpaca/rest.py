@@ -5,6 +5,12 @@ which are never retried), :meth:`Rest.call` waits out a rate-limit back-off and
 retries 5xx, 429, timeouts and connection errors a few times (for reads,
 cancels). A 429, or a response with ``X-Ratelimit-Remaining: 0``, sets the
 back-off from ``Retry-After`` (seconds) or ``X-Ratelimit-Reset`` (epoch seconds).
+
+Redirects are never followed (every request carries the key pair, and aiohttp
+keeps custom headers such as ``APCA-API-SECRET-KEY`` across origins): a 301, 302,
+303, 307 or 308 raises :class:`AlpacaRedirectError`, not retried. Every aiohttp
+session the adapter uses comes from :func:`client_session`, whose middleware
+refuses a redirect on any request, websocket upgrades included.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from email.utils import parsedate_to_datetime
 
 import aiohttp
 import msgspec
+from yarl import URL
 
 from engine.venues.alpaca.config import auth_headers
-from engine.venues.alpaca.errors import AlpacaUnavailableError
+from engine.venues.alpaca.errors import AlpacaRedirectError, AlpacaUnavailableError
 from engine.venues.alpaca.protocol import ErrorBody
 
 log = logging.getLogger("scalpbot.venues.alpaca.rest")
@@ -28,6 +35,62 @@ DEFAULT_RATE_WAIT_S = 3.0  # a 429 without a usable header (alpaca-py waits 3 s)
 MAX_RATE_WAIT_S = 60.0
 TRANSPORT_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
 _ERROR_BODY = msgspec.json.Decoder(ErrorBody)
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def redirect_error(
+    method: str, url: URL | str, status: int, location: str | None
+) -> AlpacaRedirectError:
+    """The error for a redirect answer: where from, where to (origins only: no path,
+    query or user info, so nothing a URL might carry), and what to check."""
+    here = URL(str(url))
+    origin = _origin(here)
+    target = "nowhere (no Location)"
+    kind = ""
+    if location:
+        there = here.join(URL(location)) if not URL(location).is_absolute() else URL(location)
+        target = _origin(there)
+        if here.scheme in ("https", "wss") and there.scheme in ("http", "ws"):
+            kind = ", an https -> http downgrade"
+        elif target != origin:
+            kind = ", another origin"
+        else:
+            kind = ", the same origin"
+    return AlpacaRedirectError(
+        f"{method} {origin}{here.path} answered HTTP {status}, a redirect to {target}{kind}: "
+        "refused, redirects are never followed because every request carries the API keys; "
+        "check the venue URL"
+    )
+
+
+def _origin(url: URL) -> str:
+    try:
+        return str(url.origin())
+    except ValueError:
+        return "an unreadable URL"
+
+
+async def _refuse_redirects(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """Client middleware: runs on every hop, so a redirect is stopped before aiohttp
+    would follow it (websocket upgrades have no ``allow_redirects`` option)."""
+    resp = await handler(request)
+    if resp.status in REDIRECTS:
+        location = resp.headers.get("Location")
+        resp.close()
+        raise redirect_error(request.method, request.url, resp.status, location)
+    return resp
+
+
+def client_session(like: aiohttp.ClientSession | None = None) -> aiohttp.ClientSession:
+    """A session that refuses redirects. With ``like``, it shares that session's
+    connector (its TLS settings and pool; the connector stays ``like``'s to close)."""
+    if like is None:
+        return aiohttp.ClientSession(middlewares=(_refuse_redirects,))
+    return aiohttp.ClientSession(
+        connector=like.connector, connector_owner=False, middlewares=(_refuse_redirects,)
+    )
 
 
 class Response(msgspec.Struct, frozen=True):
@@ -48,7 +111,8 @@ class Response(msgspec.Struct, frozen=True):
 
 
 class Rest:
-    """One base URL, one key pair, one session (owned unless passed in)."""
+    """One base URL, one key pair, one session (from :func:`client_session`; a session
+    passed in lends only its connector, which stays the caller's to close)."""
 
     def __init__(
         self,
@@ -65,8 +129,8 @@ class Rest:
         self.base = base_url.rstrip("/")
         self._headers = auth_headers(key, secret)
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self._session = session
-        self._own = session is None
+        self._lender = session
+        self._session: aiohttp.ClientSession | None = None
         self.retries = retries
         self.retry_backoff_s = retry_backoff_s
         self._wall = wall
@@ -80,11 +144,11 @@ class Rest:
     @property
     def session(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            self._session = client_session(self._lender)
         return self._session
 
     async def close(self) -> None:
-        if self._own and self._session is not None:
+        if self._session is not None:
             await self._session.close()
         self._session = None
 
@@ -100,7 +164,8 @@ class Rest:
         params: Mapping[str, str] | None = None,
         json: object = None,
     ) -> Response:
-        """One attempt. Raises aiohttp.ClientError, TimeoutError or OSError."""
+        """One attempt. Raises aiohttp.ClientError, TimeoutError or OSError, and
+        AlpacaRedirectError for a redirect (never followed)."""
         body = None if json is None else msgspec.json.encode(json)
         headers = dict(self._headers)
         if body is not None:
@@ -113,7 +178,10 @@ class Rest:
             data=body,
             headers=headers,
             timeout=self._timeout,
+            allow_redirects=False,
         ) as resp:
+            if resp.status in REDIRECTS:
+                raise redirect_error(method, resp.url, resp.status, resp.headers.get("Location"))
             raw = await resp.read()
             retry = self.note_limits(resp.status, resp.headers)
             return Response(resp.status, raw, retry)

@@ -32,7 +32,7 @@ from engine.model import ClientOrderId, ExecutionReport, VenueOrderId
 from engine.model.events import FeedEvent, FeedState
 from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff
 from engine.venues.alpaca.data import WebSocket
-from engine.venues.alpaca.errors import AlpacaAuthError, ReconnectError
+from engine.venues.alpaca.errors import AlpacaAuthError, AlpacaRedirectError, ReconnectError
 from engine.venues.alpaca.mapping import ORDER_STATUS, Mapper, WireError, event_ts
 from engine.venues.alpaca.protocol import (
     LISTEN_ACTION,
@@ -114,7 +114,8 @@ class TradeUpdates:
         on_feed: FeedHandler,
         on_recovered: RecoveryHandler | None = None,
     ) -> None:
-        """Stream until cancelled; raises AlpacaAuthError if the keys are refused."""
+        """Stream until cancelled; raises AlpacaAuthError if the keys are refused and
+        AlpacaRedirectError if the upgrade is redirected (never followed)."""
         backoff = self._backoff
         while True:
             self._lasted = 0.0
@@ -122,7 +123,7 @@ class TradeUpdates:
                 await self._connect_once(on_report, on_feed, on_recovered)
                 reason = "closed by the venue"
             except (ReconnectError, VenueError, aiohttp.ClientError, TimeoutError, OSError) as exc:
-                if isinstance(exc, AlpacaAuthError):
+                if isinstance(exc, (AlpacaAuthError, AlpacaRedirectError)):
                     raise
                 reason = f"{type(exc).__name__}: {exc}"
             if self._lasted >= HEALTHY_CONNECTION_S:

@@ -1,0 +1,331 @@
+"""Issue 10, item 5 and the remote-HTTP Low: credentials never follow a redirect,
+and the runtime's HTTP server can require a bearer token.
+
+Item 5 was demonstrated on loopback: the Alpaca REST base answered every call with
+a 302 to a second server (another port, so another origin) and that server
+received ``APCA-API-KEY-ID`` and ``APCA-API-SECRET-KEY``. Here the first server
+redirects everything (REST calls and websocket upgrades) to a protocol-faithful
+fake Alpaca on another port that would happily authenticate whoever reaches it;
+it must never be reached, and each call fails with an error that says "redirect"
+and names no secret. The https -> http downgrade (from reading) is the same
+redirect from a TLS origin to a plain one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import ssl
+import subprocess
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from telegram import Bot
+from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
+
+from engine.model import ClientOrderId, Order, OrderStatus, OrderType, Side, Symbol, TimeInForce
+from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
+from engine.venues.base import SubmitOutcome, VenueError
+from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, Updates
+from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+
+TOKEN = "123456:TELEGRAM-token-never-leaks"
+
+
+class Elsewhere(FakeAlpaca):
+    """The other origin: a fake Alpaca that records every REST request's headers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rest_headers: list[dict[str, str]] = []
+
+    def _authorized(self, request: web.Request) -> bool:
+        self.rest_headers.append(dict(request.headers))
+        return super()._authorized(request)
+
+    def reached(self) -> bool:
+        """Anything at all arrived: a REST call or a websocket connection."""
+        return bool(self.requests or self.rest_headers or self.data_connects)
+
+    def reached_updates(self) -> bool:
+        return self.update_connects > 0 or bool(self.update_actions)
+
+
+class Redirector:
+    """Answers every request (websocket upgrades too) with ``status`` and a Location
+    on ``target`` with the same path and query."""
+
+    def __init__(self, target: str, status: int = 302, tls: ssl.SSLContext | None = None) -> None:
+        self.target = target.rstrip("/")
+        self.status = status
+        self.tls = tls
+        self.seen: list[tuple[str, str]] = []
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def _any(self, request: web.Request) -> web.StreamResponse:
+        self.seen.append((request.method, request.path))
+        return web.Response(status=self.status, headers={"Location": self.target + request.path_qs})
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._any)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=self.tls)
+        await site.start()
+        scheme = "https" if self.tls else "http"
+        host = "localhost" if self.tls else "127.0.0.1"
+        self.url = f"{scheme}://{host}:{self._runner.addresses[0][1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+
+@pytest.fixture
+async def elsewhere() -> AsyncIterator[Elsewhere]:
+    server = Elsewhere()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def status() -> int:
+    """The redirect status (tests parametrize it)."""
+    return 302
+
+
+@pytest.fixture
+async def redirector(elsewhere: Elsewhere, status: int) -> AsyncIterator[Redirector]:
+    server = Redirector(elsewhere.url, status)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+async def tls_redirector(
+    certificate: tuple[Path, Path], elsewhere: Elsewhere
+) -> AsyncIterator[Redirector]:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*certificate)
+    server = Redirector(elsewhere.url, 302, tls=ctx)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def assert_clean(exc: BaseException) -> None:
+    """The error says what happened and names neither key."""
+    text = f"{type(exc).__name__}: {exc}"
+    assert "redirect" in text.lower(), text
+    assert KEY not in text and SECRET not in text, text
+
+
+def execution(url: str, **kw: Any) -> AlpacaExecution:
+    opts: dict[str, Any] = {
+        "timeout_s": 2.0,
+        "retry_backoff_s": 0.01,
+        "backoff_initial_s": 0.01,
+        "backoff_max_s": 0.05,
+        "rng": random.Random(3),
+    } | kw
+    return AlpacaExecution(url, KEY, SECRET, dict(INSTRUMENTS), **opts)
+
+
+REST_CALLS: dict[str, Callable[[AlpacaExecution], Awaitable[object]]] = {
+    "account": lambda ex: ex.account(),
+    "positions": lambda ex: ex.positions(),
+    "list_orders": lambda ex: ex.list_orders("all"),
+    "cancel_all": lambda ex: ex.cancel_all(),
+    "close_all": lambda ex: ex.close_all_positions(),
+    "instruments": lambda ex: ex.instruments([Symbol("AAPL")]),
+}
+
+
+# -- item 5: REST -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "call"),
+    [(status, "account") for status in (301, 302, 303, 307, 308)]
+    + [(307, call) for call in sorted(REST_CALLS) if call != "account"],
+)
+async def test_item_05_rest_key_headers_never_follow_a_redirect_to_another_origin(
+    redirector: Redirector, elsewhere: Elsewhere, status: int, call: str
+) -> None:
+    """The demonstration: the REST base answers with a redirect to another port; that
+    server must never see the key headers (nor any request), and the call fails with
+    a clear error naming no secret."""
+    ex = execution(redirector.url)
+    try:
+        with pytest.raises(VenueError) as info:
+            await REST_CALLS[call](ex)
+    finally:
+        await ex.close()
+    assert redirector.seen, "the call never reached the configured origin"
+    assert not any(
+        "APCA-API-KEY-ID" in h or "APCA-API-SECRET-KEY" in h for h in elsewhere.rest_headers
+    )
+    assert not elsewhere.reached()
+    assert_clean(info.value)
+
+
+async def test_item_05_https_to_http_downgrade_is_refused(
+    tls_redirector: Redirector, elsewhere: Elsewhere, certificate: tuple[Path, Path]
+) -> None:
+    """From reading: an https REST base redirecting to plain http would send the keys
+    in clear. The TLS origin is trusted; its 302 to http:// must still not be followed."""
+    trust = ssl.create_default_context(cafile=str(certificate[0]))
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trust))
+    ex = execution(tls_redirector.url, session=session)
+    try:
+        with pytest.raises(VenueError) as info:
+            await ex.account()
+    finally:
+        await ex.close()
+        await session.close()
+    assert tls_redirector.seen == [("GET", "/v2/account")]
+    assert not elsewhere.reached()
+    assert_clean(info.value)
+
+
+@pytest.mark.parametrize("status", [302, 307])
+async def test_item_05_a_submit_answered_with_a_redirect_is_rejected_not_followed(
+    redirector: Redirector, elsewhere: Elsewhere, status: int
+) -> None:
+    """The order path (its own HTTP/1.1 client) must not follow either: a redirect is
+    a rejection whose reason says so, and nothing reaches the other origin."""
+    ex = execution(redirector.url)
+    order = Order(
+        ClientOrderId("sb-redirect-1"),
+        Symbol("AAPL"),
+        Side.BUY,
+        1,
+        OrderType.LIMIT,
+        TimeInForce.DAY,
+        10000,
+        OrderStatus.NEW,
+        0,
+        0.0,
+        1,
+        1,
+    )
+    try:
+        result = await ex.submit(order)
+    finally:
+        await ex.close()
+    assert result.outcome is SubmitOutcome.REJECTED
+    assert "redirect" in (result.reason or "").lower()
+    assert KEY not in (result.reason or "") and SECRET not in (result.reason or "")
+    assert not elsewhere.reached()
+
+
+# -- item 5: websockets -----------------------------------------------------------------
+
+
+async def ended_or_reached(task: asyncio.Task[None], reached: Callable[[], bool]) -> None:
+    """Poll until the stream task ended or the other origin was reached (5 s deadline)."""
+    deadline = time.monotonic() + 5
+    while not task.done() and not reached():
+        assert time.monotonic() < deadline, "the stream neither failed nor went elsewhere"
+        await asyncio.sleep(0.005)
+
+
+async def finish(task: asyncio.Task[None]) -> BaseException | None:
+    if not task.done():
+        task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        return None
+    except Exception as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("status", [302, 307])
+async def test_item_05_market_data_stream_never_follows_a_redirect(
+    redirector: Redirector, elsewhere: Elsewhere, status: int
+) -> None:
+    """The data websocket's upgrade answered with a redirect: following it would send
+    the auth action (key and secret) to the other origin. The stream must stop with a
+    clear error instead of connecting there (or reconnecting forever)."""
+    ws_url = "ws" + redirector.url[4:] + "/v2/iex"
+    feed = AlpacaMarketData(
+        ws_url,
+        KEY,
+        SECRET,
+        INSTRUMENTS,
+        backoff_initial_s=0.01,
+        backoff_max_s=0.05,
+        rng=random.Random(1),
+    )
+    task = asyncio.create_task(feed.run([Symbol("AAPL")], Sink()))
+    await ended_or_reached(task, elsewhere.reached)
+    exc = await finish(task)
+    assert not elsewhere.data_actions, "the auth action went to another origin"
+    assert elsewhere.data_connects == 0
+    assert exc is not None, "the stream did not fail"
+    assert_clean(exc)
+
+
+@pytest.mark.parametrize("status", [302, 307])
+async def test_item_05_trade_updates_stream_never_follows_a_redirect(
+    redirector: Redirector, elsewhere: Elsewhere, status: int
+) -> None:
+    """The same for trade_updates: its authenticate action carries the key pair."""
+    ex = execution(redirector.url)
+    rec = Updates()
+    task = asyncio.create_task(ex.run_updates(rec.on_report, rec.on_feed, rec.on_recovered))
+    try:
+        await ended_or_reached(task, elsewhere.reached_updates)
+        exc = await finish(task)
+    finally:
+        await ex.close()
+    assert not elsewhere.update_actions, "the authenticate action went to another origin"
+    assert elsewhere.update_connects == 0
+    assert exc is not None, "the stream did not fail"
+    assert_clean(exc)
+
+
+async def test_item_05_telegram_client_does_not_follow_redirects(
+    redirector: Redirector, elsewhere: Elsewhere
+) -> None:
+    """The other HTTP client the process makes: python-telegram-bot (httpx), whose
+    URLs carry the token. A redirect from the Bot API must not be followed."""
+    request = HTTPXRequest()
+    bot = Bot(TOKEN, base_url=redirector.url + "/bot", request=request)
+    try:
+        with pytest.raises(TelegramError) as info:
+            await bot.get_me()
+    finally:
+        await request.shutdown()
+    assert TOKEN not in str(info.value)
+    assert redirector.seen
+    assert not elsewhere.reached()
