@@ -15,9 +15,10 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from engine.control import SecretFileError, read_secret_file, register_secret
 
 USERS_VAR = "TELEGRAM_ALLOWED_USERS"
 TOKEN_VAR = "TELEGRAM_BOT_TOKEN"
@@ -118,16 +119,18 @@ def _users(raw: Mapping[str, Any], env: Mapping[str, str]) -> dict[int, Role]:
 
 def _token(raw: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> str:
     if secret:
+        register_secret(secret)  # redacted from every log line from now on
         return secret
     file = str(raw.get("token_file") or "")
     if file:
         try:
-            value = Path(file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SettingsError(f"token_file: cannot read {file}: {exc.strerror}") from None
+            value = read_secret_file(file)  # registered; refused if others may read it
+        except SecretFileError as exc:
+            raise SettingsError(f"token_file: {exc}") from None
         if value:
             return value
     value = env.get(TOKEN_VAR, "").strip()
+    register_secret(value)
     if not value:
         raise SettingsError(f"no bot token: set {TOKEN_VAR} or telegram.token_file")
     return value
@@ -140,6 +143,7 @@ def _webhook(raw: Mapping[str, Any], env: Mapping[str, str]) -> Webhook | None:
     if not url.startswith("https://") and "127.0.0.1" not in url and "localhost" not in url:
         raise SettingsError(f"{WEBHOOK_URL_VAR}: Telegram only posts to https:// URLs")
     secret = env.get(WEBHOOK_SECRET_VAR, "").strip() or secrets.token_urlsafe(24)
+    register_secret(secret)  # PTB logs setWebhook's secret_token at debug level
     return Webhook(url, urlsplit(url).path or "/telegram", secret)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, layering, then pytest.
-SCALPBOT_EXTRAS=dev source "$(dirname "$0")/_env.sh"
+source "$(dirname "$0")/_env.sh"
 # Debian's real Prometheus, promtool, Alertmanager and amtool for the monitoring tests;
 # libfaketime (package faketime) moves the clock of the day-in-the-life acceptance test.
 if ! command -v promtool >/dev/null || ! command -v amtool >/dev/null \

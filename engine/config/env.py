@@ -16,10 +16,31 @@ import msgspec
 import msgspec.inspect as mi
 
 from engine.config.errors import ConfigError
+from engine.config.secret import register
 
 PREFIX = "SCALPBOT__"
 SECRET_VARS = "APCA_API_KEY_ID, APCA_API_SECRET_KEY, TELEGRAM_BOT_TOKEN"
 TELEGRAM_USERS_VAR = "TELEGRAM_ALLOWED_USERS"
+# Secrets the process may use without reading them itself (the database driver reads
+# PGPASSWORD; the bot reads the webhook secret): registered with the log redactor
+# as soon as the configuration is loaded.
+CREDENTIAL_VARS = (
+    "APCA_API_KEY_ID",
+    "APCA_API_SECRET_KEY",
+    "TELEGRAM_BOT_TOKEN",
+    "TELEGRAM_WEBHOOK_SECRET",
+    "PGPASSWORD",
+    "SCALPBOT_SIM_KEY",
+    "SCALPBOT_SIM_SECRET",
+)
+
+
+def register_env_secrets(env: Mapping[str, str]) -> None:
+    """Register every credential variable set in ``env`` with the log redactor."""
+    for var in CREDENTIAL_VARS:
+        value = env.get(var, "").strip()
+        if value:
+            register(value)
 
 
 def env_overrides(

@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from engine.config.env import SECRET_VARS, env_overrides, telegram_users
+from engine.config.env import SECRET_VARS, env_overrides, register_env_secrets, telegram_users
 from engine.config.errors import ConfigError, from_validation
 from engine.config.safety import check_live_explicit, check_safety
 from engine.config.schema import (
@@ -21,7 +21,7 @@ from engine.config.schema import (
     Secrets,
     VenueConfig,
 )
-from engine.config.secret import MASK, SecretStr
+from engine.config.secret import MASK, SecretFileError, SecretStr, read_secret_file
 from engine.core.params import ParamError
 from engine.core.strategies import strategy_factory
 
@@ -111,6 +111,7 @@ def config_hash(config: Config) -> str:
 
 def read_secrets(config: Config, env: Mapping[str, str], *, require: bool = True) -> Secrets:
     """Credentials for what ``config`` enables, from the environment or the named files."""
+    register_env_secrets(env)  # e.g. PGPASSWORD: known to the redactor before any use
     key_id = secret = token = None
     if config.venue.kind == "alpaca":
         key_id = _secret("venue.key_file", config.venue.key_file, env, "APCA_API_KEY_ID", require)
@@ -132,9 +133,9 @@ def _secret(
         raise ConfigError(key, f"and {var} are both set; use one", source=var)
     if file:
         try:
-            value = Path(file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(key, f"cannot read {file}: {exc.strerror or exc}") from None
+            value = read_secret_file(file)  # refused when group/world may read it
+        except SecretFileError as exc:
+            raise ConfigError(key, str(exc)) from None
         if not value:
             raise ConfigError(key, f"{file} is empty")
         return SecretStr(value)

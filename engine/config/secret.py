@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hmac
+import os
+import re
+import stat
+from pathlib import Path
 from typing import NoReturn
+from urllib.parse import quote, quote_plus
 
 MASK = "**********"
 
@@ -12,6 +17,75 @@ _LOADED: set[str] = set()
 
 REDACTED = "***"
 MIN_REDACTED_LEN = 4  # shorter values would mangle ordinary text and reveal little
+
+
+def register(value: str) -> None:
+    """Make ``value`` known to the redactor (with the forms it takes in a URL or a form
+    body: percent-encoded, upper- and lower-case escapes, ``+`` for spaces), so it is
+    redacted from every log line, reply and error from now on."""
+    if not value:
+        return
+    _LOADED.update(_forms(value))
+
+
+def _forms(value: str) -> set[str]:
+    forms = {value}
+    for encoded in (quote(value, safe=""), quote(value), quote_plus(value)):
+        forms.add(encoded)
+        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded))
+    return forms
+
+
+def register_all(values: object) -> None:
+    """:func:`register` every string found in ``values`` (a string, a mapping's values,
+    or a list/tuple of them, nested), e.g. a plugin's secrets."""
+    if isinstance(values, SecretStr):
+        register(values.get_secret_value())
+    elif isinstance(values, str):
+        register(values)
+    elif isinstance(values, dict):
+        for item in values.values():
+            register_all(item)
+    elif isinstance(values, (list, tuple, set, frozenset)):
+        for item in values:
+            register_all(item)
+
+
+class SecretFileError(ValueError):
+    """A secret file that cannot be used; the message names the file, never its content."""
+
+
+def read_secret_file(path: str | Path) -> str:
+    """The stripped content of a secret file, registered with the redactor.
+
+    Refused, as ssh refuses a private key, when the file is not a regular file or
+    when its group or others have any permission on it (``chmod 600 FILE``).
+    """
+    name = str(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise SecretFileError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SecretFileError(f"{name} is not a regular file")
+        mode = stat.S_IMODE(info.st_mode)
+        if os.name == "posix" and mode & 0o077:
+            raise SecretFileError(
+                f"{name} is accessible by group or others (mode {mode:04o}): "
+                f"a secret file must be private to the bot's user (chmod 600 {name})"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read()
+    finally:
+        os.close(fd)
+    try:
+        value = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise SecretFileError(f"{name} is not UTF-8 text") from None
+    register(value)
+    return value
 
 
 def loaded_secrets() -> frozenset[str]:
@@ -43,8 +117,7 @@ class SecretStr:
         if not isinstance(value, str):
             raise TypeError("a secret must be a string")
         self._value = value
-        if value:
-            _LOADED.add(value)
+        register(value)
 
     def get_secret_value(self) -> str:
         return self._value

@@ -5,7 +5,9 @@ and ``monitoring`` import nothing deeper of the engine than this,
 ``engine.events`` and ``engine.model``.
 """
 
+from engine.config.secret import SecretFileError, read_secret_file
 from engine.config.secret import redact as redact_secrets
+from engine.config.secret import register as register_secret
 from engine.control.api import Control, ControlError, RuntimeView
 from engine.control.plugins import Plugin, PluginContext
 from engine.control.results import (
@@ -39,11 +41,14 @@ __all__ = [
     "PnlReport",
     "PositionView",
     "RuntimeView",
+    "SecretFileError",
     "StatusReport",
     "SymbolOutcome",
     "SymbolStatus",
     "SymbolTelemetry",
     "TelemetrySnapshot",
     "TradeView",
+    "read_secret_file",
     "redact_secrets",
+    "register_secret",
 ]

@@ -119,7 +119,15 @@ def setup_logging(
 ) -> None:
     """Configure the root logger once for the process (stderr)."""
     root = logging.getLogger()
-    root.handlers[:] = [make_handler(sys.stderr, json_lines, secrets)]
+    handler = make_handler(sys.stderr, json_lines, secrets)
+    root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Third-party records (python-telegram-bot, httpx, aiohttp, asyncio) reach the root
+    # handler above; a library that attached a handler of its own is redacted too.
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger):
+            for own in logger.handlers:
+                if not any(isinstance(f, RedactSecrets) for f in own.filters):
+                    own.addFilter(handler.filters[0])
     for noisy in ("aiohttp.access", "apscheduler", "alembic", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,4 +1,8 @@
-"""Everything the runtime needs to start, resolved from the config and the command line."""
+"""Everything the runtime needs to start, resolved from the config and the command line.
+
+The venue credentials and the plugins' secrets are registered with the log redactor
+when the options are made, and ``repr`` shows none of them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from engine.config.secret import MASK, register_all
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.runtime.sanity import GateConfig
@@ -47,3 +52,20 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     plugin_settings: dict[str, Any] = msgspec.field(default_factory=dict)  # plain data
     plugin_secrets: dict[str, str] = msgspec.field(default_factory=dict)
     load_plugins: bool = True
+
+    def __post_init__(self) -> None:
+        register_all((self.key, self.secret, self.plugin_secrets))
+
+    def __repr__(self) -> str:
+        fields = []
+        for name in self.__struct_fields__:
+            value = getattr(self, name)
+            if name in _HIDDEN:
+                value = MASK if isinstance(value, str) else {k: MASK for k in value}
+            fields.append(f"{name}={value!r}")
+        return f"RuntimeOptions({', '.join(fields)})"
+
+    __str__ = __repr__
+
+
+_HIDDEN = frozenset({"key", "secret", "plugin_secrets"})

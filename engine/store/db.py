@@ -7,7 +7,10 @@ SQL except the SQLite connection pragmas, which are set for SQLite URLs only.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from engine.config.secret import register as register_secret
 
 DEFAULT_URL = "sqlite+aiosqlite:///scalpbot.db"
 """Where the store lives when the configuration names no URL."""
@@ -47,12 +52,35 @@ def create_store_engine(
     statement waits for another connection's write lock before failing.
     """
     kwargs: dict[str, Any] = {"echo": echo}
+    password = make_url(url).password
+    if password:
+        register_secret(str(password))  # e.g. in an exception quoting the DSN
     if is_sqlite(url):
         kwargs["connect_args"] = {"timeout": sqlite_busy_timeout}
+        private_sqlite_files(url)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def private_sqlite_files(url: str) -> None:
+    """Create the SQLite file of ``url`` readable only by this user (0600) before SQLite
+    opens it, and take group/other access off an existing one and its ``-wal``, ``-shm``
+    and ``-journal`` files (SQLite gives those the main file's mode when it makes them)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite reports the missing directory itself
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            mode = stat.S_IMODE(name.stat().st_mode)
+            if mode & 0o077:
+                name.chmod(mode & 0o700)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -73,7 +73,7 @@ class Credentials:
         self.secret = secret
 
     def __repr__(self) -> str:
-        return f"Credentials(key_id={self.key_id!r}, secret=<hidden>)"
+        return "Credentials(key_id=<hidden>, secret=<hidden>)"
 
     __str__ = __repr__
 

@@ -169,6 +169,17 @@ class SimVenueConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
         if self.max_symbols < 0:
             raise ValueError("max_symbols must be >= 0 (0 = unlimited)")
 
+    def __repr__(self) -> str:
+        """Every field but the key and secret (shown masked)."""
+        hidden = {"key", "secret"}
+        fields = (
+            f"{name}={'**********' if name in hidden else repr(getattr(self, name))}"
+            for name in self.__struct_fields__
+        )
+        return f"SimVenueConfig({', '.join(fields)})"
+
+    __str__ = __repr__
+
     @property
     def starting_cash_nanos(self) -> int:
         return int(self.starting_cash * MONEY_SCALE)

@@ -24,11 +24,14 @@ class StateError(ValueError):
 
 
 def save_state(path: str | Path, account: dict[str, Any], market: dict[str, int]) -> None:
-    """Write the snapshot atomically (temporary file, fsync, rename)."""
+    """Write the snapshot atomically (temporary file, fsync, rename), readable only by
+    this user (0600): it lists every order and fill of the account."""
     path = Path(path)
     data = msgspec.json.encode({"version": STATE_VERSION, "account": account, "market": market})
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), 0o600)  # a leftover .tmp keeps its old mode otherwise
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())

@@ -1,0 +1,493 @@
+"""Issue 10, secrets: every secret the process knows is redacted from every log line
+(item 2's redaction half, item 3), secret files are refused when others may read them,
+the embedded simulator's credentials are random, reprs hide secrets, the files the bot
+writes are private, and the monitoring recipe keeps the token off command lines.
+
+Real parts: ``scalpbot run`` as a child process with debug logging, the real
+python-telegram-bot client against the tests' fake Bot API on loopback, the runtime's
+own log handler, real SQLite files and the real simulated venue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import msgspec
+import pytest
+
+from tests.bot.fake_telegram import FakeTelegram
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "7654321:AAF-tok3n-Zq9xWv8uT7sR6qP5oN4"
+HOOK_SECRET = "whsec-Kp4Lm7Nq2Rs9Tv3Wx6Yz8"
+USER = 111
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def _poll(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check() if asyncio.iscoroutinefunction(check) else check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def _run_bot_in_webhook_mode(tmp_path: Path, json_lines: bool) -> str:
+    """``scalpbot run`` with log.level = debug, Telegram in webhook mode against the fake
+    Bot API; returns everything it wrote once it has set the webhook and stopped."""
+    fake = FakeTelegram(token=TOKEN)
+    await fake.start()
+    port = _free_port()
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        "[store]\n"
+        f'url = "sqlite+aiosqlite:///{tmp_path / "bot.db"}"\n'
+        "[http]\n"
+        f'listen = "127.0.0.1:{port}"\n'
+        "[log]\n"
+        f'level = "debug"\njson = {"true" if json_lines else "false"}\n'
+        "[telegram]\nenabled = true\n"
+        f'allowed_users = [{{id = {USER}, role = "admin"}}]\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALPBOT", "APCA_"))}
+    env.update(
+        PYTHONUNBUFFERED="1",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=fake.url,
+        TELEGRAM_WEBHOOK_URL="https://bot.example.org/tg/hook",
+        TELEGRAM_WEBHOOK_SECRET=HOOK_SECRET,
+    )
+    for var in ("TELEGRAM_ALLOWED_USERS", "TELEGRAM_WEBHOOK_URL_", "PTB_TIMEDELTA"):
+        env.pop(var, None)
+    log = tmp_path / "bot.log"
+    with log.open("wb") as out:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "engine.cli", "run", "--config", str(config),
+            stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT,
+            env=env, cwd=str(tmp_path),
+        )  # fmt: skip
+        try:
+            await _poll(
+                lambda: fake.webhook.get("url") or proc.returncode is not None,
+                60,
+                "setWebhook",
+            )
+            assert fake.webhook.get("secret_token") == HOOK_SECRET, log.read_text()
+            async with aiohttp.ClientSession() as http:
+                url = f"http://127.0.0.1:{port}/tg/hook"
+                async with http.post(
+                    url, json={}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+                ) as r:
+                    assert r.status == 403
+            proc.send_signal(signal.SIGINT)
+            await asyncio.wait_for(proc.wait(), 60)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+            await fake.stop()
+    return log.read_text(errors="replace")
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["text", "json"])
+async def test_item_02_debug_log_never_shows_the_webhook_secret_or_the_token(
+    tmp_path: Path, json_lines: bool
+) -> None:
+    """Demonstration: ``scalpbot run`` at log.level = debug with a Telegram webhook logged
+    python-telegram-bot's ``Calling Bot API endpoint `setWebhook` with parameters
+    {..., 'secret_token': ...}``: whoever read the log could forge updates."""
+    text = await _run_bot_in_webhook_mode(tmp_path, json_lines)
+    assert "setWebhook" in text, text[-4000:]  # PTB's debug lines were written
+    assert HOOK_SECRET not in text, [x for x in text.splitlines() if HOOK_SECRET in x]
+    assert TOKEN not in text, [x for x in text.splitlines() if TOKEN in x]
+
+
+# -- every secret the process knows is registered; the whole record is redacted ------------
+
+
+@pytest.fixture
+def root_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The runtime's own log set-up writing to a buffer: ``setup(json_lines)`` -> buffer."""
+    from engine.runtime.logs import setup_logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    out = io.StringIO()
+
+    def setup(json_lines: bool = False) -> io.StringIO:
+        monkeypatch.setattr(sys, "stderr", out)  # pytest's capture swaps it before the call
+        setup_logging("debug", json_lines, [])
+        return out
+
+    try:
+        yield setup
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+
+
+def _log_from_third_parties(secret: str) -> None:
+    """A secret in the message, the traceback and an ``extra`` field of records from the
+    loggers of python-telegram-bot, httpx, aiohttp and asyncio (and ours)."""
+    for name in ("telegram.ext.ExtBot", "httpx", "aiohttp.client", "asyncio", "scalpbot.x"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        try:
+            try:
+                raise KeyError({"url": f"https://h/bot{secret}/getMe"})
+            except KeyError as inner:
+                raise ConnectionError(f"refused {secret}") from inner
+        except ConnectionError:
+            logger.exception(
+                "call failed %s", {"secret_token": secret},
+                extra={"url": f"https://h/?t={secret}", "params": {"k": secret}},
+            )  # fmt: skip
+        logger.debug("stack", stack_info=True, extra={"detail": [secret]})
+
+
+@pytest.mark.parametrize("json_lines", [False, True], ids=["text", "json"])
+def test_item_03_the_whole_record_is_redacted_for_every_logger(
+    root_log: Any, json_lines: bool
+) -> None:
+    """Demonstration (issue 10 item 3): a token in an exception's traceback, or in an
+    ``extra`` field in JSON mode, passed through the redactor."""
+    from engine.config import load_config
+
+    load_config(None, {"APCA_API_KEY_ID": "unused", "TELEGRAM_BOT_TOKEN": "x"})
+    token = "5550001:AAE-item3-token-in-traceback"
+    from engine.config.secret import SecretStr
+
+    SecretStr(token)  # loaded the way the config loads every secret
+    out = root_log(json_lines)
+    _log_from_third_parties(token)
+    text = out.getvalue()
+    assert "ConnectionError" in text and "KeyError" in text, text  # tracebacks written
+    assert "aiohttp.client" in text and "asyncio" in text
+    if json_lines:
+        records = [json.loads(line) for line in text.splitlines()]
+        assert any("params" in r and "url" in r for r in records)
+    assert token not in text, [x for x in text.splitlines() if token in x]
+
+
+def test_item_02_every_loaded_secret_is_redacted_even_percent_encoded(
+    root_log: Any, tmp_path: Path
+) -> None:
+    """Demonstration: secrets the process knows but nobody handed to the redactor (the
+    webhook secret, the database password in PGPASSWORD or a DSN, a plugin's secret, the
+    venue keys in the runtime options) and a token percent-encoded in a URL were logged
+    as they are."""
+    from sqlalchemy.exc import ArgumentError
+
+    from engine.config import load_config
+    from engine.runtime.options import RuntimeOptions
+    from engine.store import create_store_engine
+
+    out = root_log(False)
+    pg = "pg-Pa55word-Xq7"
+    hook = "whsec-only-in-env-Zr81"
+    load_config(None, {"PGPASSWORD": pg, "TELEGRAM_WEBHOOK_SECRET": hook})
+    dsn_password = "dsn-pw-Tt4Uu5"
+    with pytest.raises(ArgumentError) as refused:  # SQLite takes no password; PostgreSQL would
+        create_store_engine(f"sqlite+aiosqlite://user:{dsn_password}@/{tmp_path / 'x.db'}")
+    logging.getLogger("scalpbot.store").debug("store failed: %s", refused.value)
+    plugin = "plugin-secret-Yy6Ww2"
+    key, secret = "AKOPTIONSKEY77", "options-secret-Vv9"
+    RuntimeOptions(key=key, secret=secret, plugin_secrets={"weather": {"api_key": plugin}})
+    token = "7000001:AAH-percent/encoded+token"
+    from engine.config.secret import SecretStr
+
+    SecretStr(token)
+    from urllib.parse import quote, quote_plus
+
+    log = logging.getLogger("httpx")
+    log.setLevel(logging.DEBUG)
+    for value in (pg, hook, dsn_password, plugin, key, secret):
+        log.warning("value %s", value)
+    log.warning("GET https://api.telegram.org/bot%s/getMe", quote(token, safe=""))
+    log.warning("POST body token=%s", quote_plus(token))
+    lower = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), quote(token, safe=""))
+    log.warning("lower-case escapes %s", lower)
+    text = out.getvalue()
+    assert text.count("***") >= 10 and "store failed" in text, text
+    for value in (pg, hook, dsn_password, plugin, key, secret, token):
+        assert value not in text, text
+    for encoded in (quote(token, safe=""), quote_plus(token), quote(token)):
+        assert encoded not in text, text
+    assert "7000001" not in text, text
+
+
+async def test_item_02_the_bots_own_secrets_are_registered_when_loaded(
+    root_log: Any, tmp_path: Path
+) -> None:
+    """Demonstration: the Telegram plugin's settings (token from its environment, webhook
+    secret generated when unset) were never registered with the redactor."""
+    from bot.settings import load_settings
+
+    raw = {"enabled": True, "allowed_users": [{"id": USER, "role": "admin"}]}
+    env = {"TELEGRAM_BOT_TOKEN": "6000002:AAG-plugin-env-token",
+           "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"}  # fmt: skip
+    settings = load_settings(raw, None, env)
+    assert settings is not None and settings.webhook is not None
+    out = root_log(False)
+    logging.getLogger("telegram.ext.ExtBot").warning(
+        "params %s", {"secret_token": settings.webhook.secret_token, "t": settings.token}
+    )
+    text = out.getvalue()
+    assert settings.webhook.secret_token not in text and settings.token not in text, text
+
+
+# -- Low: secret files refused when group/world readable --------------------------------
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o606])
+def test_low_secret_files_readable_by_others_are_refused(tmp_path: Path, mode: int) -> None:
+    """Demonstration: a 0666 token file was read like any other. Like ssh with a private
+    key, a secret file that its group or others can access is refused; the error names
+    the file, never its content."""
+    from bot.settings import SettingsError, load_settings
+    from engine.config import ConfigError, load_config
+
+    content = "8000003:AAJ-token-in-a-file"
+    token_file = tmp_path / "token"
+    token_file.write_text(content + "\n")
+    token_file.chmod(mode)
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f'[telegram]\nenabled = true\ntoken_file = "{token_file}"\n'
+        f'allowed_users = [{{id = {USER}, role = "admin"}}]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(config, {})
+    message = str(caught.value)
+    assert str(token_file) in message and "chmod 600" in message, message
+    assert content not in message
+    raw = {"enabled": True, "token_file": str(token_file),
+           "allowed_users": [{"id": USER, "role": "admin"}]}  # fmt: skip
+    with pytest.raises(SettingsError) as refused:
+        load_settings(raw, None, {})
+    assert str(token_file) in str(refused.value) and content not in str(refused.value)
+    token_file.chmod(0o600)
+    loaded = load_config(config, {})
+    assert loaded.secrets.telegram_token is not None
+    assert loaded.secrets.telegram_token.get_secret_value() == content
+
+
+# -- Low: the embedded simulator's key pair is random --------------------------------------
+
+
+async def test_low_embedded_simulator_gets_a_random_key_pair(tmp_path: Path) -> None:
+    """Demonstration: with no ``sim.key``/``sim.secret`` the embedded venue always took
+    ``sim-key``/``sim-secret`` although the docs promise a random pair per run."""
+    from engine.config import load_config
+    from engine.runtime.app import Runtime
+    from engine.runtime.cli import options_from_config
+    from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
+    from tests.engine.runtime.conftest import Running
+
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f'[store]\nurl = "sqlite+aiosqlite:///{tmp_path / "bot.db"}"\n'
+        '[http]\nlisten = "127.0.0.1:0"\n'
+    )
+    first = options_from_config(load_config(config, {}))
+    second = options_from_config(load_config(config, {}))
+    assert {first.key, first.secret}.isdisjoint({DEFAULT_KEY, DEFAULT_SECRET})
+    assert (first.key, first.secret) != (second.key, second.secret)
+    assert len(first.secret) >= 32
+    run = Running(Runtime(msgspec.structs.replace(first, load_plugins=False, http_port=None)))
+    rt = await run.ready()  # the bot trades its embedded venue with the random pair
+    try:
+        assert rt._sim is not None
+        async with aiohttp.ClientSession() as http:
+            default = {"APCA-API-KEY-ID": DEFAULT_KEY, "APCA-API-SECRET-KEY": DEFAULT_SECRET}
+            async with http.get(f"{rt._sim.url}/v2/account", headers=default) as r:
+                assert r.status in (401, 403)
+            own = {"APCA-API-KEY-ID": first.key, "APCA-API-SECRET-KEY": first.secret}
+            async with http.get(f"{rt._sim.url}/v2/account", headers=own) as r:
+                assert r.status == 200
+    finally:
+        assert await run.stop() == 0
+
+
+# -- Low: reprs hide secrets ---------------------------------------------------------------
+
+
+def test_low_no_options_or_config_type_shows_a_secret_in_its_repr(tmp_path: Path) -> None:
+    """Demonstration: ``repr(RuntimeOptions)`` showed the Alpaca secret and the token (and
+    SimVenueConfig its key and secret, Credentials its key id)."""
+    from bot.settings import load_settings
+    from engine.config import load_config
+    from engine.control import PluginContext
+    from engine.runtime.cli import options_from_config, sim_config
+    from engine.runtime.options import RuntimeOptions
+    from engine.venues.alpaca.config import Credentials
+
+    key, secret, token = "AKREPRKEYID123", "repr-secret-Qw3Er4", "9000004:AAK-repr-token"
+    env = {"APCA_API_KEY_ID": key, "APCA_API_SECRET_KEY": secret, "TELEGRAM_BOT_TOKEN": token,
+           "SCALPBOT__VENUE__KIND": "alpaca"}  # fmt: skip
+    path = tmp_path / "c.toml"
+    path.write_text('[telegram]\nenabled = true\nallowed_users = [{id = 1, role = "admin"}]\n')
+    config = load_config(path, env)
+    options = options_from_config(config)
+    sim_options = options_from_config(load_config(None, {}))
+    assert sim_options.sim is not None
+    settings = load_settings(msgspec.to_builtins(config.telegram), token, {})
+    ctx = PluginContext(None, None, None, {}, {"telegram_token": token}, None, {}, {})  # type: ignore[arg-type]
+    shown = [
+        config, options, msgspec.structs.replace(options, key=key),
+        RuntimeOptions(key=key, secret=secret, plugin_secrets={"telegram": {"token": token}}),
+        sim_config(load_config(None, {})), sim_options, Credentials(key, secret), settings, ctx,
+    ]  # fmt: skip
+    for thing in shown:
+        for text in (repr(thing), str(thing), f"{thing}"):
+            for value in (key, secret, token, sim_options.key, sim_options.secret):
+                assert value not in text, (type(thing).__name__, text)
+
+
+# -- Low: the files the bot writes are private ---------------------------------------------
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    old = os.umask(0o022)  # the usual default: files 0644 unless the code says otherwise
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> str:
+    return f"{stat.S_IMODE(path.stat().st_mode):04o}"
+
+
+async def test_low_store_and_simulator_state_files_are_created_0600(
+    tmp_path: Path, open_umask: None
+) -> None:
+    """Demonstration: under umask 022 the SQLite store, its -wal/-shm files and the
+    simulated venue's state file were created 0644 (orders, fills, P&L for anyone)."""
+    from engine.runtime.app import Runtime
+    from tests.engine.runtime.conftest import Running, options, started_sim, until
+
+    async with started_sim(tmp_path, 7, 200.0) as sim:
+        run = Running(Runtime(options(sim, tmp_path, load_plugins=False, http_port=None)))
+        await run.ready()
+        db = tmp_path / "bot.db"
+        files = [db, db.with_name("bot.db-wal"), db.with_name("bot.db-shm"),
+                 tmp_path / "venue.json"]  # fmt: skip
+        await until(lambda: all(f.exists() for f in files), 20, "the store and state files")
+        try:
+            assert {f.name: _mode(f) for f in files} == {f.name: "0600" for f in files}
+        finally:
+            assert await run.stop() == 0
+    assert _mode(tmp_path / "venue.json") == "0600"
+
+
+def test_low_an_existing_store_file_is_made_private(tmp_path: Path) -> None:
+    """An old store created 0644 (before this fix) is taken back to 0600 when opened,
+    with its -wal/-shm files."""
+    from engine.store import create_store_engine
+
+    db = tmp_path / "old.db"
+    for f in (db, db.with_name("old.db-wal"), db.with_name("old.db-shm")):
+        f.write_bytes(b"")
+        f.chmod(0o644)
+    create_store_engine(f"sqlite+aiosqlite:///{db}").sync_engine.dispose()
+    for f in (db, db.with_name("old.db-wal"), db.with_name("old.db-shm")):
+        assert _mode(f) == "0600", f
+
+
+# -- Low: the Alertmanager recipe keeps the token off command lines ------------------------
+
+
+def _recipe() -> list[str]:
+    """docs/monitoring.md's Alertmanager install recipe, up to its ``install`` line."""
+    text = (REPO / "docs" / "monitoring.md").read_text()
+    section = text.split("## Alertmanager (Telegram)", 1)[1]
+    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    lines: list[str] = []
+    for line in block.splitlines():
+        lines.append(line)
+        if "install " in line:
+            break
+    return lines
+
+
+def test_low_alertmanager_recipe_never_puts_the_token_on_a_command_line(
+    tmp_path: Path,
+) -> None:
+    """Demonstration: docs/monitoring.md filled Alertmanager's token in with
+    ``sed -e "s|...|${TOKEN}|"``, so it sat in sed's argv (``ps``, /proc/*/cmdline).
+    The documented recipe is run with every command on PATH replaced by a shim that
+    records its argv: none holds the token, and the result is a valid config."""
+    token = "1234567:AAL-alertmanager-token_Zx9"
+    token_file = tmp_path / "alertmanager-telegram.token"
+    token_file.write_text(token + "\n")
+    token_file.chmod(0o600)
+    out = tmp_path / "alertmanager.yml"
+    script = "\n".join(_recipe())
+    script = script.replace("sudo ", "").replace(
+        "/etc/scalpbot/alertmanager-telegram.token", str(token_file)
+    )
+    script = script.replace("<your chat id>", "-100200300")
+    script = re.sub(r"install .*/dev/stdin \S+", f"install -m 0600 /dev/stdin {out}", script)
+    shims, argv_log = tmp_path / "shims", tmp_path / "argv.log"
+    shims.mkdir()
+    shim = tmp_path / "shim"
+    real_path = os.environ.get("PATH", "/usr/bin:/bin")
+    shim.write_text(
+        "#!/bin/bash\n"
+        'printf "%s\\n" "${0##*/} $*" >> "$ARGV_LOG"\n'
+        'PATH="$REAL_PATH" exec "${0##*/}" "$@"\n'
+    )
+    shim.chmod(0o755)
+    for directory in real_path.split(":"):
+        if os.path.isdir(directory):
+            for name in os.listdir(directory):
+                if not (shims / name).exists() and os.access(Path(directory, name), os.X_OK):
+                    (shims / name).symlink_to(shim)
+    env = {"PATH": str(shims), "REAL_PATH": real_path, "ARGV_LOG": str(argv_log),
+           "HOME": str(tmp_path)}  # fmt: skip
+    done = subprocess.run(
+        ["/bin/bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rendered = out.read_text()
+    assert f"bot_token: {token}" in rendered and "chat_id: -100200300" in rendered
+    assert "REPLACE_WITH_TELEGRAM_BOT_TOKEN" not in rendered.split("global:", 1)[1]
+    argv = argv_log.read_text()
+    assert "install" in argv  # the shims saw the commands
+    assert token not in argv, argv
+    checked = subprocess.run(
+        ["amtool", "check-config", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
