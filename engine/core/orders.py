@@ -9,10 +9,23 @@ with the reason ``not_at_venue`` (the venue did not know the order when asked)
 ends the order, but venue evidence that it exists after all (a FILL, or an
 ACCEPTED report) revives it, and its fills are booked exactly once. A terminal
 report from the venue itself settles it for good.
+
+Memory is bounded: a finished order (terminal, not provisional) stays in memory
+while it is one of the newest ``window_orders`` finished orders or finished less
+than ``window_s`` ago, and at most ``max_finished`` are kept whatever their age;
+older ones are evicted with their execution ids (the store keeps the record).
+The default window (15 minutes) is longer than the reconciliation horizon (10
+minutes), so the periodic reconciliation never lists an evicted order. A report
+for an evicted order is unknown here: the shell looks the order up in the store
+and brings it back with :meth:`OrderManager.recall` (its stored status, fills and
+execution ids) before applying the report, so a late or duplicate fill is
+recognised as such and never booked twice.
 """
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 from engine.model import (
@@ -81,6 +94,13 @@ NOT_AT_VENUE = "not_at_venue"
 _INFERRED = frozenset({S.REJECTED, S.CANCELLED})
 _SETTLING = {K.CANCELLED: S.CANCELLED, K.REJECTED: S.REJECTED, K.EXPIRED: S.EXPIRED}
 
+# The window of finished orders kept in memory (see the module doc).
+WINDOW_S = 900.0
+WINDOW_ORDERS = 2_000
+MAX_FINISHED = 50_000
+# Reconciliation's synthesised fills: ``recon:<client id>:<cumulative qty>``.
+_RECON = "recon:"
+
 
 class _Record:
     """The order manager's mutable view of one order."""
@@ -88,6 +108,7 @@ class _Record:
     __slots__ = (
         "before_cancel",
         "created_ts",
+        "exec_ids",
         "filled_notional",
         "filled_qty",
         "intent",
@@ -109,30 +130,51 @@ class _Record:
         self.created_ts = ts
         self.updated_ts = ts
         self.venue_order_id: VenueOrderId | None = None
+        self.exec_ids: list[str] | None = None  # fills booked (their execution ids)
 
 
 class OrderManager:
     """Creates orders from approved intents and applies execution reports.
 
     Events (``OrderSubmitted``, ``OrderUpdated``, ``OrderError``) are appended to
-    the shared ``events`` list the shell drains.
+    the shared ``events`` list the shell drains. Finished orders are kept for a
+    window bounded by time and count (see the module doc); ``math.inf`` for all
+    three bounds keeps every order (the unbounded baseline of bench/memory_soak.py).
     """
 
-    def __init__(self, ids: IdFactory, events: list[EngineEvent]) -> None:
+    def __init__(
+        self,
+        ids: IdFactory,
+        events: list[EngineEvent],
+        *,
+        window_s: float = WINDOW_S,
+        window_orders: float = WINDOW_ORDERS,
+        max_finished: float = MAX_FINISHED,
+    ) -> None:
+        if window_s < 0 or window_orders < 0 or max_finished < window_orders:
+            raise ValueError("order window: need 0 <= window_orders <= max_finished, window_s >= 0")
         self._ids = ids
         self._events = events
         self._orders: dict[ClientOrderId, _Record] = {}
         self._working: dict[ClientOrderId, _Record] = {}
         self._provisional: dict[ClientOrderId, _Record] = {}
-        self._seen_exec: set[str] = set()
+        self._seen_exec: dict[str, ClientOrderId] = {}  # execution id -> order, window only
+        # Finished orders, oldest first: (finish time, client id); checked when popped.
+        self._finished: deque[tuple[int, ClientOrderId]] = deque()
+        self._window_ns = window_s * 1e9 if math.isfinite(window_s) else math.inf
+        self._window_orders = window_orders
+        self._max_finished = max_finished
+        self._now = 0  # the newest time seen (creations, reports)
         self.duplicates = 0
         self.errors = 0
+        self.evicted = 0
 
     # -- creating --------------------------------------------------------------
 
     def create(self, intent: OrderIntent, ts: int) -> Order:
         """Register a new order (status NEW) with a fresh client order id."""
         cid = self._ids.next_client_order_id()
+        self._now = max(self._now, ts)
         rec = _Record(intent, ts)
         self._orders[cid] = rec
         self._working[cid] = rec
@@ -148,6 +190,13 @@ class OrderManager:
         """
         if order.client_order_id in self._orders:
             return False
+        self._take_in(order, order.reason or "adopted")
+        if order.status.is_terminal:
+            self._finished.append((order.updated_ts, order.client_order_id))
+            self._evict()
+        return True
+
+    def _take_in(self, order: Order, reason: str) -> _Record:
         intent = OrderIntent(
             order.symbol,
             order.side,
@@ -158,7 +207,7 @@ class OrderManager:
             order.reduce_only,
             order.is_entry,
             order.decision_mid2,
-            order.reason or "adopted",
+            reason,
         )
         rec = _Record(intent, order.created_ts)
         rec.status = order.status
@@ -169,12 +218,42 @@ class OrderManager:
         self._orders[order.client_order_id] = rec
         if order.status.is_working:
             self._working[order.client_order_id] = rec
+        return rec
+
+    def recall(
+        self, order: Order, exec_ids: Iterable[str] = (), *, provisional: bool = False
+    ) -> bool:
+        """Bring back an order the window evicted, as the store holds it: its status,
+        filled quantity and the execution ids of its stored fills (nothing is booked
+        or announced). A report for it is then applied as if it had never left: a
+        duplicate fill is recognised, a fill after its end refused. False (and nothing
+        changes) when the order is in memory already."""
+        cid = order.client_order_id
+        if cid in self._orders:
+            return False
+        rec = self._take_in(order, order.reason)
+        if order.status.is_terminal:
+            # Not evicted by its own arrival: the report it was recalled for comes next.
+            self._finished.append((order.updated_ts, cid))
+        ids = list(dict.fromkeys(exec_ids))
+        if ids:
+            rec.exec_ids = ids
+            for exec_id in ids:
+                self._seen_exec[exec_id] = cid
+                if exec_id.startswith(_RECON):  # booked wholesale up to its cumulative qty
+                    cum = exec_id.rpartition(":")[2]
+                    if cum.isdigit():
+                        rec.reconciled_qty = max(rec.reconciled_qty, int(cum))
+        if provisional and order.status.is_terminal:
+            rec.provisional = True
+            self._provisional[cid] = rec
         return True
 
     # -- applying reports -----------------------------------------------------------
 
     def on_report(self, report: ExecutionReport) -> Fill | None:
         """Apply one report; return the Fill to book when it is a new, valid fill."""
+        self._now = max(self._now, report.ts)
         rec = self._orders.get(report.client_order_id)
         if rec is None:
             self._error(report, "unknown_order", "report for an order this bot never sent")
@@ -267,7 +346,11 @@ class OrderManager:
                 f"fill {exec_id}: {rec.filled_qty}+{qty} > ordered {rec.intent.qty}",
             )
             return None
-        self._seen_exec.add(exec_id)
+        self._seen_exec[exec_id] = report.client_order_id
+        if rec.exec_ids is None:
+            rec.exec_ids = [exec_id]
+        else:
+            rec.exec_ids.append(exec_id)
         if report.reason == "reconciled" and cum > rec.reconciled_qty:
             rec.reconciled_qty = cum
         rec.filled_qty += qty
@@ -306,11 +389,37 @@ class OrderManager:
         rec.updated_ts = max(rec.updated_ts, report.ts)
         if nxt.is_terminal:
             self._working.pop(cid, None)
+            if not rec.provisional:
+                self._finish(cid, rec.updated_ts)
         elif revived:
             self._working[cid] = rec
         self._events.append(
             OrderUpdated(report.ts, _snapshot(cid, rec), report.kind, report.reason)
         )
+
+    # -- the window -----------------------------------------------------------------
+
+    def _finish(self, cid: ClientOrderId, ts: int) -> None:
+        """``cid`` is finished for good: it joins the window, and the oldest leave it."""
+        self._finished.append((ts, cid))
+        self._evict()
+
+    def _evict(self) -> None:
+        finished = self._finished
+        horizon = self._now - self._window_ns
+        while len(finished) > self._window_orders:
+            ts, cid = finished[0]
+            if ts > horizon and len(finished) <= self._max_finished:
+                break
+            finished.popleft()
+            rec = self._orders.get(cid)
+            if rec is None or not rec.status.is_terminal or rec.provisional:
+                continue  # gone already, or revived since (not finished any more)
+            del self._orders[cid]
+            for exec_id in rec.exec_ids or ():
+                if self._seen_exec.get(exec_id) == cid:
+                    del self._seen_exec[exec_id]
+            self.evicted += 1
 
     def _unprovision(self, cid: ClientOrderId, rec: _Record) -> None:
         rec.provisional = False
@@ -363,6 +472,7 @@ class OrderManager:
         if rec is None:
             return False
         self._unprovision(cid, rec)
+        self._finish(cid, rec.updated_ts)
         return True
 
     def in_doubt_since(self, symbol: Symbol, closing: bool) -> int:
@@ -383,7 +493,12 @@ class OrderManager:
         return iter(list(self._working))
 
     def all_orders(self) -> Iterable[Order]:
+        """Every order in memory: the working and provisional ones and the window."""
         return (_snapshot(cid, rec) for cid, rec in self._orders.items())
+
+    def knows_exec(self, exec_id: str) -> bool:
+        """Was a fill with this execution id booked (for an order in memory)?"""
+        return exec_id in self._seen_exec
 
     def __len__(self) -> int:
         return len(self._orders)

@@ -199,6 +199,16 @@ class Portfolio:
         self.day_start_equity = self.equity
         self.day_start_ts = ts
 
+    def carry(self, symbol: Symbol, realized: int, fees: int) -> None:
+        """Add the realized P&L (nanos, before fees) and fees of fills not replayed:
+        start-up replays each symbol's fills from its last flat position only, and the
+        running totals must still count every fill ever booked."""
+        b = self._books[symbol]
+        b.realized += realized // b.mpl
+        b.fees += fees
+        self.realized += realized
+        self.fees += fees
+
     def position_qty(self, symbol: Symbol) -> int:
         return self._books[symbol].qty
 

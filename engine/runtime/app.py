@@ -94,6 +94,8 @@ class Runtime:
         self._stop = asyncio.Event()
         self._updates_up = asyncio.Event()
         self._buffered: list[ExecutionReport] | None = []
+        self._late: list[ExecutionReport] = []  # reports for orders not in memory
+        self._background: set[asyncio.Task[Any]] = set()
         self._tick_count = 0
         self._sim: Any = None
         self._store: Any = None
@@ -354,7 +356,12 @@ class Runtime:
             base_limits=opts.risk,  # CONTROL: the bounds of /setlimit
             venue_kind=opts.venue_kind,
         )
-        self._reconciler = Reconciler(self.core, self.live, self._execution, self.bus, time.time_ns)
+        self._reconciler = Reconciler(
+            self.core, self.live, self._execution, self.bus, time.time_ns, self._reader
+        )
+        # MEMORY: reports for orders that left the order manager's window are looked up
+        # in the store first (off the hot path), so a late duplicate is never booked twice.
+        self.live.on_unknown = self._late_report
         # A breaker trip is stored before the orders it causes go out (see latches.py).
         self._breakers = BreakerKeeper(self.core, self.live, self._save_many)
         self.live.latch_guard = self._breakers.guard
@@ -443,12 +450,55 @@ class Runtime:
     def _on_recovered(self, orders: list[Any]) -> None:
         if self.live is None or self.core is None or self._buffered is not None:
             return
+        status = self.core.orders.status
+        if any(status(o.client_order_id) is None for o in orders):
+            # Some left the window (or are not ours): look them up in the store first.
+            self._later(self._recovered_later(orders), "recovered_orders")
+            return
+        self._plan_recovered(orders)
+
+    def _plan_recovered(self, orders: list[Any]) -> None:
         from engine.runtime import reconcile
 
+        assert self.core is not None
         known = {o.client_order_id: o for o in self.core.orders.all_orders()}
         now = time.time_ns()
         for d in self._reconciler.apply(reconcile.plan(known, orders, now), now):
             self._publish(d)
+
+    async def _recovered_later(self, orders: list[Any]) -> None:
+        try:
+            await self._reconciler.recall(o.client_order_id for o in orders)
+        finally:
+            self._plan_recovered(orders)
+
+    def _late_report(self, report: ExecutionReport) -> None:
+        """A report for an order not in memory: recall it from the store, then apply."""
+        self._late.append(report)
+        if len(self._late) == 1:
+            self._later(self._late_reports(), "late_reports")
+
+    async def _late_reports(self) -> None:
+        assert self.live is not None
+        while self._late:
+            await asyncio.sleep(0)  # gather what arrives with it
+            batch = list(self._late)
+            try:
+                await self._reconciler.recall(r.client_order_id for r in batch)
+            finally:
+                del self._late[: len(batch)]
+                self.live.apply(batch)  # unknown still: announced as before (unknown_order)
+
+    def _later(self, work: Any, name: str) -> None:
+        """Run ``work`` as a named task kept until done; its failure is logged."""
+        task = asyncio.get_running_loop().create_task(work, name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background_done)
+
+    def _background_done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("%s failed", task.get_name(), exc_info=task.exception())
 
     async def _reconcile(self, startup: bool = False) -> None:
         try:

@@ -70,6 +70,9 @@ class LiveEngine:
         self.execution = execution
         self.bus = bus
         self.clock = clock
+        # Where a report for an order the core does not hold goes (the runtime looks
+        # it up in the store first); None: to the core, which announces it unknown.
+        self.on_unknown: Callable[[ExecutionReport], None] | None = None
         self.gate = SanityGate(
             core.symbols, gate, clock=clock, emit=self._on_gate, on_hold=self._sync_stale
         )
@@ -168,6 +171,9 @@ class LiveEngine:
         now = self.clock()
         if report.ts > now:
             report = msgspec.structs.replace(report, ts=now)
+        if self.on_unknown is not None and self.core.orders.status(report.client_order_id) is None:
+            self.on_unknown(report)  # MEMORY: an order out of the window: the store knows
+            return
         stamps = self._inflight.get(report.client_order_id)
         if stamps is not None:
             self._observe(report.client_order_id, stamps, report.kind)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import msgspec
 
 from engine.config.limits import restore as restore_limits
-from engine.core.orders import NOT_AT_VENUE
+from engine.core.orders import MAX_FINISHED, NOT_AT_VENUE, WINDOW_S
 from engine.core.risk.breakers import LOSS_STREAK
 from engine.core.trading_core import ALL, TradingCore
 from engine.events import EventBus
@@ -68,26 +68,54 @@ def restore_control_state(core: TradingCore, saved: dict[str, Any]) -> list[str]
     return restored
 
 
-async def rebuild_from_store(core: TradingCore, reader: StoreReader) -> tuple[int, int]:
-    """Replay the stored orders and fills into the core, silently (nothing is new).
+async def rebuild_from_store(
+    core: TradingCore,
+    reader: StoreReader,
+    *,
+    window_s: float = WINDOW_S,
+    max_orders: int = MAX_FINISHED,
+) -> tuple[int, int]:
+    """Replay a bounded window of the stored orders and fills into the core, silently
+    (nothing is new).
+
+    Loaded: the orders updated in the ``window_s`` before the newest stored update (at
+    most ``max_orders``, newest first), every open order, and per symbol the fills since
+    its last flat position before them (:meth:`StoreReader.fill_history`) with their
+    orders; the realized P&L and fees of older fills are carried as totals. The order
+    manager then keeps its usual window; older orders stay in the store, where the
+    reconciler looks up any the venue mentions (:meth:`Reconciler.recall`).
 
     Returns (orders, fills) replayed. Fills are booked through the order manager,
     so their execution ids are known and a late duplicate from the venue is ignored.
     """
-    orders = await reader.orders(None, limit=10_000_000)
-    fills = await reader.fills_since(0)
-    inferred = await reader.status_reasons(NOT_AT_VENUE)  # provisional: revivable
-    known = {o.client_order_id for o in orders}
-    for order in sorted(orders, key=lambda o: o.created_ts):
+    newest = await reader.newest_update()
+    since = newest - int(window_s * 1e9) if newest else 0
+    loaded: dict[ClientOrderId, Order] = {}
+    for order in [
+        *await reader.recent_orders(since, max_orders),
+        *await reader.open_orders(limit=max_orders),
+    ]:
+        loaded.setdefault(order.client_order_id, order)
+    before = min([since, *(o.created_ts for o in loaded.values())]) - STARTUP_MARGIN_NS
+    history = await reader.fill_history(before)
+    missing = {r.fill.client_order_id for r in history.fills} - loaded.keys()
+    for order in await reader.orders_by_ids(missing):
+        loaded[order.client_order_id] = order
+    orders = sorted(loaded.values(), key=lambda o: o.created_ts)
+    inferred = await reader.status_reasons(NOT_AT_VENUE, among=loaded)  # provisional
+    for sym, (realized, fees) in history.carried.items():
+        if sym in core.instruments:
+            core.portfolio.carry(sym, realized, fees)
+    for order in orders:
         # As NEW: every stored outcome (accepted, filled, cancelled, rejected,
         # expired) is then a legal transition when it is replayed below.
         core.orders.adopt(
             msgspec.structs.replace(order, status=OrderStatus.NEW, filled_qty=0, avg_fill_price=0.0)
         )
     booked = 0
-    for rec in fills:
+    for rec in history.fills:
         f = rec.fill
-        if f.client_order_id in known:
+        if f.client_order_id in loaded:
             core.on_report(
                 ExecutionReport(
                     f.client_order_id,
@@ -105,12 +133,12 @@ async def rebuild_from_store(core: TradingCore, reader: StoreReader) -> tuple[in
                 f.symbol, f.qty * f.side, f.price, f.ts, f.exec_id, f.client_order_id
             )
         booked += 1
-    for order in orders:
+    for order in sorted(orders, key=lambda o: o.updated_ts):
         kind = _TERMINAL.get(order.status)
         if kind is None and order.status is not OrderStatus.NEW:
             kind = ReportKind.ACCEPTED  # it reached the venue; still working or filled
-        if kind is not None:
-            cid = order.client_order_id
+        cid = order.client_order_id
+        if kind is not None and core.orders.status(cid) is not None:  # not evicted yet
             why = NOT_AT_VENUE if cid in inferred and kind is not ReportKind.ACCEPTED else ""
             core.on_report(ExecutionReport(cid, kind, order.updated_ts, reason=why))
     core.outbox.clear()
@@ -141,8 +169,10 @@ class Reconciler:
         execution: Execution,
         bus: EventBus,
         clock: Callable[[], int],
+        reader: StoreReader | None = None,
     ) -> None:
         self.core = core
+        self.reader = reader  # where orders that left the order manager's window are
         self.live = live
         self.execution = execution
         self.bus = bus
@@ -168,6 +198,7 @@ class Reconciler:
         now = self.clock()
         newest = max((o.created_ts for o in self.core.orders.all_orders()), default=0)
         venue_orders = await self._list(startup, newest, now, horizon_ns)
+        await self.recall(vo.client_order_id for vo in venue_orders)
         # What the bot knows now, after the listing: an order sent while the venue was
         # being asked is the bot's own, not one to adopt.
         known = {o.client_order_id: o for o in self.core.orders.all_orders()}
@@ -184,6 +215,31 @@ class Reconciler:
         self.runs += 1
         self.discrepancies += len(found)
         return found
+
+    async def recall(self, cids: Iterable[ClientOrderId]) -> int:
+        """Bring back from the store the orders among ``cids`` that left the order
+        manager's window (:meth:`OrderManager.recall`): an order the bot sent long ago
+        is then compared with the venue as its own, with its stored fills, never
+        adopted as unknown and booked a second time. Returns how many came back."""
+        orders = self.core.orders
+        wanted = [c for c in dict.fromkeys(cids) if orders.status(c) is None]
+        if self.reader is None or not wanted:
+            return 0
+        stored = await self.reader.orders_by_ids(wanted)
+        if not stored:
+            return 0
+        ids = [o.client_order_id for o in stored]
+        exec_ids: dict[ClientOrderId, list[str]] = {c: [] for c in ids}
+        for rec in await self.reader.fills_of(ids):
+            exec_ids[rec.fill.client_order_id].append(rec.fill.exec_id)
+        inferred = await self.reader.status_reasons(NOT_AT_VENUE, among=ids)
+        back = 0
+        for order in stored:
+            cid = order.client_order_id
+            back += orders.recall(order, exec_ids[cid], provisional=cid in inferred)
+        if back:
+            log.info("recalled %d order(s) from the store", back)
+        return back
 
     def apply(self, plan: reconcile.Plan, now: int) -> list[Discrepancy]:
         """Carry out a plan; returns what to announce (fills only once booked)."""

@@ -21,12 +21,13 @@ from engine.store.db import (
     sqlite_url,
 )
 from engine.store.persist import StoreItem, write_items
-from engine.store.queries import FillRecord, RunRecord, StoreReader
+from engine.store.queries import FillHistory, FillRecord, RunRecord, StoreReader
 from engine.store.runs import finish_run, start_run, write_run
 from engine.store.writer import StoreWriter, WriterStats
 
 __all__ = [
     "DEFAULT_URL",
+    "FillHistory",
     "FillRecord",
     "RunRecord",
     "StoreItem",

@@ -34,6 +34,13 @@ class FillRecord(msgspec.Struct, frozen=True):
     run_id: str | None
 
 
+class FillHistory(msgspec.Struct, frozen=True):
+    """What start-up replays of the stored fills (see :meth:`StoreReader.fill_history`)."""
+
+    fills: list[FillRecord]  # oldest first (time, then insertion)
+    carried: dict[Symbol, tuple[int, int]]  # symbol -> (realized P&L, fees) before ``fills``
+
+
 class RunRecord(msgspec.Struct, frozen=True):
     """A stored run; ``ended_ts`` and ``summary`` are None while it is going on."""
 
@@ -102,6 +109,12 @@ def _event(row: EventRow) -> EngineEvent:
     return event
 
 
+def _chunks(ids: Iterable[str], size: int = 500) -> Iterable[list[str]]:
+    items = list(ids)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 class StoreReader:
     """Read-only queries over the store (safe to use while the writer runs)."""
 
@@ -140,12 +153,92 @@ class StoreReader:
         """Orders not in a terminal status (what reconciliation checks at the venue)."""
         return await self.orders(WORKING_STATUSES, symbol=symbol, limit=limit)
 
-    async def status_reasons(self, reason: str) -> frozenset[ClientOrderId]:
-        """Orders whose status came with ``reason`` (e.g. ``not_at_venue``: inferred)."""
-        ids = await self._all(
-            select(OrderRow.client_order_id).where(OrderRow.status_reason == reason)
+    async def status_reasons(
+        self, reason: str, among: Iterable[str] | None = None
+    ) -> frozenset[ClientOrderId]:
+        """Orders whose status came with ``reason`` (e.g. ``not_at_venue``: inferred),
+        of the orders ``among`` when given."""
+        stmt = select(OrderRow.client_order_id).where(OrderRow.status_reason == reason)
+        if among is None:
+            return frozenset(ClientOrderId(i) for i in await self._all(stmt))
+        out: set[ClientOrderId] = set()
+        for chunk in _chunks(among):
+            ids = await self._all(stmt.where(OrderRow.client_order_id.in_(chunk)))
+            out.update(ClientOrderId(i) for i in ids)
+        return frozenset(out)
+
+    # -- start-up: a bounded window, not the whole history ----------------------------------
+
+    async def newest_update(self) -> int:
+        """The newest ``updated_ts`` of any stored order (0: none)."""
+        async with self._sessions() as session:
+            newest = await session.scalar(select(func.max(OrderRow.updated_ts)))
+        return int(newest or 0)
+
+    async def recent_orders(self, since_ts: int, limit: int) -> list[Order]:
+        """At most ``limit`` orders updated at or after ``since_ts``, newest first."""
+        stmt = (
+            select(OrderRow)
+            .where(OrderRow.updated_ts >= since_ts)
+            .order_by(OrderRow.updated_ts.desc())
+            .limit(limit)
         )
-        return frozenset(ClientOrderId(i) for i in ids)
+        return [order_from_row(r) for r in await self._all(stmt)]
+
+    async def orders_by_ids(self, ids: Iterable[str]) -> list[Order]:
+        """The stored orders of these client order ids (unknown ids are left out)."""
+        out: list[Order] = []
+        for chunk in _chunks(ids):
+            rows = await self._all(select(OrderRow).where(OrderRow.client_order_id.in_(chunk)))
+            out.extend(order_from_row(r) for r in rows)
+        return out
+
+    async def fills_of(self, ids: Iterable[str]) -> list[FillRecord]:
+        """The stored fills of these orders, oldest first."""
+        out: list[FillRecord] = []
+        for chunk in _chunks(ids):
+            stmt = select(FillRow).where(FillRow.client_order_id.in_(chunk))
+            out.extend(_fill_record(r) for r in await self._all(stmt))
+        return sorted(out, key=lambda f: f.fill.ts)
+
+    async def fill_history(self, before_ts: int) -> FillHistory:
+        """Per symbol, every fill after the last one that left the position flat before
+        ``before_ts`` (all of them when none did, or when a fill before it lacks its
+        realized P&L), and the realized P&L and fees of the fills up to that point:
+        replaying ``fills`` over ``carried`` rebuilds the positions, their FIFO lots and
+        the running totals exactly, without loading the whole history."""
+        flat = (
+            select(FillRow.symbol, func.max(FillRow.id))
+            .where(FillRow.position_qty == 0, FillRow.ts < before_ts)
+            .group_by(FillRow.symbol)
+        )
+        session: AsyncSession
+        async with self._sessions() as session:
+            found = (await session.execute(flat)).all()
+            cuts = {str(sym): int(last) for sym, last in found if last is not None}
+            carried: dict[Symbol, tuple[int, int]] = {}
+            for sym, last in list(cuts.items()):
+                totals = select(
+                    func.coalesce(func.sum(FillRow.realized_pnl), 0),
+                    func.coalesce(func.sum(FillRow.fee), 0),
+                    func.count() - func.count(FillRow.realized_pnl),
+                ).where(FillRow.symbol == sym, FillRow.id <= last)
+                realized, fees, unknown = (await session.execute(totals)).one()
+                if unknown:
+                    del cuts[sym]  # a total is not known: replay that symbol whole
+                else:
+                    carried[Symbol(sym)] = (int(realized or 0), int(fees or 0))
+        rows: list[FillRow] = []
+        for sym, last in cuts.items():
+            rows.extend(
+                await self._all(select(FillRow).where(FillRow.symbol == sym, FillRow.id > last))
+            )
+        rest = select(FillRow)
+        if cuts:
+            rest = rest.where(FillRow.symbol.not_in(list(cuts)))
+        rows.extend(await self._all(rest))
+        rows.sort(key=lambda r: (r.ts, r.id))
+        return FillHistory([_fill_record(r) for r in rows], carried)
 
     async def all_client_order_ids(self) -> frozenset[ClientOrderId]:
         """Every client order id ever stored (ids are unique forever)."""

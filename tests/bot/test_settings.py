@@ -42,6 +42,7 @@ def test_token_from_the_secret_the_file_or_the_environment(tmp_path: Path) -> No
     assert s is not None and s.token == "1:SECRET" and "SECRET" not in repr(s)
     file = tmp_path / "token"
     file.write_text("2:FILE\n")
+    file.chmod(0o600)  # private, as a secret file must be
     s = load_settings({**raw, "token_file": str(file)}, None, {})
     assert s is not None and s.token == "2:FILE"
     s = load_settings(raw, None, {"TELEGRAM_BOT_TOKEN": "3:ENV"})

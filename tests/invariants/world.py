@@ -75,7 +75,7 @@ from engine.paper import PaperConfig, PaperVenue
 from engine.runtime import reconcile
 from engine.runtime.live import CANCEL_DELAYS_S, CANCEL_MAX_DELAY_S, WATCH_INTERVAL_S
 from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
-from engine.store.queries import FillRecord
+from engine.store.queries import FillHistory, FillRecord
 from engine.venues.base import VenueOrder, VenuePosition
 
 try:  # the one validation path for limits changed at run time (engine/config/limits.py)
@@ -167,9 +167,56 @@ class _Reader:
     async def fills_since(self, ts: int) -> list[FillRecord]:
         return [f for f in self._fills if f.fill.ts >= ts]
 
-    async def status_reasons(self, reason: str) -> frozenset[ClientOrderId]:
+    async def status_reasons(
+        self, reason: str, among: Iterable[str] | None = None
+    ) -> frozenset[ClientOrderId]:
         """StoreReader.status_reasons: orders whose stored row came with ``reason``."""
-        return frozenset(c for c, r in self._reasons.items() if r == reason)
+        wanted = None if among is None else set(among)
+        return frozenset(
+            c for c, r in self._reasons.items() if r == reason and (wanted is None or c in wanted)
+        )
+
+    # StoreReader's start-up window (MEMORY): the same answers over the stored rows.
+
+    async def newest_update(self) -> int:
+        return max((o.updated_ts for o in self._orders), default=0)
+
+    async def recent_orders(self, since_ts: int, limit: int) -> list[Order]:
+        return [o for o in await self.orders(limit=len(self._orders)) if o.updated_ts >= since_ts][
+            :limit
+        ]
+
+    async def open_orders(self, *, limit: int = 1000) -> list[Order]:
+        return [o for o in await self.orders(limit=len(self._orders)) if o.status.is_working][
+            :limit
+        ]
+
+    async def orders_by_ids(self, ids: Iterable[str]) -> list[Order]:
+        wanted = set(ids)
+        return [o for o in self._orders if o.client_order_id in wanted]
+
+    async def fills_of(self, ids: Iterable[str]) -> list[FillRecord]:
+        wanted = set(ids)
+        return [f for f in self._fills if f.fill.client_order_id in wanted]
+
+    async def fill_history(self, before_ts: int) -> FillHistory:
+        """StoreReader.fill_history: per symbol, the fills after its last flat one."""
+        cuts: dict[str, int] = {}
+        for i, f in enumerate(self._fills):  # insertion order is the row id's
+            if f.position_qty == 0 and f.fill.ts < before_ts:
+                cuts[f.fill.symbol] = i
+        carried: dict[Symbol, tuple[int, int]] = {}
+        for sym, last in list(cuts.items()):
+            older = [f for f in self._fills[: last + 1] if f.fill.symbol == sym]
+            if any(f.realized_pnl is None for f in older):
+                del cuts[sym]
+            else:
+                realized = sum(f.realized_pnl or 0 for f in older)
+                carried[Symbol(sym)] = (realized, sum(f.fill.fee for f in older))
+        rows = [
+            (f.fill.ts, i, f) for i, f in enumerate(self._fills) if i > cuts.get(f.fill.symbol, -1)
+        ]
+        return FillHistory([f for _, _, f in sorted(rows, key=lambda r: r[:2])], carried)
 
 
 class _Venue(PaperVenue):

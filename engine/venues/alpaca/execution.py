@@ -37,6 +37,7 @@ import logging
 import math
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
 from typing import TypeVar
@@ -93,6 +94,26 @@ _BODY = msgspec.json.Encoder()
 T = TypeVar("T")
 
 
+VENUE_IDS_KEPT = 10_000
+"""How many venue order ids :class:`AlpacaExecution` keeps (the newest)."""
+
+
+class RecentIds(OrderedDict[ClientOrderId, VenueOrderId]):
+    """Venue order ids by client order id, the newest ``limit`` only: a cache (an order
+    the trade_updates stream saw end is dropped at once; one it reported ending before
+    its submit's answer came would otherwise stay for good). ``cancel`` asks the venue
+    for an id it does not find here."""
+
+    def __init__(self, limit: float = VENUE_IDS_KEPT) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: ClientOrderId, value: VenueOrderId) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+
 class ExecCounters:
     __slots__ = ("accepted", "ambiguous", "rate_limited", "rejected", "submits")
 
@@ -127,6 +148,7 @@ class AlpacaExecution:
         encoding: Encoding = "json",
         recovery_margin_s: float = 5.0,
         order_connections: int = 2,
+        venue_ids_kept: float = VENUE_IDS_KEPT,
     ) -> None:
         self._instruments: dict[Symbol, Instrument] = dict(instruments or {})
         self.mapper = Mapper(self._instruments)
@@ -153,7 +175,7 @@ class AlpacaExecution:
             },
         )
         self._timeout_s = timeout_s
-        self.venue_ids: dict[ClientOrderId, VenueOrderId] = {}
+        self.venue_ids: dict[ClientOrderId, VenueOrderId] = RecentIds(venue_ids_kept)
         self.counters = ExecCounters()
         self._clock = clock
         self.updates = TradeUpdates(
@@ -398,4 +420,10 @@ async def _now(result: SubmitResult) -> SubmitResult:
     return result
 
 
-__all__ = ["AlpacaExecution", "AlpacaHttpError", "AlpacaUnavailableError", "ExecCounters"]
+__all__ = [
+    "AlpacaExecution",
+    "AlpacaHttpError",
+    "AlpacaUnavailableError",
+    "ExecCounters",
+    "RecentIds",
+]

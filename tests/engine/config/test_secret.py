@@ -37,6 +37,8 @@ def test_alpaca_keys_come_from_the_environment(load: Load) -> None:
 def test_alpaca_keys_from_files(load: Load, tmp_path: Path) -> None:
     (tmp_path / "k").write_text(KEY_ID + "\n")
     (tmp_path / "s").write_text(SECRET + "\n")
+    for name in ("k", "s"):
+        (tmp_path / name).chmod(0o600)  # private, as a secret file must be
     text = alpaca(f'key_file = "{tmp_path / "k"}"\nsecret_file = "{tmp_path / "s"}"')
     config = load(text, {})
     assert config.secrets.alpaca_secret_key == SecretStr(SECRET)
