@@ -59,7 +59,7 @@ class TelegramPlugin:
 
     async def start(self, ctx: PluginContext) -> None:
         env = self._env if self._env is not None else os.environ
-        settings = load_settings(ctx.settings.get("telegram"), ctx.secret("telegram_token"), env)
+        settings = load_settings(ctx.settings, ctx.secret("telegram_token"), env)
         if settings is None:
             log.info("telegram not enabled")
             return

@@ -1,7 +1,9 @@
 """The metrics plugin: ``/metrics`` on the runtime's HTTP server.
 
 Found by the runtime through the ``scalpbot.plugins`` entry point
-``metrics = "monitoring.plugin:create"``. Each plugin instance has its own
+``metrics = "monitoring.plugin:create"`` when ``plugins.enabled`` names it (the
+default). Its context carries only its own settings (``[plugins.settings.metrics]``)
+and no secret. Each plugin instance has its own
 ``CollectorRegistry`` (several runtimes may share a process, e.g. in tests),
 holding the scalpbot collector and the standard process, platform and GC
 collectors. Nothing is measured on the hot path: the snapshot is read at scrape
@@ -13,7 +15,6 @@ event loop's lag. A scrape is rendered in slices that give the loop back (see
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 
@@ -27,6 +28,7 @@ log = logging.getLogger("scalpbot.metrics")
 
 SUBSCRIBER = "metrics"
 PATH = "/metrics"
+SETTINGS = frozenset({"loop_lag_interval_s"})  # [plugins.settings.metrics]; it has no secret
 
 
 class MetricsPlugin:
@@ -45,9 +47,11 @@ class MetricsPlugin:
         if ctx.http_app is None:
             log.info("no HTTP server (--http not given): /metrics is not served")
             return
-        settings: Any = ctx.settings.get(self.name) or {}
-        if isinstance(settings, dict) and "loop_lag_interval_s" in settings:
-            self.lag = LoopLag(float(settings["loop_lag_interval_s"]))
+        unknown = sorted(set(ctx.settings) - SETTINGS)
+        if unknown:
+            raise ValueError(f"plugins.settings.metrics: unknown key(s) {', '.join(unknown)}")
+        if "loop_lag_interval_s" in ctx.settings:
+            self.lag = LoopLag(float(ctx.settings["loop_lag_interval_s"]))
         symbols = [s.symbol for s in ctx.control.snapshot().symbols]
         self.counts = EventCounts(ctx.info.get("venue", ""), symbols)
         self.collector = ScalpbotCollector(

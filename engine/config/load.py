@@ -13,6 +13,7 @@ import msgspec
 
 from engine.config.env import SECRET_VARS, env_overrides, register_env_secrets, telegram_users
 from engine.config.errors import ConfigError, from_validation
+from engine.config.plugins import check_plugins
 from engine.config.safety import check_live_explicit, check_safety
 from engine.config.schema import (
     ALPACA_DATA_URL,
@@ -61,6 +62,7 @@ def load_config(
     try:
         check_safety(config)
         check_live_explicit(config, _paths(file_tree, "") | _paths(env_tree, ""))
+        check_plugins(config)  # only enabled plugins, each installed once
     except ConfigError as exc:
         raise ConfigError(exc.key, exc.message, exc.source or origins.get(exc.key, "")) from None
     secrets = read_secrets(config, env, require=require_secrets)

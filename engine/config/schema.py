@@ -8,6 +8,7 @@ checks that span sections live in :mod:`engine.config.safety`.
 from __future__ import annotations
 
 import ipaddress
+import re
 from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -214,6 +215,38 @@ class TelegramConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
             raise ValueError("allowed_users: lists a user id twice")
 
 
+DEFAULT_PLUGINS = ("telegram", "metrics")
+PLUGIN_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")  # as entry point names are written
+
+
+class PluginsConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Which ``scalpbot.plugins`` entry points run, and each one's own settings table.
+
+    Only the plugins named in ``enabled`` are imported; an installed package that is
+    not named is never loaded. ``settings.<name>`` is plain data handed to that
+    plugin only (Telegram's settings are the ``[telegram]`` section).
+    """
+
+    enabled: tuple[str, ...] = DEFAULT_PLUGINS
+    settings: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.enabled:
+            if not PLUGIN_NAME.match(name):
+                raise ValueError(f"enabled: {name!r} is not a plugin name")
+        if len(set(self.enabled)) != len(self.enabled):
+            raise ValueError("enabled: lists a plugin twice")
+        for name in self.settings:
+            # "plugins.settings.<name> ..." names the full key (see config.errors).
+            if name == "telegram":
+                raise ValueError("plugins.settings.telegram is not used: set [telegram] instead")
+            if name not in self.enabled:
+                raise ValueError(
+                    f"plugins.settings.{name} is for plugin {name!r}, which is not enabled "
+                    "(add it to plugins.enabled)"
+                )
+
+
 class Secrets(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Credentials, read only from the environment or files named in the config."""
 
@@ -254,6 +287,7 @@ class Config(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     schedule: ScheduleConfig = msgspec.field(default_factory=ScheduleConfig)
     shutdown: ShutdownConfig = msgspec.field(default_factory=ShutdownConfig)
     telegram: TelegramConfig = msgspec.field(default_factory=TelegramConfig)
+    plugins: PluginsConfig = msgspec.field(default_factory=PluginsConfig)
     secrets: Secrets = msgspec.field(default_factory=Secrets)
 
 

@@ -2,9 +2,15 @@
 
 The engine never imports them. They are found through the ``scalpbot.plugins``
 entry-point group (see pyproject.toml), each a zero-argument factory returning a
-:class:`Plugin`. A plugin gets a :class:`PluginContext`: the control API, the
-event bus, the HTTP application to add routes to, its settings and secrets. A
-plugin that fails to start is logged and left out; it never stops trading.
+:class:`Plugin`. Only the plugins named in ``plugins.enabled`` are loaded (an
+installed package that is not named is never imported). Each gets its own
+:class:`PluginContext`: the control API, the event bus, the HTTP application to
+add routes to, and only its own settings and its own secrets (the metrics plugin
+has none; no plugin gets the venue keys). A plugin that fails to start is logged
+and left out; it never stops trading.
+
+This is a boundary against handing secrets out, not a sandbox: a plugin is code
+running in the bot's process. Enable only plugins you would run as the bot.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from engine.events import EventBus
 
 
 class PluginContext:
-    """What a plugin may use. ``settings`` are plain data (no secrets)."""
+    """What one plugin may use. ``settings`` are that plugin's own (plain data, no
+    secrets); :meth:`secret` answers only that plugin's own secrets."""
 
     def __init__(
         self,
@@ -69,9 +76,13 @@ class Plugin(Protocol):
         ...
 
 
-def discover() -> list[tuple[str, Callable[[], Callable[[], Plugin]]]]:
-    """(name, loader) of each installed ``scalpbot.plugins`` entry point; loading is
-    left to the caller, so one broken plugin cannot keep the others out."""
-    from importlib.metadata import entry_points
+def discover(
+    enabled: tuple[str, ...] = ("telegram", "metrics"),
+) -> list[tuple[str, Callable[[], Callable[[], Plugin]] | str]]:
+    """(name, loader) of each enabled plugin, in order, or (name, why it cannot be
+    loaded: not installed, or claimed by two packages). Nothing is imported here and
+    entry points that are not enabled are never looked at; loading is left to the
+    caller, so one broken plugin cannot keep the others out."""
+    from engine.config.plugins import loaders
 
-    return [(ep.name, ep.load) for ep in entry_points(group="scalpbot.plugins")]
+    return loaders(enabled)

@@ -530,29 +530,38 @@ class Runtime:
         return tasks
 
     async def _start_plugins(self) -> None:
-        """Start Telegram, metrics and any other installed plugin; a failure is logged."""
+        """Start the enabled plugins (Telegram and metrics by default), each with its own
+        context: its own settings and secrets only. A failure is logged."""
         if not self.opts.load_plugins:
             return
         from engine import __version__
         from engine.control.plugins import PluginContext, discover
 
         assert self.control is not None and self.live is not None
-        ctx = PluginContext(
-            self.control,
-            self.bus,
-            self._http.app if self._http is not None else None,
-            self.opts.plugin_settings,
-            self.opts.plugin_secrets,
-            self._spawn_plugin_task,
-            {
-                "version": __version__,
-                "run_id": self.run_id,
-                "venue": self.venue_name,
-                "config_hash": self.opts.config_hash,
-            },
-            {},
-        )
-        for name, load in discover():
+        enabled = self.opts.plugins_enabled
+        info = {
+            "version": __version__,
+            "run_id": self.run_id,
+            "venue": self.venue_name,
+            "config_hash": self.opts.config_hash,
+        }
+        board: dict[str, Any] = {}  # numbers plugins publish for each other (no secrets)
+        for name, load in discover(enabled):
+            if name not in enabled:
+                continue
+            if isinstance(load, str):
+                log.error("plugin %s left out: %s", name, load)
+                continue
+            ctx = PluginContext(
+                self.control,
+                self.bus,
+                self._http.app if self._http is not None else None,
+                self.opts.plugin_settings.get(name) or {},
+                self.opts.plugin_secrets.get(name) or {},
+                self._spawn_plugin_task,
+                info,
+                board,
+            )
             try:
                 plugin = load()()
                 await asyncio.wait_for(plugin.start(ctx), 30)

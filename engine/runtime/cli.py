@@ -82,14 +82,28 @@ def options_from_config(config: Config) -> RuntimeOptions:
         shutdown_flatten=config.shutdown.flatten,
         shutdown_timeout_s=config.shutdown.timeout_s,
         config_hash=config_hash(config),
-        plugin_settings={
-            "telegram": msgspec.to_builtins(config.telegram),
-            "metrics": {"listen": config.http.listen},
-        },
-        plugin_secrets={"telegram_token": secrets.telegram_token.get_secret_value()}
-        if secrets.telegram_token is not None
-        else {},
+        plugins_enabled=config.plugins.enabled,
+        plugin_settings=plugin_settings(config),
+        plugin_secrets=plugin_secrets(config),
     )
+
+
+def plugin_settings(config: Config) -> dict[str, Any]:
+    """Each enabled plugin's own settings, by plugin name (plain data, no secret)."""
+    own: dict[str, Any] = {name: {} for name in config.plugins.enabled}
+    own.update({name: dict(table) for name, table in config.plugins.settings.items()})
+    if "telegram" in own:
+        own["telegram"] = msgspec.to_builtins(config.telegram)
+    return own
+
+
+def plugin_secrets(config: Config) -> dict[str, dict[str, str]]:
+    """Each enabled plugin's own secrets, by plugin name: the bot token for Telegram
+    only; no plugin ever gets the venue keys."""
+    token = config.secrets.telegram_token
+    if token is None or "telegram" not in config.plugins.enabled:
+        return {}
+    return {"telegram": {"telegram_token": token.get_secret_value()}}
 
 
 def sim_config(config: Config) -> Any:
@@ -144,7 +158,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"scalpbot run: {exc}", file=sys.stderr)
         return 2
     secrets = [options.key, options.secret] if options.venue_kind == "alpaca" else []
-    secrets += list(options.plugin_secrets.values())
+    secrets += [s for own in options.plugin_secrets.values() for s in own.values()]
     setup_logging(options.log_level, options.log_json, secrets)
     import logging
 

@@ -49,8 +49,10 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     resize_min: float = 0.1
     resize_max: float = 3.0
     config_hash: str = ""
-    plugin_settings: dict[str, Any] = msgspec.field(default_factory=dict)  # plain data
-    plugin_secrets: dict[str, str] = msgspec.field(default_factory=dict)
+    plugins_enabled: tuple[str, ...] = ("telegram", "metrics")  # [plugins] enabled, in order
+    # Each plugin's own, by plugin name: settings (plain data) and secrets (name -> value).
+    plugin_settings: dict[str, Any] = msgspec.field(default_factory=dict)
+    plugin_secrets: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)
     load_plugins: bool = True
 
     def __post_init__(self) -> None:

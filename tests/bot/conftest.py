@@ -132,7 +132,7 @@ def context_for(rt: Runtime, settings: dict[str, Any], http_app: Any = None) -> 
         rt.control,
         rt.bus,
         http_app,
-        {"telegram": settings},
+        settings,  # the plugin's own settings and secrets only
         {"telegram_token": TOKEN},
         rt._spawn_plugin_task,
         {"version": "test", "run_id": rt.run_id, "venue": rt.venue_name, "config_hash": ""},

@@ -60,7 +60,7 @@ async def test_found_by_entry_point_and_says_goodbye(
         tmp_path,
         http_port=None,
         plugin_settings={"telegram": telegram_settings()},
-        plugin_secrets={"telegram_token": TOKEN},
+        plugin_secrets={"telegram": {"telegram_token": TOKEN}},
     )
     run = Running(Runtime(opts))
     rt = await run.ready()
@@ -86,7 +86,7 @@ async def test_a_failing_plugin_leaves_the_runtime_trading(
         tmp_path,
         http_port=None,
         plugin_settings={"telegram": {"enabled": True, "allowed_users": []}},
-        plugin_secrets={"telegram_token": TOKEN},
+        plugin_secrets={"telegram": {"telegram_token": TOKEN}},
     )
     run = Running(Runtime(opts))
     rt = await run.ready()

@@ -50,7 +50,7 @@ def telegram() -> TelegramStandIn:
 def only_our_plugins(monkeypatch: pytest.MonkeyPatch, telegram: TelegramStandIn) -> Iterator[None]:
     """The runtime finds plugins by entry point; here: metrics and the stand-in only."""
     found = [("metrics", lambda: create), ("telegram", lambda: lambda: telegram)]
-    monkeypatch.setattr("engine.control.plugins.discover", lambda: found)
+    monkeypatch.setattr("engine.control.plugins.discover", lambda enabled: found)
     yield
 
 
