@@ -1,13 +1,17 @@
 """Keep the bot token out of log lines written by PTB and httpx (URLs contain it).
 
-The runtime's log handler redacts the secrets it was given; this is the second
-lock: a filter on every ``telegram*``/``httpx``/``httpcore`` logger that replaces
-the token in a record's message, exception text and stack before any handler sees it.
+The runtime's root log handler redacts every secret the process has loaded; this is
+the second lock, for handlers that are not the runtime's: a filter on every
+``telegram*``/``httpx``/``httpcore`` logger that replaces the token and every other
+loaded secret (the webhook secret among them, percent-encoded forms too) in a
+record's message, exception text and stack before any handler sees it.
 """
 
 from __future__ import annotations
 
 import logging
+
+from engine.control import redact_secrets
 
 PREFIXES = ("telegram", "httpx", "httpcore")
 
@@ -18,17 +22,18 @@ class RedactToken(logging.Filter):
         self._token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        token = self._token
+        mine = frozenset({self._token})
         message = record.getMessage()
-        if token in message:
-            record.msg, record.args = message.replace(token, "***"), None
+        clean = redact_secrets(message, mine)
+        if clean != message:
+            record.msg, record.args = clean, None
         if record.exc_info and not record.exc_text:
             # Exception text and tracebacks too (an httpx error quotes the URL).
             record.exc_text = _FORMATTER.formatException(record.exc_info)
-        if record.exc_text and token in record.exc_text:
-            record.exc_text = record.exc_text.replace(token, "***")
-        if record.stack_info and token in record.stack_info:
-            record.stack_info = record.stack_info.replace(token, "***")
+        if record.exc_text:
+            record.exc_text = redact_secrets(record.exc_text, mine)
+        if record.stack_info:
+            record.stack_info = redact_secrets(record.stack_info, mine)
         return True
 
 
