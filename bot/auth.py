@@ -1,27 +1,35 @@
 """The authorization gate: one blocking handler (group -1) before anything else runs.
 
-Deny by default. The decision uses the *user* id (never the chat id), so in a
-group only allow-listed members can act. A command needs at least the role the
-registry gives it. Refusals are one short line that says nothing about the bot's
-state, are sent at most once per user per interval, and are audited with the
-user id. The gate reads only the command's name, never its arguments.
+Deny by default. The decision uses the *user* id, so in a group only
+allow-listed members can act; and the chat must be the user's own private chat
+with the bot (its id is the user's id) or the configured group, so an update that
+names some other chat (a forged webhook update, say) is refused, and no reply or
+confirmation prompt ever goes there. Forwarded commands are refused; each user's
+commands are rate limited. A command needs at least the role the registry gives
+it. Refusals are one short line that says nothing about the bot's state, are sent
+at most once per user per interval, and are audited with the user id
+(aggregated: see :class:`bot.throttle.RefusalAudit`). The gate reads only the
+command's name, never its arguments.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, Message, MessageEntity, Update
+from telegram import CallbackQuery, Chat, Message, MessageEntity, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.registry import Registry
 from bot.settings import Role
+from bot.throttle import AuditFn, CommandBudget, RefusalAudit
 
-AuditFn = Callable[[str, str, str, str], None]  # actor, action, args, outcome
 NOT_AUTHORIZED = "Not authorized."
+GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})
+SLOW_REPLY_INTERVAL_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,7 @@ class Decision:
     action: str = ""
     reason: str = ""  # for the audit record; empty: drop silently, nothing audited
     reply: str = ""  # what the user is told (rate limited)
+    slow: bool = False  # refused by the command rate limit (its replies have their own limit)
 
 
 ALLOW = Decision(True)
@@ -84,10 +93,16 @@ class Gate:
         stale_s: float,
         limiter: RefusalLimiter,
         wall_clock: Callable[[], float] = time.time,
+        group_chat_id: int | None = None,
+        budget: CommandBudget | None = None,
+        refusals: RefusalAudit | None = None,
     ) -> None:
         self._users = dict(users)
         self._registry = registry
-        self._audit = audit
+        self._audit = refusals if refusals is not None else RefusalAudit(audit)
+        self._group = group_chat_id
+        self._budget = budget if budget is not None else CommandBudget(20, 10)
+        self._slow_limiter = RefusalLimiter(SLOW_REPLY_INTERVAL_S)
         self._reply = reply
         self._answer = answer
         self._username = bot_username
@@ -99,15 +114,37 @@ class Gate:
     def role(self, user_id: int) -> Role | None:
         return self._users.get(user_id)
 
+    def chat_allowed(self, user_id: int, chat: Chat) -> bool:
+        """The user's private chat with the bot (its id is the user id), or the configured
+        group: the only chats commands, prompts and button presses are taken from."""
+        if chat.type == Chat.PRIVATE:
+            return chat.id == user_id
+        return self._group is not None and chat.id == self._group and chat.type in GROUP_TYPES
+
+    def _wrong_chat(self, uid: int, action: str, chat: Chat) -> Decision:
+        where = "your private chat with the bot"
+        if self._group is not None:
+            where += " or the configured group"
+        return Decision(
+            False,
+            uid,
+            action,
+            f"wrong chat ({chat.type} chat {chat.id})",
+            f"Commands are taken only in {where}.",
+        )
+
     def decide(self, update: Update) -> Decision:
         user = update.effective_user
         if user is None:
             return IGNORE
         uid = user.id
         role = self._users.get(uid)
-        if update.callback_query is not None:
+        query = update.callback_query
+        if query is not None:
             if role is None:
                 return Decision(False, uid, "button", "not allow-listed", NOT_AUTHORIZED)
+            if query.message is not None and not self.chat_allowed(uid, query.message.chat):
+                return self._wrong_chat(uid, "button", query.message.chat)
             return ALLOW
         message = update.message
         if message is None:
@@ -118,6 +155,16 @@ class Gate:
         where = f"{message.chat.type} chat {message.chat.id}"
         if role is None:
             return Decision(False, uid, name, f"not allow-listed ({where})", NOT_AUTHORIZED)
+        if not self.chat_allowed(uid, message.chat):
+            return self._wrong_chat(uid, name, message.chat)
+        if message.forward_origin is not None or message.is_automatic_forward:
+            return Decision(
+                False,
+                uid,
+                name,
+                "forwarded",
+                f"Forwarded commands are not run: send /{name} yourself.",
+            )
         command = self._registry.get(name)
         needed = command.role if command is not None else Role.VIEWER
         if role < needed:
@@ -137,7 +184,22 @@ class Gate:
                 f"stale: sent {age:.0f} s ago",
                 f"Ignored /{name}: it was sent {age / 60:.0f} min ago. Send it again.",
             )
+        wait = self._budget.take(uid)
+        if wait > 0:
+            return Decision(
+                False,
+                uid,
+                name,
+                "rate limited",
+                f"⏳ Too many commands: at most {self._budget.per_minute:g} a minute."
+                f" /{name} was not run; send it again in {math.ceil(wait)} s.",
+                slow=True,
+            )
         return ALLOW
+
+    def flush(self) -> None:
+        """Write the refusal summaries that are due (called about once a second)."""
+        self._audit.flush()
 
     async def __call__(self, update: object, context: Any) -> None:
         """The PTB callback (a TypeHandler in group -1, ``block=True``)."""
@@ -148,9 +210,9 @@ class Gate:
             return
         if decision.reason and decision.user_id is not None:
             self.refused += 1
-            actor = f"tg:{decision.user_id}"
-            self._audit(actor, "/" + decision.action, "", "refused: " + decision.reason)
-            if decision.reply and self._limiter.allow(decision.user_id):
+            self._audit.refused(decision.user_id, "/" + decision.action, decision.reason)
+            limiter = self._slow_limiter if decision.slow else self._limiter
+            if decision.reply and limiter.allow(decision.user_id):
                 await self._tell(update, decision.reply)
         raise ApplicationHandlerStop
 

@@ -14,11 +14,12 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 
-from bot.auth import AuditFn, Gate
+from bot.auth import Gate
 from bot.confirm import ANSWERS, Confirmations, Pending, Verdict, buttons, parse_data
 from bot.outbox import Buttons, Job, Outbox, Priority
 from bot.registry import Call, Command, Registry, Reply, Services, UsageError, parse_args
 from bot.render import esc
+from bot.throttle import AuditFn
 from engine.control import ControlError
 
 log = logging.getLogger("scalpbot.telegram")
@@ -103,6 +104,8 @@ class Dispatcher:
         role = self._gate.role(user.id) if user is not None else None
         if user is None or chat is None or msg is None or role is None:
             return  # the gate already refused; never act without a role
+        if not self._gate.chat_allowed(user.id, chat):
+            return  # nor answer (or prompt) in a chat that is not the user's
         raw = " ".join(words)[:200]
         actor = f"tg:{user.id}"
         try:
@@ -178,6 +181,8 @@ class Dispatcher:
             await self._answer(query, "Unknown button.")
             return
         nonce, yes = parsed
+        if not self._gate.chat_allowed(query.from_user.id, message.chat):
+            return  # the gate already refused it
         chat_id, message_id = message.chat.id, message.message_id
         verdict, pending = self._confirms.press(nonce, query.from_user.id, chat_id, yes)
         await self._answer(query, ANSWERS[verdict])
@@ -219,9 +224,10 @@ class Dispatcher:
             self.reply(pending.chat_id, text, edit_id=message_id)
 
     def sweep(self) -> None:
-        """Edit prompts whose time ran out (called about once a second)."""
+        """Edit prompts whose time ran out, write refusal summaries (about once a second)."""
         for pending in self._confirms.sweep():
             self._expired(pending, pending.message_id)
+        self._gate.flush()
 
     # -- errors -------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from bot.outbox import Job, Outbox, Priority
 from bot.registry import Services
 from bot.render import Units
 from bot.settings import BotSettings, load_settings
+from bot.throttle import CommandBudget, RefusalAudit
 from engine.control import Control, PluginContext
 from engine.events import AuditRecord
 from engine.model import Instrument
@@ -98,6 +99,9 @@ class TelegramPlugin:
             bot_username=lambda: self.telegram.username if self.telegram else "",
             stale_s=settings.stale_command_s,
             limiter=RefusalLimiter(settings.refusal_interval_s),
+            group_chat_id=settings.group_chat_id,
+            budget=CommandBudget(settings.commands_per_minute, settings.command_burst),
+            refusals=RefusalAudit(self._audit, settings.refusal_audit_s),
         )
         confirms = Confirmations(settings.confirm_ttl_s)
         self.dispatcher = Dispatcher(

@@ -3,20 +3,22 @@
 ``[telegram]`` (``enabled``, ``allowed_users``, ``token_file``) arrives as plain data
 from the config loader. The environment adds ``TELEGRAM_BOT_TOKEN``,
 ``TELEGRAM_ALLOWED_USERS="111:admin,222:viewer"`` (replaces the list),
-``TELEGRAM_API_URL`` (a self-hosted Bot API server), and ``TELEGRAM_WEBHOOK_URL`` /
-``TELEGRAM_WEBHOOK_SECRET`` (webhook instead of long polling). A few advanced
-knobs (time-outs, rate limits) are read from the same mapping; docs/telegram.md
-lists them.
+``TELEGRAM_API_URL`` (a self-hosted Bot API server), ``TELEGRAM_WEBHOOK_URL`` /
+``TELEGRAM_WEBHOOK_SECRET`` (webhook instead of long polling) and
+``TELEGRAM_GROUP_CHAT_ID`` (the one group commands are taken from). Both URLs are
+parsed: https, or http to a loopback host only. A few advanced knobs (time-outs,
+rate limits) are read from the same mapping; docs/telegram.md lists them.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from engine.control import SecretFileError, read_secret_file, register_secret
 
@@ -25,6 +27,7 @@ TOKEN_VAR = "TELEGRAM_BOT_TOKEN"
 API_URL_VAR = "TELEGRAM_API_URL"
 WEBHOOK_URL_VAR = "TELEGRAM_WEBHOOK_URL"
 WEBHOOK_SECRET_VAR = "TELEGRAM_WEBHOOK_SECRET"
+GROUP_VAR = "TELEGRAM_GROUP_CHAT_ID"
 
 
 class Role(IntEnum):
@@ -67,11 +70,15 @@ class BotSettings:
     users: Mapping[int, Role]
     api_url: str | None = None
     webhook: Webhook | None = None
+    group_chat_id: int | None = None  # the one group commands are taken from (None: none)
     poll_timeout_s: float = 10.0
     request_timeout_s: float = 10.0
     confirm_ttl_s: float = 30.0
     stale_command_s: float = 120.0  # commands older than this (e.g. queued while down) are ignored
     refusal_interval_s: float = 60.0  # at most one refusal reply per user per interval
+    refusal_audit_s: float = 60.0  # refusals after a user's first are summed up per window
+    commands_per_minute: float = 20.0  # per user, after a burst of command_burst
+    command_burst: float = 10.0
     alert_max_age_s: float = 900.0  # a message still unsent after this is dropped (and counted)
     flush_on_stop_s: float = 3.0
     reconnect_max_s: float = 60.0
@@ -136,15 +143,70 @@ def _token(raw: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -
     return value
 
 
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost (a name, not a substring)."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_url(var: str, url: str) -> SplitResult:
+    """``url`` parsed: https, or http to a loopback host; no credentials, query or fragment.
+
+    The message names the variable and the host only (a path may hold a secret)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise SettingsError(f"{var}: not a URL") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise SettingsError(f"{var}: expected https://host[:port][/path]")
+    if parts.username is not None or parts.password is not None:
+        raise SettingsError(f"{var}: no credentials in the URL")
+    if parts.query or parts.fragment:
+        raise SettingsError(f"{var}: no query or fragment in the URL")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise SettingsError(
+            f"{var}: http:// is allowed only to a loopback host (127.0.0.1, ::1, localhost),"
+            f" not {host}: use https://"
+        )
+    return parts
+
+
+def _api_url(raw: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
+    url = env.get(API_URL_VAR, "").strip() or str(raw.get("api_url") or "").strip()
+    if not url:
+        return None
+    checked_url(API_URL_VAR, url)
+    return url.rstrip("/")
+
+
+def _group(raw: Mapping[str, Any], env: Mapping[str, str]) -> int | None:
+    value = env.get(GROUP_VAR, "").strip() or raw.get("group_chat_id")
+    if value in (None, "", 0):
+        return None
+    try:
+        group = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{GROUP_VAR}: not a chat id ({value!r})") from None
+    if group >= 0:
+        raise SettingsError(f"{GROUP_VAR}: a group's chat id is negative (got {group})")
+    return group
+
+
 def _webhook(raw: Mapping[str, Any], env: Mapping[str, str]) -> Webhook | None:
     url = env.get(WEBHOOK_URL_VAR, "").strip() or str(raw.get("webhook_url") or "")
     if not url:
         return None
-    if not url.startswith("https://") and "127.0.0.1" not in url and "localhost" not in url:
-        raise SettingsError(f"{WEBHOOK_URL_VAR}: Telegram only posts to https:// URLs")
+    parts = checked_url(WEBHOOK_URL_VAR, url)
     secret = env.get(WEBHOOK_SECRET_VAR, "").strip() or secrets.token_urlsafe(24)
     register_secret(secret)  # PTB logs setWebhook's secret_token at debug level
-    return Webhook(url, urlsplit(url).path or "/telegram", secret)
+    return Webhook(url, parts.path or "/telegram", secret)
 
 
 def _float(raw: Mapping[str, Any], key: str, default: float) -> float:
@@ -184,17 +246,20 @@ def load_settings(
             f"telegram is enabled with an empty allow-list: nobody could be authorised "
             f'(set telegram.allowed_users or {USERS_VAR}="id:role,...")'
         )
-    api_url = env.get(API_URL_VAR, "").strip().rstrip("/") or raw.get("api_url") or None
     return BotSettings(
         token=_token(raw, secret, env),
         users=users,
-        api_url=str(api_url).rstrip("/") if api_url else None,
+        api_url=_api_url(raw, env),
         webhook=_webhook(raw, env),
+        group_chat_id=_group(raw, env),
         poll_timeout_s=_float(raw, "poll_timeout_s", 10.0),
         request_timeout_s=_float(raw, "request_timeout_s", 10.0),
         confirm_ttl_s=_float(raw, "confirm_ttl_s", 30.0),
         stale_command_s=_float(raw, "stale_command_s", 120.0),
         refusal_interval_s=_float(raw, "refusal_interval_s", 60.0),
+        refusal_audit_s=_float(raw, "refusal_audit_s", 60.0),
+        commands_per_minute=_float(raw, "commands_per_minute", 20.0),
+        command_burst=_float(raw, "command_burst", 10.0),
         alert_max_age_s=_float(raw, "alert_max_age_s", 900.0),
         flush_on_stop_s=_float(raw, "flush_on_stop_s", 3.0),
         reconnect_max_s=_float(raw, "reconnect_max_s", 60.0),

@@ -28,6 +28,8 @@ from engine.core.strategies import strategy_factory
 
 SECRET_NAMES = frozenset({"key", "secret", "token", "password", "passphrase", "secrets"})
 SECRET_SUFFIXES = ("_key", "_secret", "_token", "_password", "_key_id")
+HTTP_TOKEN_VAR = "SCALPBOT_HTTP_TOKEN"
+MIN_HTTP_TOKEN = 16
 SIM_CREDENTIALS = frozenset({"sim.key", "sim.secret"})  # guard only the synthetic venue
 FLAG_SOURCES = {
     "venue.url": "--venue-url",
@@ -124,7 +126,22 @@ def read_secrets(config: Config, env: Mapping[str, str], *, require: bool = True
         token = _secret(
             "telegram.token_file", config.telegram.token_file, env, "TELEGRAM_BOT_TOKEN", require
         )
-    return Secrets(alpaca_key_id=key_id, alpaca_secret_key=secret, telegram_token=token)
+    http_token = _secret("http.token_file", config.http.token_file, env, HTTP_TOKEN_VAR, False)
+    if http_token is not None and not _usable_token(http_token.get_secret_value()):
+        raise ConfigError(
+            "http.token_file" if config.http.token_file else "http",
+            f"the HTTP token ({HTTP_TOKEN_VAR} or http.token_file) must be at least "
+            f"{MIN_HTTP_TOKEN} printable characters without spaces (openssl rand -hex 32)",
+            source="" if config.http.token_file else HTTP_TOKEN_VAR,
+        )
+    return Secrets(
+        alpaca_key_id=key_id, alpaca_secret_key=secret, telegram_token=token, http_token=http_token
+    )
+
+
+def _usable_token(value: str) -> bool:
+    printable = value.isascii() and value.isprintable() and " " not in value
+    return len(value) >= MIN_HTTP_TOKEN and printable
 
 
 def _secret(

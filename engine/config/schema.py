@@ -155,6 +155,9 @@ class HttpConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
     listen: str = DEFAULT_LISTEN
     allow_remote: bool = False  # must be true to listen beyond loopback
+    # A file holding the bearer token every request must carry (else SCALPBOT_HTTP_TOKEN;
+    # neither: no authentication, warned about beyond loopback).
+    token_file: str = ""
 
     def __post_init__(self) -> None:
         try:
@@ -253,6 +256,7 @@ class Secrets(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     alpaca_key_id: SecretStr | None = None
     alpaca_secret_key: SecretStr | None = None
     telegram_token: SecretStr | None = None
+    http_token: SecretStr | None = None  # bearer token for the HTTP endpoints (optional)
 
 
 def default_risk() -> RiskLimits:

@@ -212,7 +212,9 @@ class Runtime:
         code = 0
         if self.opts.http_port is not None:
             assert self.control is not None
-            self._http = HttpServer(self.control, self.opts.http_host, self.opts.http_port)
+            self._http = HttpServer(
+                self.control, self.opts.http_host, self.opts.http_port, token=self.opts.http_token
+            )
         await self._start_plugins()
         try:
             async with asyncio.TaskGroup() as tg:
@@ -587,7 +589,9 @@ class Runtime:
     async def _serve_http(self) -> None:
         assert self._http is not None
         self.http_port = await self._http.start()
-        log.info("http on %s:%d (/healthz /readyz /status)", self.opts.http_host, self.http_port)
+        auth = "bearer token required" if self._http.requires_token else "no authentication"
+        host, port = self.opts.http_host, self.http_port
+        log.info("http on %s:%d (/healthz /readyz /status; %s)", host, port, auth)
         await asyncio.Event().wait()
 
     async def _run_scheduler(self) -> None:

@@ -65,6 +65,7 @@ def options_from_config(config: Config) -> RuntimeOptions:
         store_max_delay_s=config.store.max_delay_ms / 1000,
         http_host=host or "127.0.0.1",
         http_port=int(port) if port else None,
+        http_token=secrets.http_token,
         log_level=config.log.level,
         log_json=config.log.json,
         status_interval_s=config.log.status_interval_s or 3600.0,

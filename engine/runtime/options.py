@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from engine.config.secret import MASK, register_all
+from engine.config.secret import MASK, SecretStr, register_all
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.runtime.sanity import GateConfig
@@ -34,6 +34,7 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     store_max_delay_s: float = 0.05
     http_host: str = "127.0.0.1"
     http_port: int | None = 9108  # None: no HTTP server
+    http_token: SecretStr | None = None  # bearer token every HTTP request must carry
     log_level: str = "info"
     log_json: bool = False
     status_interval_s: float = 10.0

@@ -39,6 +39,8 @@ def telegram_settings(**changes: Any) -> dict[str, Any]:
         "reconnect_max_s": 0.5,
         "flush_on_stop_s": 2,
         "rate_limits": FAST,
+        "commands_per_minute": 6000,  # the tests type faster than anyone
+        "command_burst": 1000,
     }
     base.update(changes)
     return base
@@ -52,6 +54,7 @@ def telegram_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_URL",
         "TELEGRAM_WEBHOOK_SECRET",
+        "TELEGRAM_GROUP_CHAT_ID",
     ):
         monkeypatch.delenv(var, raising=False)
     # PTB 22 warns (an error under our filterwarnings) when it builds a RetryAfter unless

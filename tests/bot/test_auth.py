@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.auth import Gate, RefusalLimiter, command_name
 from bot.commands import build_registry
 from bot.settings import Role
+from bot.throttle import CommandBudget
 
 USERS = {1: Role.ADMIN, 2: Role.TRADER, 3: Role.VIEWER}
 
@@ -40,8 +41,8 @@ def message(uid: int, text: str, chat: int | None = None, age: float = 0.0) -> U
     return Update.de_json(data, None)
 
 
-def press(uid: int) -> Update:
-    msg = message(1, "x").to_dict()["message"]
+def press(uid: int, chat: int | None = None) -> Update:
+    msg = message(uid, "x", chat).to_dict()["message"]  # under a prompt in this chat
     data = {"id": "9", "from": {"id": uid, "is_bot": False, "first_name": "u"},
             "chat_instance": "c", "data": "cf:n:y", "message": msg}  # fmt: skip
     return Update.de_json({"update_id": 2, "callback_query": data}, None)
@@ -53,7 +54,7 @@ class Recorder:
         self.replies: list[tuple[int, str]] = []
         self.answers: list[str] = []
 
-    def gate(self, interval: float = 60.0) -> Gate:
+    def gate(self, interval: float = 60.0, group: int | None = None) -> Gate:
         async def answer(query: CallbackQuery, text: str) -> None:
             self.answers.append(text)
 
@@ -66,6 +67,7 @@ class Recorder:
             bot_username=lambda: "scalp_bot",
             stale_s=120,
             limiter=RefusalLimiter(interval),
+            group_chat_id=group,
         )
 
 
@@ -88,14 +90,54 @@ def test_roles(uid: int, text: str, allowed: bool) -> None:
 
 
 def test_in_a_group_it_is_the_member_that_counts_not_the_chat() -> None:
-    gate = Recorder().gate()
+    gate = Recorder().gate(group=-100)
     assert gate.decide(message(2, "/pause", chat=-100)).allow
     refused = gate.decide(message(4, "/status", chat=-100))
     assert not refused.allow and "not allow-listed" in refused.reason
 
 
-def test_chatter_and_commands_for_other_bots_are_ignored_silently() -> None:
+@pytest.mark.parametrize("chat", [-200, 7], ids=["another group", "another private chat"])
+def test_only_the_users_private_chat_or_the_configured_group(chat: int) -> None:
+    gate = Recorder().gate(group=-100)
+    refused = gate.decide(message(2, "/pause", chat=chat))
+    assert not refused.allow and refused.reason.startswith("wrong chat")
+    assert refused.reply == (
+        "Commands are taken only in your private chat with the bot or the configured group."
+    )
+    assert not gate.decide(press(2, chat=chat)).allow
+    assert gate.decide(press(2)).allow and gate.decide(press(2, chat=-100)).allow
+    assert not Recorder().gate().decide(message(2, "/pause", chat=-100)).allow  # none set
+
+
+def test_forwarded_commands_are_refused() -> None:
+    update = message(2, "/kill")
+    data = update.to_dict()
+    data["message"]["forward_origin"] = {
+        "type": "user",
+        "date": int(time.time()),
+        "sender_user": {"id": 2, "is_bot": False, "first_name": "u"},
+    }
+    refused = Recorder().gate().decide(Update.de_json(data, None))
+    assert not refused.allow
+    assert refused.reply == "Forwarded commands are not run: send /kill yourself."
+
+
+def test_each_users_commands_are_rate_limited() -> None:
+    now = [0.0]
     gate = Recorder().gate()
+    gate._budget = CommandBudget(6, 2, clock=lambda: now[0])
+    assert [gate.decide(message(3, "/status")).allow for _ in range(3)] == [True, True, False]
+    refused = gate.decide(message(3, "/chart"))
+    assert refused.reply == (
+        "⏳ Too many commands: at most 6 a minute. /chart was not run; send it again in 10 s."
+    )
+    assert gate.decide(message(1, "/status")).allow  # another user has a budget of their own
+    now[0] = 10.0
+    assert gate.decide(message(3, "/status")).allow
+
+
+def test_chatter_and_commands_for_other_bots_are_ignored_silently() -> None:
+    gate = Recorder().gate(group=-100)
     for update in (message(4, "hello"), message(1, "/status@other_bot", chat=-100)):
         decision = gate.decide(update)
         assert not decision.allow and not decision.reason and not decision.reply
@@ -121,12 +163,12 @@ async def test_refusals_are_short_rate_limited_audited_and_stop_everything() -> 
         with pytest.raises(ApplicationHandlerStop):
             await gate(message(4, "/status"), None)
     assert rec.replies == [(4, "Not authorized.")]  # once per interval
-    assert len(rec.audits) == 3
+    assert len(rec.audits) == 1  # the rest are summed up when the window ends
     assert rec.audits[0][0] == "tg:4" and rec.audits[0][3].startswith("refused: not allow-listed")
     with pytest.raises(ApplicationHandlerStop):
         await gate(press(9), None)
     assert rec.answers == ["Not authorized."]
     with pytest.raises(ApplicationHandlerStop):
         await gate(message(4, "just chatting"), None)
-    assert len(rec.audits) == 4  # chatter is not audited
+    assert len(rec.audits) == 2  # chatter is not audited
     await gate(message(1, "/status"), None)  # allowed: returns, no stop

@@ -6,7 +6,7 @@ from typing import Any
 
 from engine.model import TradingState
 from engine.model.events import AuditRecord
-from tests.bot.conftest import ADMIN, TRADER, Bot, telegram_settings, wait_for
+from tests.bot.conftest import ADMIN, GROUP, TRADER, Bot, telegram_settings, wait_for
 from tests.bot.fake_telegram import plain_text
 
 
@@ -70,8 +70,8 @@ async def test_cancel_leaves_everything_as_it_was(make_bot) -> None:
 
 
 async def test_only_the_user_who_asked_can_answer(make_bot) -> None:
-    bot = await started(make_bot)
-    (prompt,) = await bot.say(TRADER, "/flatten all")
+    bot = await started(make_bot, group_chat_id=GROUP)
+    (prompt,) = await bot.say(TRADER, "/flatten all", GROUP)  # where others can see it
     bot.fake.press(ADMIN, prompt, button(prompt))  # even an admin
     await wait_for(lambda: bot.fake.answers, what="an answer")
     assert answers(bot) == ["Only the user who asked can answer this."]

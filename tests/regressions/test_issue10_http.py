@@ -14,7 +14,10 @@ redirect from a TLS origin to a plain one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import random
+import shutil
 import ssl
 import subprocess
 import time
@@ -23,17 +26,26 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import msgspec
 import pytest
 from aiohttp import web
 from telegram import Bot
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from engine.config import ConfigError, SecretStr, load_config
+from engine.config.secret import redact
 from engine.model import ClientOrderId, Order, OrderStatus, OrderType, Side, Symbol, TimeInForce
+from engine.runtime.app import Runtime
+from engine.runtime.cli import options_from_config
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
 from engine.venues.base import SubmitOutcome, VenueError
+from engine.venues.sim import SimVenue, SimVenueConfig
+from tests.engine.runtime.conftest import Running, options, until
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, Updates
 from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+from tests.monitoring.tools import PROMETHEUS_DIR, eventually, free_port, process, tool
+from tests.monitoring.tools import run as run_tool
 
 TOKEN = "123456:TELEGRAM-token-never-leaks"
 
@@ -329,3 +341,229 @@ async def test_item_05_telegram_client_does_not_follow_redirects(
     assert TOKEN not in str(info.value)
     assert redirector.seen
     assert not elsewhere.reached()
+
+
+# -- Low: allow_remote = true with no authentication ------------------------------------
+
+HTTP_TOKEN = "http-TOKEN-0123456789abcdef-never-shown"
+ENDPOINTS = ("/healthz", "/readyz", "/status", "/metrics", "/no-such-endpoint")
+
+
+@pytest.fixture
+async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
+    config = msgspec.structs.replace(
+        SimVenueConfig(), seed=23, quote_rate=50.0, state_file=str(tmp_path / "venue.json")
+    )
+    sim = SimVenue(config)
+    await sim.start("127.0.0.1", 0)
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+@contextlib.asynccontextmanager
+async def runtime(venue: SimVenue, tmp_path: Path, **changes: Any) -> AsyncIterator[str]:
+    """A runtime (with the default plugins, so /metrics is there) serving HTTP; yields
+    its loopback base URL."""
+    run = Running(Runtime(options(venue, tmp_path, **changes)))
+    try:
+        rt = await run.ready()
+        await until(lambda: rt.http_port not in (None, 0), 5, "the HTTP server")
+        yield f"http://127.0.0.1:{rt.http_port}"
+    finally:
+        assert await run.stop() == 0
+
+
+async def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """(status, body, WWW-Authenticate) of GET ``url``."""
+    async with aiohttp.ClientSession() as http, http.get(url, headers=headers or {}) as r:
+        return r.status, await r.text(), r.headers.get("WWW-Authenticate", "")
+
+
+def insecure_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and "NO authentication" in r.getMessage()
+    ]
+
+
+async def test_low_a_bearer_token_is_required_on_every_endpoint(
+    venue: SimVenue, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The demonstration: with allow_remote the server bound 0.0.0.0 and /status and
+    /metrics answered anyone. With a token set, every endpoint (the runtime's, the
+    metrics plugin's, an unknown path) answers 401 without it, with a wrong one, with
+    another scheme; with it, exactly what it answered before. No start-up warning."""
+    caplog.set_level(logging.INFO)
+    token = SecretStr(HTTP_TOKEN)
+    async with runtime(venue, tmp_path, http_host="0.0.0.0", http_token=token) as base:
+        wrong = [
+            {},
+            {"Authorization": "Bearer"},
+            {"Authorization": "Bearer " + HTTP_TOKEN[:-1]},
+            {"Authorization": "Bearer " + HTTP_TOKEN + "x"},
+            {"Authorization": "Basic " + HTTP_TOKEN},
+            {"Authorization": HTTP_TOKEN},
+            {"X-Token": HTTP_TOKEN},
+        ]
+        for path in ENDPOINTS:
+            for headers in wrong:
+                status, body, challenge = await get(base + path, headers)
+                assert status == 401, (path, headers, status)
+                assert challenge.lower().startswith("bearer"), challenge
+                assert HTTP_TOKEN not in body
+            good = {"Authorization": f"Bearer {HTTP_TOKEN}"}
+            status, body, _ = await get(base + path, good)
+            expected = {"/no-such-endpoint": 404, "/readyz": status if status == 503 else 200}
+            assert status == expected.get(path, 200), (path, status, body)
+            assert HTTP_TOKEN not in body
+        status, _, _ = await get(base + "/status", {"authorization": f"bearer {HTTP_TOKEN}"})
+        assert status == 200, "the scheme is case-insensitive (RFC 9110)"
+    assert not insecure_warnings(caplog)
+    assert HTTP_TOKEN not in caplog.text
+
+
+async def test_low_remote_without_a_token_warns_loudly_and_stays_open(
+    venue: SimVenue, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bound beyond loopback without a token: unchanged behaviour (open endpoints,
+    documented and stable), but a loud warning at start-up that names the fix."""
+    caplog.set_level(logging.INFO)
+    async with runtime(venue, tmp_path, http_host="0.0.0.0") as base:
+        for path in ("/healthz", "/status", "/metrics"):
+            status, _, _ = await get(base + path)
+            assert status == 200, path
+    (warning,) = insecure_warnings(caplog)
+    assert "SCALPBOT_HTTP_TOKEN" in warning and "http.token_file" in warning
+
+
+async def test_low_loopback_without_a_token_is_unchanged(
+    venue: SimVenue, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The default (127.0.0.1, no token): every documented endpoint answers as before,
+    without any header, and nothing is warned about."""
+    caplog.set_level(logging.INFO)
+    async with runtime(venue, tmp_path) as base:
+        for path in ("/healthz", "/status", "/metrics"):
+            status, _, _ = await get(base + path)
+            assert status == 200, path
+        status, body, _ = await get(base + "/readyz")
+        assert status in (200, 503) and "ready" in body
+    assert not insecure_warnings(caplog)
+
+
+def write_secret(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text + "\n", encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def test_low_the_http_token_comes_from_the_environment_or_a_file_never_toml(
+    tmp_path: Path,
+) -> None:
+    """The token is a secret like the others: from SCALPBOT_HTTP_TOKEN or
+    http.token_file (private to the bot's user), refused in TOML, hidden from every
+    repr and registered with the redactor; too short a token is refused. No error
+    message echoes it."""
+    config = load_config(None, {"SCALPBOT_HTTP_TOKEN": HTTP_TOKEN})
+    assert config.secrets.http_token == SecretStr(HTTP_TOKEN)
+    opts = options_from_config(config)
+    assert opts.http_token == SecretStr(HTTP_TOKEN)
+    assert HTTP_TOKEN not in repr(opts) and HTTP_TOKEN not in repr(config)
+    assert HTTP_TOKEN not in redact(f"Authorization: Bearer {HTTP_TOKEN}")
+
+    file = write_secret(tmp_path / "token", HTTP_TOKEN)
+    toml = tmp_path / "c.toml"
+    toml.write_text(f'[http]\ntoken_file = "{file}"\n', encoding="utf-8")
+    assert load_config(toml, {}).secrets.http_token == SecretStr(HTTP_TOKEN)
+    assert load_config(None, {}).secrets.http_token is None  # the default: none
+
+    refused = {
+        "in TOML": (f'[http]\ntoken = "{HTTP_TOKEN}"\n', {}),
+        "file and variable": (
+            f'[http]\ntoken_file = "{file}"\n',
+            {"SCALPBOT_HTTP_TOKEN": "x" * 20},
+        ),
+        "short": ("", {"SCALPBOT_HTTP_TOKEN": "short-token"}),
+        "spaces": ("", {"SCALPBOT_HTTP_TOKEN": "a token with spaces in it"}),
+    }
+    readable = write_secret(tmp_path / "open-token", HTTP_TOKEN, 0o644)
+    refused["readable file"] = (f'[http]\ntoken_file = "{readable}"\n', {})
+    for what, (text, env) in refused.items():
+        toml.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError) as info:
+            load_config(toml, env)
+        assert HTTP_TOKEN not in str(info.value) and "short-token" not in str(info.value), what
+
+
+async def test_low_prometheus_sends_the_token_from_its_credentials_file(
+    venue: SimVenue, tmp_path: Path
+) -> None:
+    """The shipped scrape config, its authorization block uncommented as the comment
+    says and pointed at a token file, makes the real Prometheus scrape a scalpbot that
+    requires the token (up == 1); the same config without the block cannot (up == 0)."""
+    text = (PROMETHEUS_DIR / "prometheus.yml").read_text(encoding="utf-8")
+    block = (
+        "    # authorization:\n"
+        "    #   type: Bearer\n"
+        "    #   credentials_file: /etc/prometheus/scalpbot-http-token\n"
+    )
+    assert block in text, "prometheus.yml no longer has the commented authorization block"
+    token_file = write_secret(tmp_path / "scalpbot-http-token", HTTP_TOKEN)
+    enabled = block.replace("    # ", "    ").replace(
+        "/etc/prometheus/scalpbot-http-token", str(token_file)
+    )
+    token = SecretStr(HTTP_TOKEN)
+    async with runtime(venue, tmp_path, http_token=token) as base:
+        port = int(base.rsplit(":", 1)[1])
+        for job, config_text, up in (
+            ("with", text.replace(block, enabled), 1),
+            ("without", text, 0),
+        ):
+            await scrape_once(tmp_path / job, config_text, port, up)
+
+
+async def scrape_once(directory: Path, text: str, bot_port: int, up: int) -> None:
+    """Run Prometheus on ``text`` (fast, scraping ``bot_port``) until ``up{job="scalpbot"}``
+    has a value, and check it is ``up``."""
+    prom_port = free_port()
+    changes = {
+        "scrape_interval: 15s": "scrape_interval: 1s",
+        "scrape_timeout: 10s": "scrape_timeout: 1s",
+        "scrape_interval: 5s": "scrape_interval: 1s",
+        "scrape_timeout: 4s": "scrape_timeout: 1s",
+        '"127.0.0.1:9108"': f'"127.0.0.1:{bot_port}"',
+        '"127.0.0.1:9090"': f'"127.0.0.1:{prom_port}"',
+    }
+    for old, new in changes.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    directory.mkdir()
+    shutil.copytree(PROMETHEUS_DIR / "rules", directory / "rules")
+    config = directory / "prometheus.yml"
+    config.write_text(text, encoding="utf-8")
+    checked = run_tool(tool("promtool"), "check", "config", config)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    args = [
+        tool("prometheus"),
+        f"--config.file={config}",
+        f"--storage.tsdb.path={directory / 'tsdb'}",
+        f"--web.listen-address=127.0.0.1:{prom_port}",
+        "--log.level=warn",
+    ]
+    query = f"http://127.0.0.1:{prom_port}/api/v1/query"
+    with process(args, directory / "prometheus.log") as proc:
+        async with aiohttp.ClientSession() as http:
+
+            async def value() -> float | None:
+                assert proc.poll() is None, (directory / "prometheus.log").read_text()
+                try:
+                    async with http.get(query, params={"query": 'up{job="scalpbot"}'}) as r:
+                        result = (await r.json())["data"]["result"] if r.status == 200 else []
+                except aiohttp.ClientError:
+                    return None
+                return float(result[0]["value"][1]) if result else None
+
+            assert await eventually(value, 30, "a scrape of scalpbot") == up
