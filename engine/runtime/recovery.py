@@ -96,7 +96,7 @@ async def rebuild_from_store(
         *await reader.open_orders(limit=max_orders),
     ]:
         loaded.setdefault(order.client_order_id, order)
-    before = min([since, *(o.created_ts for o in loaded.values())]) - STARTUP_MARGIN_NS
+    before = min([since, *(o.created_ts for o in loaded.values())]) - REPLAY_MARGIN_NS
     history = await reader.fill_history(before)
     missing = {r.fill.client_order_id for r in history.fills} - loaded.keys()
     for order in await reader.orders_by_ids(missing):
@@ -364,6 +364,10 @@ class Reconciler:
                 marked.append(sym)
         return marked
 
+
+REPLAY_MARGIN_NS = 60 * 10**9
+"""Start-up replays each symbol's fills from its last flat position at least this long
+before the oldest order it loads (a fill's time comes from the venue's clock)."""
 
 STARTUP_MARGIN_NS = 600 * 10**9
 """How far before the newest stored order start-up lists the venue's orders (clocks
