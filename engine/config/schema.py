@@ -211,11 +211,14 @@ class TelegramConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     enabled: bool = False
     allowed_users: tuple[TelegramUser, ...] = ()
     token_file: str = ""  # a file holding the bot token (else TELEGRAM_BOT_TOKEN)
+    group_chat_id: int | None = None  # the one group commands are taken from (negative id)
 
     def __post_init__(self) -> None:
         ids = [u.id for u in self.allowed_users]
         if len(set(ids)) != len(ids):
             raise ValueError("allowed_users: lists a user id twice")
+        if self.group_chat_id is not None and self.group_chat_id >= 0:
+            raise ValueError("group_chat_id: a group's chat id is negative")
 
 
 DEFAULT_PLUGINS = ("telegram", "metrics")
