@@ -16,6 +16,7 @@ running in the bot's process. Enable only plugins you would run as the bot.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from aiohttp import web
@@ -42,8 +43,8 @@ class PluginContext:
         self.control = control
         self.bus = bus
         self.http_app = http_app
-        self.settings = settings
-        self._secrets = dict(secrets)
+        self.settings: Mapping[str, Any] = MappingProxyType(dict(settings))  # read-only copy
+        self._secrets = dict(secrets)  # this plugin's own; see secret()
         self.spawn = spawn
         self.info = info  # version, run_id, config_hash, venue
         self._board = board if board is not None else {}
