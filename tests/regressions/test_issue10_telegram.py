@@ -11,6 +11,7 @@ commands are rate limited.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -20,6 +21,7 @@ import pytest
 from aiohttp import web
 
 from bot.plugin import TelegramPlugin
+from bot.settings import API_URL_VAR, WEBHOOK_URL_VAR, SettingsError, load_settings
 from engine.events import AuditRecord
 from engine.model import TradingState
 from tests.bot.conftest import (  # noqa: F401 - fixtures
@@ -27,6 +29,7 @@ from tests.bot.conftest import (  # noqa: F401 - fixtures
     GROUP,
     STRANGER,
     TRADER,
+    VIEWER,
     Bot,
     context_for,
     fake,
@@ -221,3 +224,150 @@ async def test_item_02_the_configured_group_takes_commands_and_confirmations(
     assert prompt["chat"]["id"] == GROUP and prompt.get("reply_markup")
     bot.fake.press(TRADER, prompt, confirm_data(prompt))
     assert "/flatten all" in plain_text(await bot.edited(prompt), "HTML")
+
+
+# -- Lows -----------------------------------------------------------------------------------
+
+USERS = [{"id": ADMIN, "role": "admin"}]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.example.org",  # the demonstration: the token in clear to a remote host
+        "http://api.example.org:8081/",
+        "http://127.0.0.1.example.org:8081",  # looks loopback, is not
+        "http://localhost.example.org",
+        "ftp://127.0.0.1",
+        "https://user:pw@api.example.org",
+        "api.example.org",
+    ],
+)
+def test_low_telegram_api_url_must_be_https_except_loopback(url: str) -> None:
+    """The demonstration: ``TELEGRAM_API_URL=http://remote`` was accepted, and PTB puts the
+    token in every request's URL: sent in clear. Now https, or http to loopback only."""
+    with pytest.raises(SettingsError, match="TELEGRAM_API_URL") as refused:
+        load_settings({"enabled": True, "allowed_users": USERS}, "1:TOKEN", {API_URL_VAR: url})
+    assert "1:TOKEN" not in str(refused.value) and "pw" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://botapi.example.org",
+        "https://botapi.example.org:8443/prefix/",
+        "http://127.0.0.1:8081",
+        "http://127.9.9.9:8081",
+        "http://[::1]:8081",
+        "http://localhost:8081/",
+    ],
+)
+def test_low_telegram_api_url_https_or_loopback_is_accepted(url: str) -> None:
+    """What must keep working: a self-hosted Bot API server on loopback, or any https one."""
+    s = load_settings({"enabled": True, "allowed_users": USERS}, "1:TOKEN", {API_URL_VAR: url})
+    assert s is not None and s.base_url == url.rstrip("/") + "/bot"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x/localhost",  # the demonstration: a substring test let it through
+        "http://evil.example.org/127.0.0.1/hook",
+        "http://evil.example.org/?h=localhost",
+        "http://localhost.evil.example.org/hook",
+        "https://bot.example.org/hook#localhost",
+    ],
+)
+def test_low_webhook_url_is_parsed_not_substring_searched(url: str) -> None:
+    """The demonstration: ``http://x/localhost`` passed the webhook URL check, a substring
+    test for "localhost"/"127.0.0.1". Now the URL is parsed and its host checked."""
+    env = {WEBHOOK_URL_VAR: url, "TELEGRAM_WEBHOOK_SECRET": "hook-s3cret"}
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_URL") as refused:
+        load_settings({"enabled": True, "allowed_users": USERS}, "1:TOKEN", env)
+    assert "hook-s3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("https://bot.example.org/tg/hook", "/tg/hook"),
+        ("http://127.0.0.1:8443/tg/hook", "/tg/hook"),
+        ("http://localhost/hook", "/hook"),
+    ],
+)
+def test_low_webhook_url_https_or_loopback_is_accepted(url: str, path: str) -> None:
+    """What must keep working: an https webhook, or a loopback one (a local Bot API server)."""
+    s = load_settings({"enabled": True, "allowed_users": USERS}, "1:TOKEN", {WEBHOOK_URL_VAR: url})
+    assert s is not None and s.webhook is not None and s.webhook.path == path
+
+
+async def test_low_a_forwarded_command_is_refused(hooked: Hooked) -> None:
+    """The demonstration: a forwarded old /kill passed the stale check, which reads the
+    message's date (the forward's time, not the original's). Forwarded commands are refused,
+    with one line saying why."""
+    rt = hooked.bot.rt
+    assert rt.core is not None
+    old = int(time.time()) - 86_400
+    origin = {"type": "user", "date": old, "sender_user": hooked.fake.user(TRADER)}
+    pause = await hooked.forge_command(TRADER, "/pause", TRADER, forward_origin=origin)
+    (reply,) = await wait_for(lambda: hooked.fake.replies_to(pause), what="the answer")
+    assert (
+        plain_text(reply["text"], "HTML") == "Forwarded commands are not run: send /pause yourself."
+    )
+    kill = await hooked.forge_command(ADMIN, "/kill", ADMIN, forward_origin=origin)
+    (reply,) = await wait_for(lambda: hooked.fake.replies_to(kill), what="the answer")
+    assert (
+        plain_text(reply["text"], "HTML") == "Forwarded commands are not run: send /kill yourself."
+    )
+    assert rt.core.trading_state("SIMEQ") is TradingState.ACTIVE
+    assert prompts_in(hooked.fake, ADMIN) == []
+    assert [a for a in hooked.audits if a.action in ("pause", "kill")] == []
+
+
+def counted(record: AuditRecord) -> int:
+    """How many refusals an audit record stands for (a summary says "N more")."""
+    match = re.match(r"refused: (\d+) more", record.outcome)
+    return int(match.group(1)) if match else 1
+
+
+async def test_low_a_strangers_flood_does_not_push_real_records_out_of_audit(
+    make_bot: Callable[..., Any],  # noqa: F811
+) -> None:
+    """The demonstration: 1,000 commands from a stranger wrote 1,000 audit rows and pushed
+    the real records out of /audit. Refusal rows are aggregated now: the trader's /pause is
+    still in the admin's /audit 20 after the flood, and every refusal is accounted for."""
+    bot: Bot = await make_bot(telegram_settings(refusal_audit_s=1))
+    await bot.connected()
+    refusals: list[AuditRecord] = []
+    bot.rt.bus.subscribe(
+        "test-refusals",
+        lambda e: isinstance(e, AuditRecord) and e.actor == f"tg:{STRANGER}" and refusals.append(e),
+    )
+    assert "paused" in await bot.reply(TRADER, "/pause SIMEQ")
+    for i in range(1000):
+        bot.fake.command(STRANGER, ("/status", "/kill", "/flatten all", "/audit")[i % 4])
+    await wait_for(
+        lambda: sum(counted(r) for r in refusals) == 1000, 60, "every refusal accounted for"
+    )
+    assert len(refusals) <= 10, [r.outcome for r in refusals]
+    audit = plain_text(await bot.reply(ADMIN, "/audit 20"), "HTML")
+    assert f"tg:{TRADER}" in audit and "pause" in audit, audit
+
+
+async def test_low_each_users_commands_are_rate_limited_with_a_clear_reply(
+    make_bot: Callable[..., Any],  # noqa: F811
+) -> None:
+    """The demonstration: /chart costs ~240 ms of CPU and nothing limited how often a user
+    could ask. With the defaults (a burst of 10, then 20 a minute), the 11th command in a
+    row is refused with one line saying why and when to try again; other users are not
+    affected."""
+    bot: Bot = await make_bot(telegram_settings(commands_per_minute=20, command_burst=10))
+    await bot.connected()
+    for _ in range(10):
+        assert "equity" in await bot.reply(VIEWER, "/status")
+    refused = await bot.reply(VIEWER, "/chart")
+    assert re.fullmatch(
+        r"⏳ Too many commands: at most 20 a minute\. /chart was not run; send it again in \d s\.",
+        refused,
+    ), refused
+    assert "equity" in await bot.reply(ADMIN, "/status")
