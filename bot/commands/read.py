@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from bot import render
 from bot.chart import equity_png
 from bot.registry import Arg, Call, Command, Reply
 from bot.settings import Role
+
+# Charts are drawn one at a time (per event loop): a worker thread drawing one still
+# competes with the loop for the GIL, and several at once multiply that (bench/chart_lag.py).
+_DRAWING: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _one_at_a_time() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    gate = _DRAWING.get(loop)
+    if gate is None:
+        gate = _DRAWING[loop] = asyncio.Semaphore(1)
+    return gate
 
 
 async def status(call: Call) -> Reply:
@@ -35,7 +50,8 @@ async def chart(call: Call) -> Reply:
     points = await call.svc.control.equity_history(period)
     if len(points) < 2:
         return Reply("Not enough equity history yet for a chart.")
-    png = await asyncio.to_thread(equity_png, points, f"equity and drawdown · last {period}")
+    async with _one_at_a_time():
+        png = await asyncio.to_thread(equity_png, points, f"equity and drawdown · last {period}")
     last = points[-1]
     caption = f"Equity {render.money(last[1])} · drawdown {render.money(last[2])} · last {period}"
     return Reply(caption, photo=png)
