@@ -179,9 +179,16 @@ def render_trades(trades: Sequence[TradeView]) -> str:
     return f"<b>Last {len(trades)} fills</b> (UTC)\n" + table(rows, right=(3, 4, 5))
 
 
-def render_limits(limits: Mapping[str, Any]) -> str:
+def render_limits(limits: Mapping[str, Any], why: Mapping[str, str] | None = None) -> str:
+    """The limits in force; ``why`` says, for each one not simply at its configured
+    value, why it has the value it has (the configuration bounds any change)."""
     shown = [(name, _limit_value(v)) for name, v in sorted(limits.items())]
-    return "<b>Risk limits</b> (0 = off)\n" + pairs(shown)
+    text = "<b>Risk limits</b> (0 = off)\n" + pairs(shown)
+    if why is None:
+        return text
+    notes = [f"• <b>{esc(name)}</b> {esc(_limit_value(limits.get(name)))}: {esc(reason)}"
+             for name, reason in sorted(why.items())]  # fmt: skip
+    return text + "\n" + ("\n".join(notes) or "All at their configured values.")
 
 
 def _limit_value(value: Any) -> str:

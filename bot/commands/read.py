@@ -63,7 +63,8 @@ async def health(call: Call) -> Reply:
 
 
 async def limits(call: Call) -> Reply:
-    return Reply(render.render_limits(await call.svc.control.limits()))
+    control = call.svc.control
+    return Reply(render.render_limits(await control.limits(), await control.limit_reasons()))
 
 
 V = Role.VIEWER

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from engine.config.errors import ConfigError
 from engine.config.load import config_hash, load_config
-from engine.config.safety import is_live_url
+from engine.config.safety import is_live_venue
 from engine.config.schema import Config
 
 EXIT_OK = 0
@@ -22,7 +22,7 @@ def describe(config: Config) -> str:
     """A one-line summary (no secrets) for logs and ``check-config``."""
     venue = config.venue
     where = "embedded" if venue.embedded else venue.url
-    live = " LIVE" if venue.kind == "alpaca" and is_live_url(venue.url) else ""
+    live = " LIVE" if is_live_venue(venue) else ""
     symbols = ",".join(config.strategy.symbols) or "all offered"
     sessions = ",".join(s.name for s in config.schedule.sessions) or "none (always on)"
     return (

@@ -18,12 +18,12 @@ import math
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
 from engine.config.errors import ConfigError
-from engine.config.safety import check_risk
+from engine.config.safety import check_risk, magnitude_problem
 from engine.core.risk import RiskLimits
 from engine.core.risk.limits import limit_problem
 
@@ -77,7 +77,6 @@ def _rank(safer: Safer, value: Number) -> tuple[int, Number]:
 
 
 MAX_TEXT = 32  # characters of a value as typed (or stored)
-EXPONENTS = (-9, 15)  # a value's leading digit: from nanos up to 10**15
 
 
 def _parse(name: str, kind: type, raw: object) -> Number:
@@ -94,16 +93,15 @@ def _parse(name: str, kind: type, raw: object) -> Number:
     except (msgspec.ValidationError, ArithmeticError, ValueError) as exc:
         raise ValueError(f"bad value for {name}: {' '.join(str(exc).split())}") from None
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"bad value for {name}: {raw} is not a finite number")
-        if value and not EXPONENTS[0] <= value.adjusted() <= EXPONENTS[1]:
-            raise ValueError(f"bad value for {name}: {raw} is out of range")
-        value = Decimal(format(value, "f"))
-    elif isinstance(value, float) and not math.isfinite(value):
+        finite = value.is_finite()
+    else:
+        finite = not isinstance(value, float) or math.isfinite(value)
+    if not finite:
         raise ValueError(f"bad value for {name}: {raw} is not a finite number")
-    elif value and not 10.0 ** EXPONENTS[0] <= abs(value) < 10.0 ** (EXPONENTS[1] + 1):
-        raise ValueError(f"bad value for {name}: {raw} is out of range")
-    return value
+    problem = magnitude_problem(value)  # the same range the configuration has
+    if problem is not None:
+        raise ValueError(f"bad value for {name}: {raw} {problem}")
+    return Decimal(format(value, "f")) if isinstance(value, Decimal) else value
 
 
 def _shown(value: object) -> str:
@@ -160,24 +158,44 @@ def override(
     return _validated(fields, venue_kind)
 
 
+class Restored(NamedTuple):
+    """What the start-up restore decided: the limits to run with, one note per stored
+    override kept or refused (for the log), and why each limit not simply at its
+    configured value is what it is (for ``/limits``)."""
+
+    limits: RiskLimits
+    notes: list[str]
+    why: dict[str, str]
+
+
 def restore(
     base: RiskLimits, stored: object, *, venue_kind: str = "sim"
 ) -> tuple[RiskLimits, list[str]]:
     """The limits to run with: ``base`` (the configuration) with each stored override
     that is inside its bounds. Returns them and one note per override kept or refused
     (stored data of the wrong shape is refused whole: the configured limits)."""
+    restored = restore_detail(base, stored, venue_kind=venue_kind)
+    return restored.limits, restored.notes
+
+
+def restore_detail(base: RiskLimits, stored: object, *, venue_kind: str = "sim") -> Restored:
+    """:func:`restore`, with why each limit has the value it starts with."""
     if not isinstance(stored, Mapping):
         kind = type(stored).__name__
-        return base, [f"stored limits refused ({kind}, not a table): configured limits kept"]
+        return Restored(
+            base, [f"stored limits refused ({kind}, not a table): configured limits kept"], {}
+        )
     fields = msgspec.structs.asdict(base)
     notes: list[str] = []
+    why: dict[str, str] = {}
+    kept: list[str] = []
     for name, raw in stored.items():
         if not isinstance(name, str):
             notes.append("a stored limit without a name, ignored")
             continue
         configured = getattr(base, name, None)
         if name not in DIRECTIONS or name not in fields:
-            notes.append(f"{name}: no such limit any more, ignored")
+            notes.append(f"{name[:MAX_TEXT]}: no such limit any more, ignored")
             continue
         if DIRECTIONS[name] is Safer.FIXED:
             continue  # the configuration's value, always
@@ -185,15 +203,54 @@ def restore(
             value = check_change(base, name, raw)
         except ValueError as exc:
             notes.append(f"{name}: stored override refused ({exc}); configured value kept")
+            why[name] = f"configured; the stored override was refused at start-up: {exc}"
             continue
         if value != configured:
             fields[name] = value
             notes.append(f"{name} = {_shown(value)} (configured {_shown(configured)})")
+            why[name] = f"stored override kept at start-up: {_tighter(base, name)}"
+            kept.append(name)
     try:
-        return _validated(fields, venue_kind), notes
+        return Restored(_validated(fields, venue_kind), notes, why)
     except ValueError as exc:
         notes.append(f"stored overrides refused together ({exc}): configured limits kept")
-        return base, notes
+        reason = f"configured; the stored overrides were refused together at start-up: {exc}"
+        return Restored(base, notes, {**why, **dict.fromkeys(kept, reason)})
+
+
+def set_reason(base: RiskLimits, name: str, value: object, actor: str) -> str | None:
+    """Why limit ``name`` is ``value`` after ``actor`` set it (None: the configured value)."""
+    if value == getattr(base, name):
+        return None
+    return f"set by {actor}: {_tighter(base, name)}"
+
+
+class Provenance:
+    """Why each limit that is not simply its configured value is what it is: kept or
+    refused at start-up, or set at run time and by whom (what ``/limits`` shows)."""
+
+    def __init__(self, base: RiskLimits, venue_kind: str = "sim") -> None:
+        self._base = base
+        self._venue_kind = venue_kind
+        self._why: dict[str, str] = {}
+
+    def restored(self, stored: object) -> None:
+        """The start-up restore of ``stored`` (the same decision the runtime made)."""
+        self._why = restore_detail(self._base, stored, venue_kind=self._venue_kind).why
+
+    def changed(self, name: str, value: object, actor: str) -> None:
+        why = set_reason(self._base, name, value, actor)
+        if why is None:
+            self._why.pop(name, None)
+        else:
+            self._why[name] = why
+
+    def reasons(self) -> dict[str, str]:
+        return dict(self._why)
+
+
+def _tighter(base: RiskLimits, name: str) -> str:
+    return f"tighter than the configured {_shown(getattr(base, name))}, the bound"
 
 
 def overrides(base: RiskLimits, limits: RiskLimits) -> dict[str, Any]:
@@ -206,4 +263,15 @@ def overrides(base: RiskLimits, limits: RiskLimits) -> dict[str, Any]:
     return out
 
 
-__all__ = ["DIRECTIONS", "Safer", "check_change", "override", "overrides", "restore"]
+__all__ = [
+    "DIRECTIONS",
+    "Provenance",
+    "Restored",
+    "Safer",
+    "check_change",
+    "override",
+    "overrides",
+    "restore",
+    "restore_detail",
+    "set_reason",
+]

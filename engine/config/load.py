@@ -14,7 +14,7 @@ import msgspec
 from engine.config.env import SECRET_VARS, env_overrides, register_env_secrets, telegram_users
 from engine.config.errors import ConfigError, from_validation
 from engine.config.plugins import check_plugins
-from engine.config.safety import check_live_explicit, check_safety
+from engine.config.safety import check_live_explicit, check_safety, is_live_venue
 from engine.config.schema import (
     ALPACA_DATA_URL,
     ALPACA_PAPER_URL,
@@ -44,18 +44,27 @@ def load_config(
     env: Mapping[str, str] = os.environ,
     *,
     require_secrets: bool = True,
+    venue_url: str | None = None,
+    venue_data_url: str | None = None,
+    db_url: str | None = None,
+    http_listen: str | None = None,
 ) -> Config:
-    """The validated configuration from ``path`` (None = built-in defaults) and ``env``.
+    """The validated configuration from ``path`` (None = built-in defaults), ``env`` and
+    the command-line flags (``venue_url`` ... : None = not given; they win over file and
+    env). Every check runs once on the result, whichever way a value arrived.
 
-    Raises ConfigError naming the first bad key. With ``require_secrets`` false,
-    missing credentials are not an error (for checking a config in CI).
+    Raises ConfigError naming the first bad key (and the flag or variable it came from).
+    With ``require_secrets`` false, missing credentials are not an error (for checking a
+    config in CI). For Alpaca an empty ``venue_url``/``venue_data_url`` means Alpaca's
+    paper/data default.
     """
     file_tree = _read_toml(Path(path)) if path is not None else {}
     _refuse_secrets(file_tree, "")
     _stringify_faults(file_tree)
     env_tree, origins = env_overrides(env, Config)
     telegram_users(env, env_tree, origins)
-    tree = _merge(_merge(_defaults(), file_tree), env_tree)
+    flag_tree = _flags(venue_url, venue_data_url, db_url, http_listen, origins)
+    tree = _merge(_merge(_merge(_defaults(), file_tree), env_tree), flag_tree)
     try:
         config = msgspec.convert(tree, Config, strict=False, dec_hook=_dec_hook)
     except (msgspec.ValidationError, ValueError) as exc:
@@ -82,6 +91,8 @@ def with_overrides(
     """``config`` with command-line flags applied (they win over file and env), re-checked.
 
     For Alpaca an empty ``venue_url``/``venue_data_url`` means Alpaca's paper/data default.
+    Which limits were written explicitly is no longer known here, so a flag that makes
+    the venue live is refused (fail closed): give the flags to :func:`load_config`.
     """
     changes = {
         "venue": {"url": venue_url, "data_url": venue_data_url},
@@ -98,12 +109,39 @@ def with_overrides(
                 updated[section] = msgspec.convert({**current, **given}, cls, strict=False)
             except (msgspec.ValidationError, ValueError) as exc:
                 raise from_validation(exc, cls, f"{section}.", FLAG_SOURCES) from None
+    was_live = is_live_venue(config.venue)
     config = _resolve_venue(msgspec.structs.replace(config, **updated))
     try:
         check_safety(config)
+        if not was_live:  # load_config checked the explicit limits of a live venue
+            check_live_explicit(config, ())
     except ConfigError as exc:
-        raise ConfigError(exc.key, exc.message, FLAG_SOURCES.get(exc.key, "")) from None
+        source = FLAG_SOURCES.get(exc.key, "--venue-url" if exc.key.startswith("risk.") else "")
+        raise ConfigError(exc.key, exc.message, source) from None
     return config
+
+
+def _flags(
+    venue_url: str | None,
+    venue_data_url: str | None,
+    db_url: str | None,
+    http_listen: str | None,
+    origins: dict[str, str],
+) -> dict[str, Any]:
+    """The flags given (not None) as a table, each key's flag recorded in ``origins``."""
+    given = {
+        "venue.url": venue_url,
+        "venue.data_url": venue_data_url,
+        "store.url": db_url,
+        "http.listen": http_listen,
+    }
+    tree: dict[str, Any] = {}
+    for key, value in given.items():
+        if value is not None:
+            section, name = key.split(".")
+            tree.setdefault(section, {})[name] = value
+            origins[key] = FLAG_SOURCES[key]
+    return tree
 
 
 def config_hash(config: Config) -> str:

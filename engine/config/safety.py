@@ -6,15 +6,18 @@ key to change. ``docs/configuration.md`` lists them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 from engine.config.errors import ConfigError
 from engine.config.schedule import ALL_SYMBOLS
-from engine.config.schema import Config, is_loopback
+from engine.config.schema import Config, VenueConfig, is_loopback
 from engine.core.risk import RiskLimits
 
 ALPACA_PAPER_HOST = "paper-api.alpaca.markets"
+ALPACA_DATA_HOST = "stream.data.alpaca.markets"  # market data, paper and live alike
 # Limits a real venue must have on (non-zero): loss, size, staleness, order rate.
 REAL_VENUE_LIMITS = (
     "daily_loss_limit",
@@ -22,29 +25,69 @@ REAL_VENUE_LIMITS = (
     "max_quote_age_ms",
     "max_orders_per_window_total",
 )
+# A non-zero limit's size, however it arrives (file, environment, chat, the store): its
+# leading digit from 10**-9 (nanos) up to 10**15.
+EXPONENTS = (-9, 15)
 
 
 def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def is_live_url(url: str) -> bool:
-    """True unless ``url`` is Alpaca paper or a loopback address (a local fake or simulator)."""
-    host = _host(url)
-    return host != ALPACA_PAPER_HOST and not is_loopback(host)
+    """True unless ``url``'s host is Alpaca paper trading. A loopback address counts as
+    live too: with ``venue.kind = "alpaca"`` it may be a proxy to a live account, and the
+    real keys are sent to it (the simulator is ``venue.kind = "sim"``)."""
+    return _host(url) != ALPACA_PAPER_HOST
+
+
+def is_live_venue(venue: VenueConfig) -> bool:
+    """Whether real credentials go anywhere but Alpaca paper trading: ``kind = "alpaca"``
+    with a REST URL that is not Alpaca paper's or a market-data URL that is not Alpaca's
+    (loopback included). A ``sim`` venue never is (only simulator keys are sent to it)."""
+    if venue.kind == "sim":
+        return False
+    return is_live_url(venue.url) or _host(venue.data_url) != ALPACA_DATA_HOST
+
+
+def magnitude_problem(value: object) -> str | None:
+    """Why a non-zero limit's size is out of range (one line), or None."""
+    if isinstance(value, bool) or not value:
+        return None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None  # the limit's own validation says why
+        ok = EXPONENTS[0] <= value.adjusted() <= EXPONENTS[1]
+    elif isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        ok = 10.0 ** EXPONENTS[0] <= abs(value) < 10.0 ** (EXPONENTS[1] + 1)
+    else:
+        return None
+    return None if ok else "is out of range (0, or from 1e-9 up to below 1e16)"
 
 
 def _venue_urls(config: Config) -> None:
     venue = config.venue
     if venue.kind == "sim":
-        if "alpaca.markets" in _host(venue.url):
-            raise ConfigError("venue.url", 'points at Alpaca: set venue.kind = "alpaca"')
+        for key in ("url", "data_url"):
+            if "alpaca.markets" in _host(getattr(venue, key)):
+                raise ConfigError(f"venue.{key}", 'points at Alpaca: set venue.kind = "alpaca"')
         return
     if is_live_url(venue.url) and not venue.allow_live:
         raise ConfigError(
             "venue.url",
-            f"{venue.url} is not Alpaca paper trading; set venue.allow_live = true "
-            "to trade a live account",
+            f"{venue.url} is not Alpaca paper trading (the keys would be sent to it; a "
+            "loopback proxy counts too); set venue.allow_live = true to trade a live account",
+        )
+    if _host(venue.data_url) != ALPACA_DATA_HOST and not venue.allow_live:
+        raise ConfigError(
+            "venue.data_url",
+            f"{venue.data_url} is not Alpaca's market data ({ALPACA_DATA_HOST}) and the keys "
+            "would be sent to it; set venue.allow_live = true to use it",
         )
     for key, url, secure in (("url", venue.url, "https"), ("data_url", venue.data_url, "wss")):
         if urlsplit(url).scheme != secure and not is_loopback(_host(url)):
@@ -57,6 +100,10 @@ def _venue_urls(config: Config) -> None:
 def check_risk(risk: RiskLimits, venue_kind: str) -> None:
     """The checks on the risk limits alone. The configuration runs them at load, and
     :mod:`engine.config.limits` on every limit changed from chat or restored at start."""
+    for name in RiskLimits.__struct_fields__:
+        problem = magnitude_problem(getattr(risk, name))
+        if problem is not None:
+            raise ConfigError(f"risk.{name}", problem)
     if venue_kind == "sim":
         return
     for name in REAL_VENUE_LIMITS:
@@ -135,8 +182,9 @@ def check_safety(config: Config) -> None:
 
 
 def check_live_explicit(config: Config, explicit: Collection[str]) -> None:
-    """A live account needs its loss and size limits chosen, not inherited from defaults."""
-    if config.venue.kind == "sim" or not is_live_url(config.venue.url):
+    """A live venue (:func:`is_live_venue`) needs its loss and size limits chosen, not
+    inherited from defaults."""
+    if not is_live_venue(config.venue):
         return
     for name in ("daily_loss_limit", "max_order_notional"):
         if f"risk.{name}" not in explicit:

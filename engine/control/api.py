@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import msgspec
 
+from engine.config.limits import Provenance
 from engine.config.limits import override as limits_override
 from engine.config.limits import overrides as limits_overrides
 from engine.control.kill import Closing
@@ -132,6 +133,7 @@ class Control:
         self._clock = clock
         self._base_limits = base_limits if base_limits is not None else core.risk.limits
         self._venue_kind = venue_kind
+        self._provenance = Provenance(self._base_limits, venue_kind)
         self._closing = Closing(core, live, execution, self._reconcile_now, settle_timeout_s)
 
     # -- reading -------------------------------------------------------------------
@@ -364,6 +366,14 @@ class Control:
     async def limits(self) -> dict[str, Any]:
         return msgspec.structs.asdict(self._core.risk.limits)
 
+    async def limit_reasons(self) -> dict[str, str]:
+        """Why each limit not at its configured value is what it is (and refusals at start)."""
+        return self._provenance.reasons()
+
+    def limits_restored(self, stored: object) -> None:
+        """The runtime restored ``stored`` limit overrides at start-up (for the reasons)."""
+        self._provenance.restored(stored)
+
     async def health(self) -> HealthReport:
         live, core = self._live, self._core
         queued, written, errors = self._rt.store_stats()
@@ -545,6 +555,7 @@ class Control:
         only; see ``engine.config.limits``); a refusal is a ControlError."""
         new = self._limit_after(name, value)
         self._core.set_limits(new)
+        self._provenance.changed(name, getattr(new, name), actor)
         await self._save("limits", limits_overrides(self._base_limits, new), actor)
         return await self._audit(
             actor,

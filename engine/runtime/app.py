@@ -392,7 +392,9 @@ class Runtime:
         core.breakers.loss_streak = 0
         core.breakers.cooldown_until = 0
         saved = await load_control_state(self._store)
-        restored = restore_control_state(core, saved)
+        restored = restore_control_state(core, saved, venue_kind=self.opts.venue_kind)
+        if self.control is not None and "limits" in saved:  # why each limit is what it is
+            self.control.limits_restored(saved["limits"] or {})
         assert self._breakers is not None
         self._breakers.sync()
         log.info(

@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from engine.config import ConfigError, config_hash, describe, load_config, with_overrides
+from engine.config import ConfigError, config_hash, describe, load_config
 from engine.config.schema import Config
 from engine.runtime.logs import setup_logging
 from engine.runtime.options import RuntimeOptions
@@ -150,9 +150,9 @@ def sim_config(config: Config) -> Any:
 
 def main(args: argparse.Namespace) -> int:
     try:
-        config = load_config(args.config)
-        config = with_overrides(
-            config, venue_url=args.venue_url, db_url=args.db, http_listen=args.http
+        # The flags go through the same checks as the file and the environment.
+        config = load_config(
+            args.config, venue_url=args.venue_url, db_url=args.db, http_listen=args.http
         )
         options = options_from_config(config)
     except (ConfigError, OSError, ValueError) as exc:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 import msgspec
 
-from engine.config.limits import restore as restore_limits
+from engine.config.limits import restore_detail as restore_limits
 from engine.core.orders import MAX_FINISHED, NOT_AT_VENUE, WINDOW_S
 from engine.core.risk.breakers import LOSS_STREAK
 from engine.core.trading_core import ALL, TradingCore
@@ -38,14 +39,23 @@ _TERMINAL = {
 }
 
 
-def restore_control_state(core: TradingCore, saved: dict[str, Any]) -> list[str]:
-    """Apply what people and breakers set before the restart; returns what was restored."""
+def restore_control_state(
+    core: TradingCore, saved: dict[str, Any], *, venue_kind: str = "sim"
+) -> list[str]:
+    """Apply what people and breakers set before the restart; returns what was restored.
+    ``venue_kind`` is the configured venue's (the checks on limits depend on it)."""
     restored = []
     if "limits" in saved:
         # CONTROL: the core still holds the configured limits here; a stored override
         # outside their bounds is refused (engine.config.limits, the one validation path).
-        limits, notes = restore_limits(core.risk.limits, saved["limits"] or {})
-        core.set_limits(limits)
+        base = core.risk.limits
+        result = restore_limits(base, saved["limits"] or {}, venue_kind=venue_kind)
+        core.set_limits(result.limits)
+        for name, why in result.why.items():  # which value is in force, and why
+            value = getattr(result.limits, name)
+            level = logging.INFO if value != getattr(base, name) else logging.WARNING
+            log.log(level, "risk limit %s = %s in force: %s", name, _shown(value), why)
+        notes = result.notes
         restored.append("limits" + (f" ({'; '.join(notes)})" if notes else ""))
     for key, value in saved.items():
         if key.startswith("state:"):
@@ -66,6 +76,10 @@ def restore_control_state(core: TradingCore, saved: dict[str, Any]) -> list[str]
         until = int((saved.get("breaker_state") or {}).get("cooldown_until", 0))
         core.breakers.cooldown_until = until
     return restored
+
+
+def _shown(value: object) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
 async def rebuild_from_store(

@@ -165,8 +165,11 @@ def test_with_overrides_refuses_a_live_url_without_allow_live(load: Load) -> Non
     with pytest.raises(ConfigError, match=r"venue.url.*allow_live.*\(from --venue-url\)"):
         with_overrides(config, venue_url="https://api.alpaca.markets")
     assert with_overrides(config, venue_url="").venue.url == ALPACA_PAPER_URL
-    local = with_overrides(
-        config, venue_url="http://127.0.0.1:9000", venue_data_url="ws://127.0.0.1:9000"
+    with pytest.raises(ConfigError, match=r"venue.url.*allow_live.*\(from --venue-url\)"):
+        with_overrides(config, venue_url="http://127.0.0.1:9000")  # a proxy may be live
+    live = ALPACA_RISK.replace('kind = "alpaca"', 'kind = "alpaca"\nallow_live = true')
+    local = load(
+        live, ALPACA_ENV, venue_url="http://127.0.0.1:9000", venue_data_url="ws://127.0.0.1:9000"
     )
     assert (local.venue.url, local.venue.data_url) == (
         "http://127.0.0.1:9000",

@@ -17,6 +17,12 @@ UNSAFE = [
      alpaca('url = "https://api.alpaca.markets"'), "venue.url"),
     ("unknown Alpaca host counts as live",
      alpaca('url = "https://alpaca.example.com"'), "venue.url"),
+    ("a loopback Alpaca URL counts as live",
+     alpaca('url = "http://127.0.0.1:8080"'), "venue.url"),
+    ("a data URL not at Alpaca's market data",
+     alpaca('data_url = "wss://stream.example.com"'), "venue.data_url"),
+    ("sim kind with a data URL at Alpaca",
+     '[venue]\ndata_url = "wss://stream.data.alpaca.markets"', "venue.data_url"),
     ("plain http to a remote Alpaca paper host",
      alpaca('url = "http://paper-api.alpaca.markets"'), "venue.url"),
     ("plain ws data stream to a remote host",
@@ -95,7 +101,9 @@ def test_unsafe_combinations_are_refused(load: Load, why: str, text: str, key: s
 def test_safe_variants_load(load: Load) -> None:
     live = alpaca('allow_live = true\nurl = "https://api.alpaca.markets"')
     assert load(live, ALPACA_ENV).venue.allow_live
-    assert load(alpaca('url = "http://127.0.0.1:8080"'), ALPACA_ENV)
+    # a loopback Alpaca URL (a local proxy or fake) is live: allowed, with allow_live
+    assert load(alpaca('allow_live = true\nurl = "http://127.0.0.1:8080"'), ALPACA_ENV)
+    assert load('[venue]\nurl = "http://127.0.0.1:8080"').venue.url  # a simulator by URL
     assert load("[telegram]\nenabled = true\n" + USERS, {"TELEGRAM_BOT_TOKEN": "123:abc"})
     assert load('[http]\nlisten = "0.0.0.0:9108"\nallow_remote = true').http.port == 9108
     assert load("[shutdown]\nflatten = true").shutdown.flatten
@@ -117,9 +125,9 @@ def test_safe_variants_load(load: Load) -> None:
     [
         ("https://paper-api.alpaca.markets", False),
         ("https://PAPER-API.alpaca.markets/v2", False),
-        ("http://127.0.0.1:9000", False),
-        ("http://localhost:9000", False),
-        ("http://[::1]:9000", False),
+        ("http://127.0.0.1:9000", True),  # a loopback proxy may lead to a live account
+        ("http://localhost:9000", True),
+        ("http://[::1]:9000", True),
         ("https://api.alpaca.markets", True),
         ("https://paper-api.alpaca.markets.evil.example", True),
         ("https://10.0.0.5", True),
