@@ -15,7 +15,7 @@ every field of :class:`~engine.core.risk.RiskLimits`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any, NamedTuple
@@ -178,8 +178,16 @@ def restore(
     return restored.limits, restored.notes
 
 
-def restore_detail(base: RiskLimits, stored: object, *, venue_kind: str = "sim") -> Restored:
-    """:func:`restore`, with why each limit has the value it starts with."""
+def restore_detail(
+    base: RiskLimits,
+    stored: object,
+    *,
+    venue_kind: str = "sim",
+    check: Callable[[RiskLimits], None] | None = None,
+) -> Restored:
+    """:func:`restore`, with why each limit has the value it starts with. ``check`` is
+    what a change from chat must also pass (the core's: e.g. a quantity limit below one
+    lot); it raises ValueError."""
     if not isinstance(stored, Mapping):
         kind = type(stored).__name__
         return Restored(
@@ -201,6 +209,8 @@ def restore_detail(base: RiskLimits, stored: object, *, venue_kind: str = "sim")
             continue  # the configuration's value, always
         try:
             value = check_change(base, name, raw)
+            if check is not None and value != configured:
+                check(msgspec.structs.replace(base, **{name: value}))
         except ValueError as exc:
             notes.append(f"{name}: stored override refused ({exc}); configured value kept")
             why[name] = f"configured; the stored override was refused at start-up: {exc}"
@@ -234,9 +244,10 @@ class Provenance:
         self._venue_kind = venue_kind
         self._why: dict[str, str] = {}
 
-    def restored(self, stored: object) -> None:
+    def restored(self, stored: object, check: Callable[[RiskLimits], None] | None) -> None:
         """The start-up restore of ``stored`` (the same decision the runtime made)."""
-        self._why = restore_detail(self._base, stored, venue_kind=self._venue_kind).why
+        kind = self._venue_kind
+        self._why = restore_detail(self._base, stored, venue_kind=kind, check=check).why
 
     def changed(self, name: str, value: object, actor: str) -> None:
         why = set_reason(self._base, name, value, actor)

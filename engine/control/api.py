@@ -372,7 +372,7 @@ class Control:
 
     def limits_restored(self, stored: object) -> None:
         """The runtime restored ``stored`` limit overrides at start-up (for the reasons)."""
-        self._provenance.restored(stored)
+        self._provenance.restored(stored, self._core.check_limits)
 
     async def health(self) -> HealthReport:
         live, core = self._live, self._core

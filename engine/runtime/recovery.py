@@ -49,7 +49,8 @@ def restore_control_state(
         # CONTROL: the core still holds the configured limits here; a stored override
         # outside their bounds is refused (engine.config.limits, the one validation path).
         base = core.risk.limits
-        result = restore_limits(base, saved["limits"] or {}, venue_kind=venue_kind)
+        stored = saved["limits"] or {}
+        result = restore_limits(base, stored, venue_kind=venue_kind, check=core.check_limits)
         core.set_limits(result.limits)
         for name, why in result.why.items():  # which value is in force, and why
             value = getattr(result.limits, name)

@@ -28,9 +28,10 @@ import pytest
 from engine.config import Config, ConfigError, describe, load_config, with_overrides
 from engine.config.limits import check_change, restore
 from engine.config.schema import default_risk
-from engine.control import ControlError
+from engine.control import Control, ControlError
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
+from engine.runtime.recovery import restore_control_state
 from engine.store import create_store_engine, migrate, save_control_state
 from tests.bot.conftest import (  # noqa: F401 - fixtures
     ADMIN,
@@ -40,6 +41,7 @@ from tests.bot.conftest import (  # noqa: F401 - fixtures
     make_bot,
     telegram_env,
 )
+from tests.engine.core.helpers import Harness
 from tests.engine.runtime.conftest import venue  # noqa: F401 - the bot fixtures use it
 
 KEYS = {"APCA_API_KEY_ID": "AKLIMITSTEST0001", "APCA_API_SECRET_KEY": "limits-test-secret-9"}
@@ -192,6 +194,19 @@ def test_item_01_every_way_a_limit_arrives_is_checked_alike(
     with pytest.raises(ConfigError, match="out of range") as err:
         load_config(toml, {})
     assert err.value.key == f"risk.{name}"
+
+
+def test_item_01_the_restore_applies_every_check_chat_applies() -> None:
+    """Demonstration: ``/setlimit max_order_qty 0.5`` was refused (below one lot of a
+    traded symbol, the gate could not honour it), but the same value stored was restored
+    at start-up. The restore now runs the same checks, the core's included."""
+    core = Harness(limits=default_risk()).core
+    control = Control(core, None, None, None, None, None)  # type: ignore[arg-type]
+    with pytest.raises(ControlError, match="lot"):
+        control.check_limit("max_order_qty", "0.5")
+    restore_control_state(core, {"limits": {"max_order_qty": "0.5", "max_spread_bps": 10}})
+    assert core.risk.limits.max_order_qty == 0  # the configuration's: off
+    assert core.risk.limits.max_spread_bps == 10  # a good override beside it is kept
 
 
 # -- item 4: one validation for every way a venue URL arrives --------------------------------
