@@ -6,7 +6,10 @@ exporter adds /metrics) through ``HttpServer.app`` before ``start``.
 With a bearer token (``SCALPBOT_HTTP_TOKEN`` or ``http.token_file``), every
 request, to every route including those added by plugins and unknown paths,
 must carry ``Authorization: Bearer <token>``; anything else gets 401 and learns
-nothing. The comparison takes the same time whatever the guess. Without a token
+nothing. The comparison takes the same time whatever the guess. One exception: a
+route whose handler carries ``self_authenticated = True`` checks its own secret
+(the Telegram webhook checks Telegram's secret-token header, and Telegram cannot
+send a bearer token), so the token is not asked of it. Without a token
 the endpoints are open, as they always were on loopback; bound beyond loopback
 without one, :meth:`HttpServer.start` logs a loud warning.
 """
@@ -82,7 +85,7 @@ class HttpServer:
 
     @web.middleware
     async def _authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if self._digest is None:
+        if self._digest is None or _self_authenticated(request):
             return await handler(request)
         scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
         ok = hmac.compare_digest(_digest(given.strip()), self._digest)
@@ -124,3 +127,9 @@ def _digest(value: str) -> bytes:
     """Compared as fixed-length digests, so neither a guess's content nor its length
     changes how long the comparison takes."""
     return hashlib.sha256(value.encode("utf-8", "surrogateescape")).digest()
+
+
+def _self_authenticated(request: web.Request) -> bool:
+    """True for a matched route whose handler checks its own secret."""
+    route_handler = request.match_info.handler
+    return getattr(route_handler, "self_authenticated", False) is True
