@@ -22,6 +22,7 @@ import ssl
 import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from telegram.request import HTTPXRequest
 
 from engine.config import ConfigError, SecretStr, load_config
 from engine.config.secret import redact
+from engine.core.trader import TraderConfig
 from engine.model import ClientOrderId, Order, OrderStatus, OrderType, Side, Symbol, TimeInForce
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
@@ -42,8 +44,10 @@ from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
 from engine.venues.base import SubmitOutcome, VenueError
 from engine.venues.sim import SimVenue, SimVenueConfig
 from tests.engine.runtime.conftest import Running, options, until
+from tests.engine.runtime.live_rig import GET_BY_CID, LiveRig
+from tests.engine.runtime.live_rig import until as until_true
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, Updates
-from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
 from tests.monitoring.tools import PROMETHEUS_DIR, eventually, free_port, process, tool
 from tests.monitoring.tools import run as run_tool
 
@@ -227,35 +231,169 @@ async def test_item_05_https_to_http_downgrade_is_refused(
     assert_clean(info.value)
 
 
-@pytest.mark.parametrize("status", [302, 307])
-async def test_item_05_a_submit_answered_with_a_redirect_is_rejected_not_followed(
-    redirector: Redirector, elsewhere: Elsewhere, status: int
-) -> None:
-    """The order path (its own HTTP/1.1 client) must not follow either: a redirect is
-    a rejection whose reason says so, and nothing reaches the other origin."""
-    ex = execution(redirector.url)
-    order = Order(
-        ClientOrderId("sb-redirect-1"),
-        Symbol("AAPL"),
+def redirect_order(cid: str, symbol: str = "AAPL", price: int = 10000) -> Order:
+    return Order(
+        ClientOrderId(cid),
+        Symbol(symbol),
         Side.BUY,
         1,
         OrderType.LIMIT,
         TimeInForce.DAY,
-        10000,
+        price,
         OrderStatus.NEW,
         0,
         0.0,
         1,
         1,
     )
+
+
+@pytest.mark.parametrize("status", [302, 303, 307])
+async def test_item_05_a_submit_answered_with_a_redirect_is_in_doubt_and_not_followed(
+    redirector: Redirector, elsewhere: Elsewhere, status: int
+) -> None:
+    """The order path (its own HTTP/1.1 client) must not follow either, and nothing
+    reaches the other origin. A redirect does not say the order was not placed, so
+    the submit is in doubt (never a final rejection), its reason says "redirect", and
+    the look-up by client order id (redirected too) refuses to follow as well."""
+    ex = execution(redirector.url)
     try:
-        result = await ex.submit(order)
+        result = await ex.submit(redirect_order("sb-redirect-1"))
+        with pytest.raises(VenueError) as info:
+            await ex.query_order(ClientOrderId("sb-redirect-1"))
     finally:
         await ex.close()
-    assert result.outcome is SubmitOutcome.REJECTED
+    assert result.outcome is SubmitOutcome.AMBIGUOUS
     assert "redirect" in (result.reason or "").lower()
     assert KEY not in (result.reason or "") and SECRET not in (result.reason or "")
+    assert_clean(info.value)
+    assert [m for m, _ in redirector.seen] == ["POST", "GET"]
     assert not elsewhere.reached()
+
+
+class SeeOther:
+    """A proxy in front of the venue: passes every request on, but answers a placed
+    order's ``POST /v2/orders`` with 303 See Other to the order's URL."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.url = ""
+        self.redirected = 0
+        self._runner: web.AppRunner | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    async def _any(self, request: web.Request) -> web.StreamResponse:
+        assert self._http is not None
+        body = await request.read()
+        headers = {
+            k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")
+        }
+        async with self._http.request(
+            request.method,
+            self.upstream + request.rel_url.path_qs,
+            data=body or None,
+            headers=headers,
+            allow_redirects=False,
+        ) as resp:
+            raw = await resp.read()
+            if request.method == "POST" and request.path == "/v2/orders" and resp.status < 300:
+                self.redirected += 1
+                oid = msgspec.json.decode(raw)["id"]
+                return web.Response(status=303, headers={"Location": f"/v2/orders/{oid}"})
+            kind = resp.headers.get("Content-Type", "application/json")
+            return web.Response(status=resp.status, body=raw, headers={"Content-Type": kind})
+
+    async def start(self) -> str:
+        self._http = aiohttp.ClientSession()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._any)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._http is not None:
+            await self._http.close()
+
+
+async def test_review_an_order_answered_with_a_redirect_is_in_doubt_not_rejected(
+    venue: SimVenue, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The review's demonstration (R1): the real simulated venue behind a proxy that
+    passes ``POST /v2/orders`` on and answers 303 See Other. The adapter called the
+    submit REJECTED (final: the slot freed, the order could be sent again, a later
+    fill refused) while the order was working at the venue. Now the submit is in
+    doubt, the log says once and loudly that the venue URL redirects, and the
+    look-up by client order id (what the runtime's resolution asks) finds the order
+    the venue placed."""
+    caplog.set_level(logging.INFO)
+    proxy = SeeOther(venue.url)
+    await proxy.start()
+    ex = AlpacaExecution(proxy.url, "sim-key", "sim-secret", timeout_s=3.0)
+    try:
+        symbol = venue.config.symbols[0].symbol
+        (instrument,) = await ex.instruments([Symbol(symbol)])
+        results = [
+            await ex.submit(redirect_order(f"rv-303-{i}", instrument.symbol, 100)) for i in (1, 2)
+        ]
+        found = [await ex.query_order(ClientOrderId(f"rv-303-{i}")) for i in (1, 2)]
+    finally:
+        await ex.close()
+        await proxy.stop()
+    assert proxy.redirected == 2
+    for result in results:
+        assert result.outcome is SubmitOutcome.AMBIGUOUS, result
+        assert "redirect" in (result.reason or "").lower()
+    for venue_order in found:
+        assert venue_order is not None, "the venue placed the order"
+        assert venue_order.status in (OrderStatus.ACCEPTED, OrderStatus.FILLED), venue_order
+    loud = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and "redirect" in r.getMessage().lower()
+    ]
+    assert len(loud) == 1, loud
+    assert "sim-secret" not in caplog.text and "sim-key" not in caplog.text
+
+
+async def test_review_a_redirected_order_stays_unknown_while_its_look_up_redirects_too() -> None:
+    """The review's fail-safe (R1), through LiveEngine: the venue places the order and
+    answers 303; the look-ups by client order id are redirected as well. The order is
+    UNKNOWN (in doubt), never REJECTED, so its slot is not freed; once the venue
+    answers the look-up, the order is what the venue says (working)."""
+    fake = FakeAlpaca()
+    await fake.start()
+    rig = LiveRig(
+        fake,
+        order=TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=60.0),
+        live_options={"resolve_delays": (0.05, 0.05)},
+    )
+    try:
+        await rig.start()
+        fake.faults["POST /v2/orders"] = [
+            Fault(then_normal=True, status=303, headers={"Location": "/v2/orders/elsewhere"})
+        ]
+        fake.faults[GET_BY_CID] = [
+            Fault(status=302, headers={"Location": "/elsewhere"}) for _ in range(2)
+        ]
+        await rig.quote(100.00, 100.02, signal=1)
+        await until_true(rig.sent, 5, "the entry")
+        cid = rig.sent()[0]
+        await until_true(lambda: not fake.faults[GET_BY_CID], 5, "the resolution's look-ups")
+        await until_true(lambda: rig.live.pending_tasks == 0, 5, "the resolution to end")
+        assert rig.venue_status(cid) in ("new", "accepted"), "the venue placed it"
+        assert rig.core.orders.status(cid) is OrderStatus.UNKNOWN
+        assert fake.count("GET", "/v2/orders:by_client_order_id") == 2  # never followed
+        await rig.live.resolve(cid)  # as the periodic reconciliation asks again
+        assert rig.core.orders.status(cid) is OrderStatus.ACCEPTED
+    finally:
+        await rig.close()
+        await fake.stop()
 
 
 # -- item 5: websockets -----------------------------------------------------------------

@@ -9,8 +9,13 @@ Submit is never retried. Its outcomes:
 
 - 2xx -> ACCEPTED with the venue's order id and status;
 - 429 -> REJECTED ``rate_limited`` (nothing was placed);
-- a redirect (301, 302, 303, 307, 308) -> REJECTED ``redirect_refused_http_NNN``,
-  never followed (the request carries the keys; see :mod:`.rest`);
+- a redirect (301, 302, 303, 307, 308) -> AMBIGUOUS ``redirect_refused_http_NNN``,
+  never followed (the request carries the keys; see :mod:`.rest`). Not a rejection:
+  a redirect does not show that nothing was placed (303 See Other is the answer
+  after a POST was processed, and a proxy may pass the order on, then redirect).
+  The look-up by client order id refuses redirects too, so on a URL that redirects
+  everything the order stays in doubt. The first redirect is logged once as an
+  error (each submit is also logged as ambiguous);
 - any other 4xx (403 buying power, 422 bad parameters, ...) -> REJECTED with
   Alpaca's message;
 - 5xx, a timeout, a dropped connection, or a 2xx we cannot read -> AMBIGUOUS:
@@ -175,6 +180,7 @@ class AlpacaExecution:
             },
         )
         self._timeout_s = timeout_s
+        self._redirect_logged = False  # a redirected submit is logged as an error once
         self.venue_ids: dict[ClientOrderId, VenueOrderId] = RecentIds(venue_ids_kept)
         self.counters = ExecCounters()
         self._clock = clock
@@ -279,9 +285,16 @@ class AlpacaExecution:
         if resp.status >= 500:
             return self._ambiguous(order, f"http_{resp.status}")
         if resp.status in REDIRECTS:  # never followed: the request carries the keys
-            cid = order.client_order_id
-            log.error("submit %s: the venue answered HTTP %d, a redirect", cid, resp.status)
-            return self._rejected(f"redirect_refused_http_{resp.status}: check the venue URL")
+            if not self._redirect_logged:
+                self._redirect_logged = True
+                log.error(
+                    "the venue URL redirects order submissions (HTTP %d for %s): not followed, "
+                    "the keys go nowhere else; the order may have been placed, so it is in "
+                    "doubt and resolved by look-up; check the venue URL",
+                    resp.status,
+                    order.client_order_id,
+                )
+            return self._ambiguous(order, f"redirect_refused_http_{resp.status}")
         err = Response(resp.status, resp.body).error()
         return self._rejected(err.message or f"http_{resp.status}")
 
