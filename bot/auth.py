@@ -5,11 +5,13 @@ allow-listed members can act; and the chat must be the user's own private chat
 with the bot (its id is the user's id) or the configured group, so an update that
 names some other chat (a forged webhook update, say) is refused, and no reply or
 confirmation prompt ever goes there. Forwarded commands are refused; each user's
-commands are rate limited. A command needs at least the role the registry gives
-it. Refusals are one short line that says nothing about the bot's state, are sent
-at most once per user per interval, and are audited with the user id
-(aggregated: see :class:`bot.throttle.RefusalAudit`). The gate reads only the
-command's name, never its arguments.
+commands are rate limited, except the ones that reduce risk (/pause, /flatten,
+/kill: ``Command.protective``) and button presses. A command needs at least the
+role the registry gives it. Refusals are one short line that says nothing about
+the bot's state and are audited with the user id (aggregated: see
+:class:`bot.throttle.RefusalAudit`). An allow-listed user in an allowed chat gets
+the line for every refused command (one per command); anyone else at most one per
+interval. The gate reads only the command's name, never its arguments.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from bot.throttle import AuditFn, CommandBudget, RefusalAudit
 
 NOT_AUTHORIZED = "Not authorized."
 GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})
-SLOW_REPLY_INTERVAL_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,8 @@ class Decision:
     user_id: int | None = None
     action: str = ""
     reason: str = ""  # for the audit record; empty: drop silently, nothing audited
-    reply: str = ""  # what the user is told (rate limited)
-    slow: bool = False  # refused by the command rate limit (its replies have their own limit)
+    reply: str = ""  # what the user is told
+    always_tell: bool = False  # an allow-listed user in an allowed chat: reply is not limited
 
 
 ALLOW = Decision(True)
@@ -102,7 +103,6 @@ class Gate:
         self._audit = refusals if refusals is not None else RefusalAudit(audit)
         self._group = group_chat_id
         self._budget = budget if budget is not None else CommandBudget(20, 10)
-        self._slow_limiter = RefusalLimiter(SLOW_REPLY_INTERVAL_S)
         self._reply = reply
         self._answer = answer
         self._username = bot_username
@@ -164,6 +164,7 @@ class Gate:
                 name,
                 "forwarded",
                 f"Forwarded commands are not run: send /{name} yourself.",
+                always_tell=True,
             )
         command = self._registry.get(name)
         needed = command.role if command is not None else Role.VIEWER
@@ -174,6 +175,7 @@ class Gate:
                 name,
                 f"needs {needed.label}, has {role.label}",
                 f"/{name} needs the {needed.label} role.",
+                always_tell=True,
             )
         age = self._wall() - message.date.timestamp()
         if age > self._stale_s:
@@ -183,7 +185,10 @@ class Gate:
                 name,
                 f"stale: sent {age:.0f} s ago",
                 f"Ignored /{name}: it was sent {age / 60:.0f} min ago. Send it again.",
+                always_tell=True,
             )
+        if command is not None and command.protective:
+            return ALLOW  # reduces risk: never held back (it has its own confirmation)
         wait = self._budget.take(uid)
         if wait > 0:
             return Decision(
@@ -193,7 +198,7 @@ class Gate:
                 "rate limited",
                 f"⏳ Too many commands: at most {self._budget.per_minute:g} a minute."
                 f" /{name} was not run; send it again in {math.ceil(wait)} s.",
-                slow=True,
+                always_tell=True,
             )
         return ALLOW
 
@@ -211,8 +216,9 @@ class Gate:
         if decision.reason and decision.user_id is not None:
             self.refused += 1
             self._audit.refused(decision.user_id, "/" + decision.action, decision.reason)
-            limiter = self._slow_limiter if decision.slow else self._limiter
-            if decision.reply and limiter.allow(decision.user_id):
+            # An allow-listed user hears why each command was refused (one line per
+            # command); strangers and other chats get at most one line per interval.
+            if decision.reply and (decision.always_tell or self._limiter.allow(decision.user_id)):
                 await self._tell(update, decision.reply)
         raise ApplicationHandlerStop
 

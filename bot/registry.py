@@ -90,6 +90,7 @@ class Command:
     check: Callable[[Call], Awaitable[str | None]] | None = None  # before asking to confirm
     audited_by_control: bool = False  # the control API records its own audit entry
     listed: bool = True  # shown in /help and the command menus
+    protective: bool = False  # reduces risk: never held back by the per-user command limit
 
     @property
     def needs_confirmation(self) -> bool:

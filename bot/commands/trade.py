@@ -66,7 +66,13 @@ SCOPE = Arg("scope", "scope", default="all")
 T = Role.TRADER
 COMMANDS = (
     Command(
-        "pause", T, "Stop new entries (exits still run)", pause, (SCOPE,), audited_by_control=True
+        "pause",
+        T,
+        "Stop new entries (exits still run)",
+        pause,
+        (SCOPE,),
+        audited_by_control=True,
+        protective=True,
     ),
     Command(
         "resume",
@@ -94,6 +100,7 @@ COMMANDS = (
         (SCOPE,),
         prompt=_flatten_prompt,
         audited_by_control=True,
+        protective=True,
     ),
     Command(
         "kill",
@@ -102,5 +109,6 @@ COMMANDS = (
         kill,
         prompt=_kill_prompt,
         audited_by_control=True,
+        protective=True,
     ),
 )

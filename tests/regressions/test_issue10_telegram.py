@@ -371,3 +371,87 @@ async def test_low_each_users_commands_are_rate_limited_with_a_clear_reply(
         refused,
     ), refused
     assert "equity" in await bot.reply(ADMIN, "/status")
+
+
+# -- the trading-systems review (REVIEW-trading.md, R2) -------------------------------------
+
+TOO_MANY = r"⏳ Too many commands: at most 1 a minute\. /{} was not run; send it again in \d+ s\."
+
+
+def press_button(bot: Bot, prompt: dict[str, Any], uid: int, confirm: bool) -> None:
+    buttons = prompt["reply_markup"]["inline_keyboard"][0]
+    end = ":y" if confirm else ":n"
+    bot.fake.press(
+        uid, prompt, next(b["callback_data"] for b in buttons if b["callback_data"].endswith(end))
+    )
+
+
+async def test_review_kill_is_never_blocked_by_the_command_rate_limit(
+    make_bot: Callable[..., Any],  # noqa: F811
+) -> None:
+    """The demonstration: after ten /status (a burst of 10, then 20 a minute), the trader's
+    /kill was refused ("send it again in 3 s"), a second /kill got no reply at all (refusal
+    replies one per 10 s), and trading stayed active. The commands that reduce risk (/pause,
+    /flatten, /kill) and the Confirm/Cancel presses are never held back by the per-user
+    command limit; everything else (/chart, /status) still is. (One a minute, not 20, so
+    that a slow machine cannot refill the bucket while the test runs.)"""
+    bot: Bot = await make_bot(telegram_settings(commands_per_minute=1, command_burst=10))
+    await bot.connected()
+    core = bot.rt.core
+    assert core is not None
+    for _ in range(10):
+        assert "equity" in await bot.reply(TRADER, "/status")
+    assert re.fullmatch(TOO_MANY.format("chart"), await bot.reply(TRADER, "/chart"))
+
+    assert "paused" in await bot.reply(TRADER, "/pause SIMEQ")
+    await wait_for(lambda: core.trading_state("SIMEQ") is TradingState.PAUSED, what="pause")
+    (flatten,) = await bot.say(TRADER, "/flatten all")
+    assert flatten.get("reply_markup"), flatten
+    press_button(bot, flatten, TRADER, confirm=False)
+    assert "Cancelled" in plain_text(await bot.edited(flatten), "HTML")
+    (flatten,) = await bot.say(TRADER, "/flatten all")
+    press_button(bot, flatten, TRADER, confirm=True)
+    assert "/flatten all" in plain_text(await bot.edited(flatten), "HTML")
+    (kill,) = await bot.say(TRADER, "/kill")
+    assert kill.get("reply_markup"), kill
+    (again,) = await bot.say(TRADER, "/kill")  # the trader, impatient, sends it twice
+    assert again.get("reply_markup"), again
+    press_button(bot, again, TRADER, confirm=True)
+    await wait_for(lambda: core.trading_state("SIMEQ") is TradingState.HALTED, what="halted")
+
+    assert re.fullmatch(TOO_MANY.format("chart"), await bot.reply(TRADER, "/chart"))
+    assert re.fullmatch(TOO_MANY.format("status"), await bot.reply(TRADER, "/status"))
+
+
+async def test_review_an_allow_listed_user_always_hears_why_a_command_was_refused(
+    make_bot: Callable[..., Any],  # noqa: F811
+) -> None:
+    """The demonstration: a refused command's reply was limited (rate-limit refusals to one
+    per 10 s, others to one per ``refusal_interval_s``), so an allow-listed user's second
+    refused command got no answer at all. Every refused command of an allow-listed user
+    gets its one line; a stranger still gets one reply per interval."""
+    settings = telegram_settings(
+        commands_per_minute=1, command_burst=2, refusal_interval_s=60, refusal_audit_s=1
+    )
+    bot: Bot = await make_bot(settings)
+    await bot.connected()
+    for _ in range(2):
+        assert "equity" in await bot.reply(VIEWER, "/status")
+    for _ in range(3):
+        assert re.fullmatch(TOO_MANY.format("chart"), await bot.reply(VIEWER, "/chart"))
+    for _ in range(2):
+        assert await bot.reply(VIEWER, "/pause") == "/pause needs the trader role."
+    stale = bot.fake.command(VIEWER, "/status", age_s=900)
+    (reply,) = await wait_for(lambda: bot.fake.replies_to(stale), what="the stale refusal")
+    assert plain_text(reply["text"], "HTML").startswith("Ignored /status: it was sent 15 min")
+
+    refusals: list[AuditRecord] = []
+    bot.rt.bus.subscribe(
+        "test-refusals",
+        lambda e: isinstance(e, AuditRecord) and e.actor == f"tg:{STRANGER}" and refusals.append(e),
+    )
+    assert await bot.reply(STRANGER, "/kill") == "Not authorized."
+    for text in ("/status", "/flatten all"):
+        bot.fake.command(STRANGER, text)
+    await wait_for(lambda: sum(counted(r) for r in refusals) == 3, what="the stranger's refusals")
+    assert len(bot.fake.to_chat(STRANGER)) == 1
