@@ -76,6 +76,14 @@ def _venue_urls(config: Config) -> None:
         for key in ("url", "data_url"):
             if "alpaca.markets" in _host(getattr(venue, key)):
                 raise ConfigError(f"venue.{key}", 'points at Alpaca: set venue.kind = "alpaca"')
+        for key, secure in (("url", "https"), ("data_url", "wss")):  # the sim keys travel
+            url = getattr(venue, key)
+            if url and urlsplit(url).scheme != secure and not is_loopback(_host(url)):
+                raise ConfigError(
+                    f"venue.{key}",
+                    f"must use {secure}:// for a remote simulated venue (keys would travel "
+                    "in clear); it is also checked to be the simulator when the bot starts",
+                )
         return
     if is_live_url(venue.url) and not venue.allow_live:
         raise ConfigError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import re
 import stat
@@ -33,6 +34,11 @@ def _forms(value: str) -> set[str]:
     for encoded in (quote(value, safe=""), quote(value), quote_plus(value)):
         forms.add(encoded)
         forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded))
+    # Inside a repr (str or bytes, either quote) or JSON a ' \ or " is escaped.
+    escaped = value.encode("unicode_escape").decode("ascii")
+    forms.update({escaped, escaped.replace("'", "\\'"), escaped.replace('"', '\\"')})
+    forms.update({repr(value)[1:-1], repr(value.encode())[2:-1]})
+    forms.update(json.dumps(value, ensure_ascii=a)[1:-1] for a in (True, False))
     return forms
 
 
@@ -58,8 +64,10 @@ class SecretFileError(ValueError):
 def read_secret_file(path: str | Path) -> str:
     """The stripped content of a secret file, registered with the redactor.
 
-    Refused, as ssh refuses a private key, when the file is not a regular file or
-    when its group or others have any permission on it (``chmod 600 FILE``).
+    Refused, as ssh refuses a private key, when the file is not a regular file, when
+    its group or others have any permission on it (``chmod 600 FILE``), when it is
+    owned by another user than this one or root, or when its directory (symlinks
+    resolved) may be written by group or others without the sticky bit.
     """
     name = str(path)
     try:
@@ -76,6 +84,8 @@ def read_secret_file(path: str | Path) -> str:
                 f"{name} is accessible by group or others (mode {mode:04o}): "
                 f"a secret file must be private to the bot's user (chmod 600 {name})"
             )
+        if os.name == "posix":
+            _check_owner_and_directory(name, info.st_uid)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             raw = fh.read()
     finally:
@@ -86,6 +96,27 @@ def read_secret_file(path: str | Path) -> str:
         raise SecretFileError(f"{name} is not UTF-8 text") from None
     register(value)
     return value
+
+
+def _check_owner_and_directory(name: str, uid: int) -> None:
+    """Whoever owns a secret file, or may write its directory, can replace its content
+    (another bot token, other keys): refuse both, as ssh's StrictModes does."""
+    me = os.geteuid()
+    if uid not in (me, 0):
+        raise SecretFileError(
+            f"{name} is owned by uid {uid}, not by this user (uid {me}) or root: "
+            f"a secret file must belong to the bot's user (chown {me} {name})"
+        )
+    folder = os.path.dirname(os.path.realpath(name)) or "."
+    try:
+        mode = os.stat(folder).st_mode
+    except OSError as exc:
+        raise SecretFileError(f"cannot check the directory of {name}: {exc.strerror}") from None
+    if mode & 0o022 and not mode & stat.S_ISVTX:
+        raise SecretFileError(
+            f"{name} is in {folder}, writable by group or others (mode "
+            f"{stat.S_IMODE(mode):04o}) so they could replace it: chmod go-w {folder}"
+        )
 
 
 def loaded_secrets() -> frozenset[str]:

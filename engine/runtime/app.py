@@ -307,6 +307,14 @@ class Runtime:
             await self._sim.start("127.0.0.1", 0)
             url = self._sim.url
             self.venue_name = "sim (embedded)"
+        elif url is not None and opts.venue_kind == "sim":
+            # Never live, so it must be the simulator (not a proxy adding live keys).
+            from engine.venues.sim.identity import NotTheSimulatorError, prove_simulator
+
+            try:
+                await prove_simulator(url, opts.submit_timeout_s)
+            except NotTheSimulatorError as exc:
+                raise StartupError(str(exc)) from None
         if url is None:
             urls = AlpacaUrls.paper(opts.feed)
         else:

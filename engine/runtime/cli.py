@@ -145,6 +145,14 @@ def sim_config(config: Config) -> Any:
 
         changes["key"] = "SIM" + secrets.token_hex(8).upper()
         changes["secret"] = secrets.token_urlsafe(30)
+    else:  # a sim venue by URL: the pair `scalpbot sim-venue` was given or made
+        import os
+
+        from engine.venues.sim.keys import client_keys
+
+        pair = client_keys(os.environ)
+        if pair is not None:
+            changes["key"], changes["secret"] = pair
     return msgspec.structs.replace(base, **changes)
 
 

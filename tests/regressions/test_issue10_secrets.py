@@ -491,3 +491,253 @@ def test_low_alertmanager_recipe_never_puts_the_token_on_a_command_line(
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# -- Review findings 2, 4, 5 and the escaped forms (secret files, sim venues) -----------------
+
+
+def _secret_file(directory: Path, content: str, owner: int | None = None) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "token"
+    path.write_text(content + "\n")
+    path.chmod(0o600)
+    if owner is not None:
+        os.chown(path, owner, owner)
+    return path
+
+
+def _refused_everywhere(path: Path, content: str, why: str) -> None:
+    from bot.settings import SettingsError, load_settings
+    from engine.config import ConfigError, load_config
+
+    config = path.parent.parent / f"bot-{path.parent.name}.toml"
+    config.write_text(
+        f'[telegram]\nenabled = true\ntoken_file = "{path}"\n'
+        f'allowed_users = [{{id = {USER}, role = "admin"}}]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(config, {})
+    message = str(caught.value)
+    assert str(path) in message and why in message and content not in message, message
+    raw = {"enabled": True, "token_file": str(path),
+           "allowed_users": [{"id": USER, "role": "admin"}]}  # fmt: skip
+    with pytest.raises(SettingsError) as refused:
+        load_settings(raw, None, {})
+    assert str(path) in str(refused.value) and content not in str(refused.value)
+
+
+def test_review_secret_files_owned_by_others_or_in_writable_dirs_are_refused(
+    tmp_path: Path,
+) -> None:
+    """Demonstration (review finding 2, /tmp/rev/perm.py): a 0600 token file owned by
+    ``nobody``, a hard link to it, and a 0600 file in a 0777 directory were all accepted
+    (only the mode bits were checked); whoever owns the file or can write its directory
+    could swap the bot token or the venue keys. Like ssh: the file (symlinks resolved)
+    must be a regular file owned by us or root, in a directory that others cannot write
+    (unless it is sticky). Both readers (config loader and bot settings) refuse it."""
+    nobody = 65534
+    content = "8000004:AAJ-token-owned-by-nobody"
+    owned = _secret_file(tmp_path / "owned", content, owner=nobody)
+    _refused_everywhere(owned, content, "owned by")
+    linked_dir = tmp_path / "linked"
+    linked_dir.mkdir()
+    (linked_dir / "token").hardlink_to(owned)
+    _refused_everywhere(linked_dir / "token", content, "owned by")
+    open_dir = tmp_path / "open"
+    mine = _secret_file(open_dir, "8000005:AAJ-token-in-an-open-dir")
+    open_dir.chmod(0o777)
+    _refused_everywhere(mine, "8000005:AAJ-token-in-an-open-dir", "writable")
+    link_dir = tmp_path / "symlink"
+    link_dir.mkdir()
+    (link_dir / "token").symlink_to(mine)  # resolved: the target's directory counts
+    _refused_everywhere(link_dir / "token", "8000005:AAJ-token-in-an-open-dir", "writable")
+
+    from engine.config.secret import read_secret_file
+
+    open_dir.chmod(0o1777)  # sticky, like /tmp: others cannot replace our file
+    assert read_secret_file(mine) == "8000005:AAJ-token-in-an-open-dir"
+    assert read_secret_file(link_dir / "token") == "8000005:AAJ-token-in-an-open-dir"
+    open_dir.chmod(0o755)
+    assert read_secret_file(mine) == "8000005:AAJ-token-in-an-open-dir"
+
+
+class _NotASimulator:
+    """A loopback HTTP server that is not the simulator (a proxy to a live account,
+    say): it records every request and answers 404."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.headers: list[dict[str, str]] = []
+
+    async def __aenter__(self) -> str:
+        from aiohttp import web
+
+        async def any_path(request: web.Request) -> web.Response:
+            self.paths.append(request.path)
+            self.headers.append(dict(request.headers))
+            return web.json_response({"message": "not found"}, status=404)
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", any_path)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        return f"http://127.0.0.1:{port}"
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._runner.cleanup()
+
+
+def _child_env(**extra: str) -> dict[str, str]:
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "PYTHONPATH")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.setdefault("PYTHONPATH", str(REPO))
+    return env | extra
+
+
+async def test_review_a_sim_venue_by_url_must_prove_it_is_the_simulator(tmp_path: Path) -> None:
+    """Demonstration (review finding 4, /tmp/rev/url.py): ``scalpbot run --venue-url
+    http://127.0.0.1:9000`` takes ``kind = "sim"``, which is never live: no allow_live,
+    limits may be 0, and the bot trades whatever answers there (a proxy adding live
+    keys, say). Now the venue must prove it is the simulator before anything else is
+    sent to it, and a sim URL off loopback must be https."""
+    from engine.config import ConfigError, load_config
+
+    server = _NotASimulator()
+    async with server as url:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "engine.cli", "run", "--venue-url", url,
+            "--db", f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", "--http", "127.0.0.1:0",
+            cwd=tmp_path, env=_child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), 60)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+        text = out.decode()
+        assert proc.returncode != 0, text
+        assert "is not the scalpbot simulator" in text, text
+        assert not [p for p in server.paths if p.startswith("/v2")], (server.paths, text)
+        assert not [h for h in server.headers if "APCA-API-SECRET-KEY" in h], server.paths
+
+    for remote in ("http://203.0.113.5:9000", "ws://sim.example.net:9000"):
+        with pytest.raises(ConfigError, match=r"https|wss"):
+            load_config(None, {}, venue_url=remote)
+    load_config(None, {}, venue_url="https://sim.example.net:9000")  # https is fine
+
+
+async def _sim_venue(cwd: Path, *argv: str, **env: str) -> tuple[Any, str, str]:
+    """``scalpbot sim-venue`` on a free loopback port; (process, url, what it printed
+    until it listened)."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "engine.cli", "sim-venue", "--listen", "127.0.0.1:0", *argv,
+        cwd=cwd, env=_child_env(PYTHONUNBUFFERED="1", **env),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    seen = ""
+    deadline = time.monotonic() + 60
+    while "listening on " not in seen:
+        line = await asyncio.wait_for(proc.stdout.readline(), deadline - time.monotonic())
+        assert line, f"sim-venue exited:\n{seen}"
+        seen += line.decode()
+    url = re.search(r"listening on (http://\S+)", seen)
+    assert url is not None, seen
+    return proc, url.group(1), seen
+
+
+async def _status(url: str, key: str, secret: str) -> int:
+    headers = {"APCA-API-KEY-ID": key, "APCA-API-SECRET-KEY": secret}
+    async with aiohttp.ClientSession() as http, http.get(f"{url}/v2/account", headers=headers) as r:
+        return r.status
+
+
+async def _stop(proc: Any) -> str:
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(proc.wait(), 30)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+    rest = await proc.stdout.read()
+    return str(rest.decode())
+
+
+async def test_review_standalone_sim_venue_keeps_its_secret_off_argv_and_has_no_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Demonstration (review finding 5): ``scalpbot sim-venue --secret S`` put the secret
+    in /proc/PID/cmdline, and with nothing set it accepted ``sim-key``/``sim-secret``.
+    Now, with nothing set, it makes a random pair, writes it 0600 to
+    var/sim-venue.keys and prints the path (never the values); ``scalpbot run
+    --venue-url`` from the same directory reads that file. ``--secret`` still works but
+    warns that other users can read it."""
+    from engine.config import load_config
+    from engine.runtime.cli import options_from_config
+    from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
+
+    proc, url, seen = await _sim_venue(tmp_path)
+    try:
+        keys = tmp_path / "var" / "sim-venue.keys"
+        assert str(Path("var") / "sim-venue.keys") in seen, seen
+        assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+        key, secret = keys.read_text().split()
+        assert len(secret) >= 32 and secret not in seen and key not in seen
+        assert await _status(url, DEFAULT_KEY, DEFAULT_SECRET) in (401, 403)
+        assert await _status(url, key, secret) == 200
+        monkeypatch.chdir(tmp_path)  # `scalpbot run --venue-url URL` from the same directory
+        for var in ("SCALPBOT_SIM_KEY", "SCALPBOT_SIM_SECRET"):
+            monkeypatch.delenv(var, raising=False)
+        opts = options_from_config(load_config(None, {}, venue_url=url))
+        assert (opts.key, opts.secret) == (key, secret)
+    finally:
+        seen += await _stop(proc)
+    assert secret not in seen
+
+    # A restart keeps the same pair (the bot need not be told again).
+    proc, url, seen = await _sim_venue(tmp_path)
+    try:
+        assert await _status(url, key, secret) == 200
+    finally:
+        await _stop(proc)
+
+    # From the environment: nothing written, nothing printed.
+    other = tmp_path / "other"
+    other.mkdir()
+    env_secret = "EnvSimSecret-" + "k" * 24
+    proc, url, seen = await _sim_venue(
+        other, SCALPBOT_SIM_KEY="EnvSimKey1", SCALPBOT_SIM_SECRET=env_secret
+    )
+    try:
+        assert await _status(url, "EnvSimKey1", env_secret) == 200
+        assert not (other / "var").exists() and env_secret not in seen
+    finally:
+        await _stop(proc)
+
+    # --secret on the command line: still works, but loudly deprecated.
+    argv_secret = "CmdlineSimSecret42"
+    proc, url, seen = await _sim_venue(other, "--key", "ArgvKey", "--secret", argv_secret)
+    try:
+        assert "--secret" in seen and "SCALPBOT_SIM_SECRET" in seen and "other users" in seen
+        assert await _status(url, "ArgvKey", argv_secret) == 200
+    finally:
+        await _stop(proc)
+
+
+def test_review_escaped_forms_of_a_secret_are_redacted() -> None:
+    """Demonstration (review, info; /tmp/rev/redact.py): a secret holding ``'``, ``\\``
+    or ``"`` logged inside a repr or JSON shows up escaped, and only the raw and
+    percent-encoded forms were redacted."""
+    from engine.config.secret import SecretStr, redact
+
+    value = "Qx7'sec\\ret\"quote-9Zk"
+    SecretStr(value)
+    for shown in (repr(value), repr(value.encode()), json.dumps(value), json.dumps({"s": value}),
+                  repr({"s": value}), json.dumps(value, ensure_ascii=False)):  # fmt: skip
+        text = redact(f"payload {shown} end")
+        assert "sec" not in text and "quote-9Zk" not in text, text

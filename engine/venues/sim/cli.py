@@ -24,6 +24,7 @@ from engine.venues.sim.config import (
     synthetic_symbols,
 )
 from engine.venues.sim.faults import FAULT_HELP, parse_faults
+from engine.venues.sim.keys import KEYS_FILE_ENV, keys_file, make_keys, read_keys
 from engine.venues.sim.server import SimVenue, serve
 from engine.venues.sim.state import StateError
 
@@ -69,8 +70,17 @@ def add_parser(sub: Any) -> None:
         "--fault", action="append", default=[], metavar="NAME=VALUE", help="inject a fault"
     )
     p.add_argument("--state", metavar="FILE", help="keep the venue state in this JSON file")
-    p.add_argument("--key", help=f"API key id (default ${KEY_ENV} or {DEFAULT_KEY})")
-    p.add_argument("--secret", help=f"API secret (default ${SECRET_ENV} or {DEFAULT_SECRET})")
+    p.add_argument("--key", help=f"API key id (default ${KEY_ENV})")
+    p.add_argument(
+        "--secret",
+        help=f"deprecated: other users can read it in the process list; set ${SECRET_ENV}",
+    )
+    p.add_argument(
+        "--keys-file",
+        metavar="FILE",
+        help=f"with ${KEY_ENV}/${SECRET_ENV} unset, the key pair is kept in FILE (made "
+        f"0600 with a random pair if missing; default ${KEYS_FILE_ENV} or var/sim-venue.keys)",
+    )
     p.set_defaults(func=main)
 
 
@@ -86,8 +96,18 @@ def parse_listen(text: str) -> tuple[str, int]:
 def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
     """The venue config and the address from parsed arguments; ValueError names the problem."""
     host, port = parse_listen(args.listen)
-    key = args.key or os.environ.get(KEY_ENV) or DEFAULT_KEY
-    secret = args.secret or os.environ.get(SECRET_ENV) or DEFAULT_SECRET
+    key = args.key or os.environ.get(KEY_ENV) or None
+    secret = args.secret or os.environ.get(SECRET_ENV) or None
+    if args.secret:
+        print(
+            "scalpbot sim-venue: WARNING: --secret is deprecated: other users can read it "
+            f"in the process list (/proc/PID/cmdline); set {SECRET_ENV} in the environment "
+            "or leave both unset for a private random pair",
+            file=sys.stderr,
+            flush=True,
+        )
+    if (key is None) != (secret is None):
+        raise ValueError(f"set both {KEY_ENV} and {SECRET_ENV}, or neither (a random pair)")
     if not _is_loopback(host) and (key == DEFAULT_KEY or secret == DEFAULT_SECRET):
         raise ValueError(f"refusing to listen on {host} with the default key or secret")
     try:
@@ -98,8 +118,8 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
     if args.symbols:
         extra["symbols"] = synthetic_symbols(args.symbols)
     config = SimVenueConfig(
-        key=key,
-        secret=secret,
+        key=key or DEFAULT_KEY,  # replaced below when neither is given
+        secret=secret or DEFAULT_SECRET,
         seed=args.seed,
         quote_rate=args.quote_rate,
         data_files=tuple(args.data),
@@ -111,6 +131,23 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
         faults=parse_faults(args.fault),
         **extra,
     )
+    if key is None or secret is None:
+        import msgspec
+
+        path = keys_file(os.environ, args.keys_file)
+        try:
+            pair = read_keys(path)
+            made = pair is None
+            key, secret = make_keys(path) if pair is None else pair
+        except OSError as exc:
+            raise ValueError(f"cannot keep the key pair in {path}: {exc.strerror}") from None
+        print(
+            f"scalpbot sim-venue: API key pair {'made in' if made else 'read from'} {path} "
+            f"(0600); `scalpbot run --venue-url URL` run from this directory reads it (or "
+            f"set {KEY_ENV}/{SECRET_ENV}, or {KEYS_FILE_ENV}, for both)",
+            flush=True,
+        )
+        config = msgspec.structs.replace(config, key=key, secret=secret)
     return config, host, port
 
 

@@ -26,6 +26,7 @@ from aiohttp import web
 from engine.venues.sim.accounts import Account
 from engine.venues.sim.config import SimVenueConfig
 from engine.venues.sim.faults import FaultConfig, FaultInjector
+from engine.venues.sim.identity import IDENTITY, IDENTITY_PATH
 from engine.venues.sim.market import ReplayMarket, SyntheticMarket, TickEvent, open_market
 from engine.venues.sim.objects import not_found
 from engine.venues.sim.rest import RestApi, is_websocket, json_response
@@ -110,6 +111,7 @@ class SimVenue:
         app.router.add_routes(self.rest.routes())
         app.router.add_get("/stream", self.updates.handle)
         app.router.add_get("/sim/stats", self._stats_handler)
+        app.router.add_get(IDENTITY_PATH, self._identity_handler)
         app.router.add_get("/sim/faults", self._faults_handler)
         app.router.add_get("/v2/{feed}", self._feed_handler)  # after the fixed /v2 routes
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
@@ -286,6 +288,9 @@ class SimVenue:
 
     async def _stats_handler(self, request: web.Request) -> web.Response:
         return json_response(self.stats())
+
+    async def _identity_handler(self, request: web.Request) -> web.Response:
+        return json_response(IDENTITY)  # what a bot asks before trusting a sim URL
 
     async def _faults_handler(self, request: web.Request) -> web.Response:
         return json_response(self.faults.snapshot())

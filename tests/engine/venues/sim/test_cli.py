@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
 from engine.venues.sim.cli import add_parser, build_config, main, parse_listen
 from tests.engine.venues.sim.support import HEADERS, REPO
 
@@ -52,12 +54,22 @@ def test_build_config() -> None:
     assert config.starting_cash_nanos == 2_500_500_000_000
 
 
+def test_the_default_pair_is_refused_off_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCALPBOT_SIM_KEY", "sim-key")
+    monkeypatch.setenv("SCALPBOT_SIM_SECRET", "sim-secret")
+    assert main(parse("--listen", "0.0.0.0:8765")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("scalpbot sim-venue: refusing to listen on 0.0.0.0 with the default")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["--fault", "nonsense=1"], "unknown fault 'nonsense'"),
         (["--fault", "rest_429=2"], "fault rest_429=2.0: must be a probability"),
-        (["--listen", "0.0.0.0:8765"], "refusing to listen on 0.0.0.0 with the default key"),
+        (["--key", "only-the-key"], "set both SCALPBOT_SIM_KEY and SCALPBOT_SIM_SECRET"),
         (["--cash", "lots"], "--cash expects a number"),
         (["--speed", "-2"], "speed must be >= 0"),
     ],
@@ -71,7 +83,10 @@ def test_usage_errors_are_one_line(
     assert err.count("\n") == 1
 
 
-def test_missing_data_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_missing_data_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCALPBOT_SIM_KEYS_FILE", str(tmp_path / "sim.keys"))
     assert main(parse("--listen", "127.0.0.1:0", "--data", str(tmp_path / "nope.csv"))) == 2
     assert "nope.csv" in capsys.readouterr().err
 
@@ -81,6 +96,7 @@ async def test_runs_until_sigterm_and_saves_state(tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", RUN, "sim-venue", "--listen", "127.0.0.1:0", "--state", str(state),
         cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=os.environ | {"SCALPBOT_SIM_KEY": DEFAULT_KEY, "SCALPBOT_SIM_SECRET": DEFAULT_SECRET},
     )  # fmt: skip
     try:
         line = (await asyncio.wait_for(proc.stdout.readline(), 15)).decode()  # type: ignore[union-attr]
