@@ -14,6 +14,7 @@ import asyncio
 import hmac
 import logging
 import random
+import time
 from typing import Any
 
 from aiohttp import web
@@ -41,6 +42,7 @@ log = logging.getLogger("scalpbot.telegram")
 PtbApp = Application[Any, Any, Any, Any, Any, Any]
 UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+REFUSED_LOG_INTERVAL_S = 60.0  # at most one "webhook refused" line per interval
 
 
 def build_application(
@@ -94,6 +96,13 @@ class TelegramApp:
         self._rng = random.Random()
         self.connected = asyncio.Event()
         self._last_poll_error = 0.0
+        # Webhook requests refused for a wrong or missing secret: counted, logged at most
+        # once per REFUSED_LOG_INTERVAL_S with the count (never the guessed value).
+        self.webhook_refused = 0
+        self._refused_logged = 0
+        self._refused_log_at = -REFUSED_LOG_INTERVAL_S
+        self._refused_flush: asyncio.TimerHandle | None = None
+        self._last_refused_from = "?"
         if settings.webhook is not None:
             self._add_webhook_route(http_app)
 
@@ -121,15 +130,50 @@ class TelegramApp:
         assert hook is not None
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), hook.secret_token.encode()):
+            self._refused(request.remote)
             return web.Response(status=403)
         if not self.connected.is_set():
             return web.Response(status=503)  # Telegram retries later
         try:
-            update = Update.de_json(await request.json(), self.app.bot)
-        except (ValueError, TypeError, KeyError):
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400)
+        update_id = body.get("update_id") if isinstance(body, dict) else None
+        if type(update_id) is not int:
+            log.info("telegram webhook: a body that is not an update refused (400)")
+            return web.Response(status=400)
+        try:
+            update = Update.de_json(body, self.app.bot)
+        except Exception:  # any malformed field: the sender gets 400, the log no traceback
+            log.info("telegram webhook: update %d is malformed, refused (400)", update_id)
             return web.Response(status=400)
         await self.app.update_queue.put(update)
         return web.Response()
+
+    def _refused(self, remote: str | None) -> None:
+        """Count a request with a wrong or missing secret; log at most one line a minute."""
+        self.webhook_refused += 1
+        self._last_refused_from = remote or "?"
+        wait = self._refused_log_at + REFUSED_LOG_INTERVAL_S - time.monotonic()
+        if wait <= 0:
+            self._log_refused()
+        elif self._refused_flush is None:
+            loop = asyncio.get_running_loop()
+            self._refused_flush = loop.call_later(wait, self._log_refused)
+
+    def _log_refused(self) -> None:
+        self._refused_flush = None
+        new = self.webhook_refused - self._refused_logged
+        if not new:
+            return
+        self._refused_logged, self._refused_log_at = self.webhook_refused, time.monotonic()
+        log.warning(
+            "telegram webhook: %d request(s) refused for a wrong or missing secret token"
+            " (%d since start, the last from %s); at most one such line a minute",
+            new,
+            self.webhook_refused,
+            self._last_refused_from,
+        )
 
     # -- connecting ----------------------------------------------------------------------
 
@@ -207,6 +251,9 @@ class TelegramApp:
     # -- stopping ------------------------------------------------------------------------
 
     async def stop(self) -> None:
+        if self._refused_flush is not None:
+            self._refused_flush.cancel()
+            self._log_refused()
         app = self.app
         self._outbox.attach(None)
         try:

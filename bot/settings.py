@@ -12,7 +12,7 @@ rate limits) are read from the same mapping; docs/telegram.md lists them.
 
 from __future__ import annotations
 
-import ipaddress
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +20,13 @@ from enum import IntEnum
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from engine.control import SecretFileError, read_secret_file, register_secret
+from engine.control import (
+    SecretFileError,
+    ShortSecretError,
+    is_loopback,
+    read_secret_file,
+    register_secret,
+)
 
 USERS_VAR = "TELEGRAM_ALLOWED_USERS"
 TOKEN_VAR = "TELEGRAM_BOT_TOKEN"
@@ -28,6 +34,9 @@ API_URL_VAR = "TELEGRAM_API_URL"
 WEBHOOK_URL_VAR = "TELEGRAM_WEBHOOK_URL"
 WEBHOOK_SECRET_VAR = "TELEGRAM_WEBHOOK_SECRET"
 GROUP_VAR = "TELEGRAM_GROUP_CHAT_ID"
+# Telegram's rule for secret_token is 1-256 of A-Z a-z 0-9 _ -; we ask at least 32 (about
+# 190 bits), so it can neither be guessed at the webhook route nor missed by the redactor.
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{32,256}")
 
 
 class Role(IntEnum):
@@ -124,9 +133,17 @@ def _users(raw: Mapping[str, Any], env: Mapping[str, str]) -> dict[int, Role]:
     return users
 
 
+def _register(value: str, name: str) -> None:
+    """Known to the redactor from now on; refused when too short for it to hide."""
+    try:
+        register_secret(value, name)
+    except ShortSecretError as exc:
+        raise SettingsError(str(exc)) from None
+
+
 def _token(raw: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -> str:
     if secret:
-        register_secret(secret)  # redacted from every log line from now on
+        _register(secret, "the bot token (telegram_token)")
         return secret
     file = str(raw.get("token_file") or "")
     if file:
@@ -137,21 +154,10 @@ def _token(raw: Mapping[str, Any], secret: str | None, env: Mapping[str, str]) -
         if value:
             return value
     value = env.get(TOKEN_VAR, "").strip()
-    register_secret(value)
+    _register(value, TOKEN_VAR)
     if not value:
         raise SettingsError(f"no bot token: set {TOKEN_VAR} or telegram.token_file")
     return value
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost (a name, not a substring)."""
-    host = host.lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def checked_url(var: str, url: str) -> SplitResult:
@@ -204,8 +210,15 @@ def _webhook(raw: Mapping[str, Any], env: Mapping[str, str]) -> Webhook | None:
     if not url:
         return None
     parts = checked_url(WEBHOOK_URL_VAR, url)
-    secret = env.get(WEBHOOK_SECRET_VAR, "").strip() or secrets.token_urlsafe(24)
-    register_secret(secret)  # PTB logs setWebhook's secret_token at debug level
+    secret = env.get(WEBHOOK_SECRET_VAR, "").strip() or secrets.token_urlsafe(32)
+    if not WEBHOOK_SECRET_RE.fullmatch(secret):
+        raise SettingsError(
+            f"{WEBHOOK_SECRET_VAR}: must be 32 to 256 characters of A-Z, a-z, 0-9, _ and -"
+            f" (got {len(secret)} characters{'' if secret.isascii() else ', not all ASCII'});"
+            " e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))',"
+            " or leave it unset for a random one each start"
+        )
+    _register(secret, WEBHOOK_SECRET_VAR)  # PTB logs setWebhook's secret_token at debug level
     return Webhook(url, parts.path or "/telegram", secret)
 
 

@@ -16,7 +16,7 @@ import msgspec
 import msgspec.inspect as mi
 
 from engine.config.errors import ConfigError
-from engine.config.secret import register
+from engine.config.secret import ShortSecretError, register
 
 PREFIX = "SCALPBOT__"
 SECRET_VARS = "APCA_API_KEY_ID, APCA_API_SECRET_KEY, TELEGRAM_BOT_TOKEN"
@@ -40,8 +40,10 @@ def register_env_secrets(env: Mapping[str, str]) -> None:
     """Register every credential variable set in ``env`` with the log redactor."""
     for var in CREDENTIAL_VARS:
         value = env.get(var, "").strip()
-        if value:
-            register(value)
+        try:
+            register(value, var)
+        except ShortSecretError as exc:
+            raise ConfigError(var, str(exc), source=var) from None
 
 
 def env_overrides(

@@ -25,18 +25,35 @@ ALPACA_LIVE_URL = "https://api.alpaca.markets"
 ALPACA_DATA_URL = "wss://stream.data.alpaca.markets"
 DEFAULT_STORE_URL = "sqlite+aiosqlite:///var/scalpbot.db"
 DEFAULT_LISTEN = "127.0.0.1:9108"
-LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost"})
+LOOPBACK_NAME = "localhost"
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` (a name or an address, IPv6 with or without brackets) is loopback."""
-    host = host.strip("[]").lower()
-    if host in LOOPBACK_NAMES:
+    """Whether ``host`` is loopback without asking DNS: an IP literal in 127.0.0.0/8, ``::1``
+    (with or without brackets), or exactly the name ``localhost`` (any case).
+
+    The project's one definition (the HTTP server, live-venue checks, the Telegram URLs,
+    the simulator). ``foo.localhost``, ``localhost.`` or ``ip6-localhost`` are not: a
+    resolver may send them anywhere (glibc asks DNS for them).
+    """
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if host.lower() == LOOPBACK_NAME:
         return True
+    if "%" in host:  # a zone id: not a plain literal
+        return False
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return address in _LOOPBACK_V4
+    return address == _LOOPBACK_V6
+
+
+_LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+_LOOPBACK_V6 = ipaddress.IPv6Address("::1")
 
 
 def split_listen(listen: str) -> tuple[str, int]:

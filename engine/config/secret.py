@@ -20,12 +20,27 @@ REDACTED = "***"
 MIN_REDACTED_LEN = 4  # shorter values would mangle ordinary text and reveal little
 
 
-def register(value: str) -> None:
+class ShortSecretError(ValueError):
+    """A secret too short for the redactor to recognise; the message names where it came
+    from (``name``), never the value."""
+
+
+def register(value: str, name: str = "a secret") -> None:
     """Make ``value`` known to the redactor (with the forms it takes in a URL or a form
     body: percent-encoded, upper- and lower-case escapes, ``+`` for spaces), so it is
-    redacted from every log line, reply and error from now on."""
+    redacted from every log line, reply and error from now on.
+
+    An empty value is nothing configured and is ignored. A value shorter than
+    :data:`MIN_REDACTED_LEN` is refused with :class:`ShortSecretError` (naming ``name``):
+    the redactor could not hide it, so it would be logged in clear.
+    """
     if not value:
         return
+    if len(value) < MIN_REDACTED_LEN:
+        raise ShortSecretError(
+            f"{name} is too short to be a secret (fewer than {MIN_REDACTED_LEN} characters:"
+            " it could not be kept out of the logs); use a long random value"
+        )
     _LOADED.update(_forms(value))
 
 
@@ -94,7 +109,10 @@ def read_secret_file(path: str | Path) -> str:
         value = raw.decode("utf-8").strip()
     except UnicodeDecodeError:
         raise SecretFileError(f"{name} is not UTF-8 text") from None
-    register(value)
+    try:
+        register(value, name)
+    except ShortSecretError as exc:
+        raise SecretFileError(str(exc)) from None
     return value
 
 

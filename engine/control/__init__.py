@@ -5,7 +5,8 @@ and ``monitoring`` import nothing deeper of the engine than this,
 ``engine.events`` and ``engine.model``.
 """
 
-from engine.config.secret import SecretFileError, read_secret_file
+from engine.config.schema import is_loopback
+from engine.config.secret import SecretFileError, ShortSecretError, read_secret_file
 from engine.config.secret import redact as redact_secrets
 from engine.config.secret import register as register_secret
 from engine.control.api import Control, ControlError, RuntimeView
@@ -42,12 +43,14 @@ __all__ = [
     "PositionView",
     "RuntimeView",
     "SecretFileError",
+    "ShortSecretError",
     "StatusReport",
     "SymbolOutcome",
     "SymbolStatus",
     "SymbolTelemetry",
     "TelemetrySnapshot",
     "TradeView",
+    "is_loopback",
     "read_secret_file",
     "redact_secrets",
     "register_secret",

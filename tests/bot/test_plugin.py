@@ -98,7 +98,7 @@ async def test_a_failing_plugin_leaves_the_runtime_trading(
 
 async def test_webhook_mode(make_bot, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/tg/hook")
-    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "hook-secret")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "hook-secret-0123456789-abcdefghij")
     bot: Bot = await make_bot({"enabled": False})
     http = web.Application()
     plugin = TelegramPlugin()
@@ -112,7 +112,10 @@ async def test_webhook_mode(make_bot, fake: FakeTelegram, monkeypatch: pytest.Mo
         assert plugin.telegram is not None
         await plugin.telegram.connected.wait()
         await wait_for(lambda: fake.webhook.get("url"), what="setWebhook")
-        hook = {"url": "https://bot.example.org/tg/hook", "secret_token": "hook-secret"}
+        hook = {
+            "url": "https://bot.example.org/tg/hook",
+            "secret_token": "hook-secret-0123456789-abcdefghij",
+        }
         assert fake.webhook == hook
         message = fake.command(ADMIN, "/whoami")
         update = {"update_id": 77, "message": message}
@@ -124,7 +127,7 @@ async def test_webhook_mode(make_bot, fake: FakeTelegram, monkeypatch: pytest.Mo
             headers = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
             async with client.post(url, json=update, headers=headers) as r:
                 assert r.status == 403
-            headers = {"X-Telegram-Bot-Api-Secret-Token": "hook-secret"}
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "hook-secret-0123456789-abcdefghij"}
             async with client.post(url, json=update, headers=headers) as r:
                 assert r.status == 200
         (reply,) = await wait_for(lambda: fake.replies_to(message), what="the reply")

@@ -21,7 +21,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,13 @@ import aiohttp
 import msgspec
 import pytest
 
+from tests.bot.conftest import fake, make_bot, telegram_env  # noqa: F401 - fixtures
 from tests.bot.fake_telegram import FakeTelegram
+from tests.engine.runtime.conftest import venue  # noqa: F401 - fixture
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "7654321:AAF-tok3n-Zq9xWv8uT7sR6qP5oN4"
-HOOK_SECRET = "whsec-Kp4Lm7Nq2Rs9Tv3Wx6Yz8"
+HOOK_SECRET = "whsec-Kp4Lm7Nq2Rs9Tv3Wx6Yz8-Ab5Cd"  # 32+ of A-Z a-z 0-9 _ -
 USER = 111
 
 
@@ -60,7 +62,7 @@ async def _poll(check, timeout: float, what: str):  # type: ignore[no-untyped-de
 async def _run_bot_in_webhook_mode(tmp_path: Path, json_lines: bool) -> str:
     """``scalpbot run`` with log.level = debug, Telegram in webhook mode against the fake
     Bot API; returns everything it wrote once it has set the webhook and stopped."""
-    fake = FakeTelegram(token=TOKEN)
+    fake = FakeTelegram(token=TOKEN)  # noqa: F811 - its own, not the fixture
     await fake.start()
     port = _free_port()
     config = tmp_path / "bot.toml"
@@ -178,7 +180,7 @@ def test_item_03_the_whole_record_is_redacted_for_every_logger(
     ``extra`` field in JSON mode, passed through the redactor."""
     from engine.config import load_config
 
-    load_config(None, {"APCA_API_KEY_ID": "unused", "TELEGRAM_BOT_TOKEN": "x"})
+    load_config(None, {"APCA_API_KEY_ID": "unused", "TELEGRAM_BOT_TOKEN": "unused-token"})
     token = "5550001:AAE-item3-token-in-traceback"
     from engine.config.secret import SecretStr
 
@@ -491,6 +493,227 @@ def test_low_alertmanager_recipe_never_puts_the_token_on_a_command_line(
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# -- the security review (REVIEW-security.md) --------------------------------------------
+
+REVIEW_USERS = [{"id": USER, "role": "admin"}]
+HOOK_URL = "https://bot.example.org/tg/hook"
+TELEGRAM_ALPHABET = re.compile(r"[A-Za-z0-9_-]{32,256}")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["q7", "a" * 31, "abcd" * 7 + "Zz9", "x" * 32 + "!", "spaces are not allowed " * 2, "y" * 257],
+    ids=["2", "31", "31-mixed", "bad-char", "space", "257"],
+)
+def test_review_a_short_or_malformed_webhook_secret_is_refused(value: str) -> None:
+    """The review's demonstration (finding 1): ``TELEGRAM_WEBHOOK_SECRET=q7`` was taken; the
+    redactor skips values under 4 characters, so python-telegram-bot's debug line logged
+    ``'secret_token': 'q7'``, and 4,096 guesses in 0.5 s over Telegram's alphabet found it.
+    A configured secret must be 32 to 256 characters of A-Z a-z 0-9 _ -; the error names
+    the variable, never the value."""
+    from bot.settings import SettingsError, load_settings
+
+    env = {"TELEGRAM_WEBHOOK_URL": HOOK_URL, "TELEGRAM_WEBHOOK_SECRET": value}
+    with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET") as refused:
+        load_settings({"enabled": True, "allowed_users": REVIEW_USERS}, TOKEN, env)
+    assert value not in str(refused.value)
+    assert "32" in str(refused.value)
+
+
+def test_review_a_long_webhook_secret_is_taken_and_a_generated_one_is_as_strong() -> None:
+    """What must keep working: a 32-character secret from Telegram's alphabet, and with no
+    secret set, a generated one that meets the same rule."""
+    from bot.settings import load_settings
+
+    good = "Ab0_-" * 6 + "Zz"
+    raw = {"enabled": True, "allowed_users": REVIEW_USERS}
+    env = {"TELEGRAM_WEBHOOK_URL": HOOK_URL, "TELEGRAM_WEBHOOK_SECRET": good}
+    s = load_settings(raw, TOKEN, env)
+    assert s is not None and s.webhook is not None and s.webhook.secret_token == good
+    for _ in range(20):
+        s = load_settings(raw, TOKEN, {"TELEGRAM_WEBHOOK_URL": HOOK_URL})
+        assert s is not None and s.webhook is not None
+        assert TELEGRAM_ALPHABET.fullmatch(s.webhook.secret_token), len(s.webhook.secret_token)
+
+
+@pytest.mark.parametrize("value", ["q", "q7", "q7z"])
+def test_review_a_secret_too_short_to_redact_is_refused_not_skipped(value: str) -> None:
+    """The review's demonstration (finding 1): ``register()`` silently skipped a secret
+    shorter than the redactor's minimum, so it was "registered" yet logged in clear. A
+    configured secret that short is refused wherever it is loaded (the bot token, the
+    venue keys, any credential variable), the error naming the variable, not the value."""
+    from bot.settings import SettingsError, load_settings
+    from engine.config import ConfigError, load_config
+    from engine.config.secret import SecretStr, register
+
+    with pytest.raises(ValueError):
+        register(value)
+    with pytest.raises(ValueError):
+        SecretStr(value)
+    for var in ("TELEGRAM_BOT_TOKEN", "APCA_API_SECRET_KEY", "PGPASSWORD"):
+        with pytest.raises(ConfigError, match=var) as refused:
+            load_config(None, {var: value})
+        assert f"'{value}'" not in str(refused.value) and f" {value} " not in str(refused.value)
+    raw = {"enabled": True, "allowed_users": REVIEW_USERS}
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
+        load_settings(raw, None, {"TELEGRAM_BOT_TOKEN": value})
+    with pytest.raises(SettingsError, match="token"):
+        load_settings(raw, value, {})
+    register("")  # nothing configured is not a short secret
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://foo.localhost:8081",  # the review's demonstration: resolved through DNS here
+        "http://localhost.:8081",
+        "http://api.localhost",
+        "http://ip6-localhost:8081",
+        "http://127.0.0.1.nip.io",
+        "http://[::ffff:127.0.0.1]:8081",
+        "http://0.0.0.0:8081",
+    ],
+)
+def test_review_only_loopback_literals_and_localhost_count_as_loopback(url: str) -> None:
+    """The review's demonstration (finding 3): ``http://foo.localhost`` and
+    ``http://localhost.`` passed the Bot API URL check as loopback, but this host
+    resolves them through DNS (``getent hosts foo.localhost`` fails), so a DNS answer
+    decided where the token went in clear. One definition of loopback for the whole
+    project: an IP literal in 127.0.0.0/8, ``::1``, or exactly ``localhost``."""
+    from urllib.parse import urlsplit
+
+    from bot.settings import SettingsError, load_settings
+    from engine.config.schema import is_loopback
+
+    raw = {"enabled": True, "allowed_users": REVIEW_USERS}
+    for env in ({"TELEGRAM_API_URL": url}, {"TELEGRAM_WEBHOOK_URL": url + "/hook"}):
+        with pytest.raises(SettingsError, match="loopback"):
+            load_settings(raw, TOKEN, env)
+    assert not is_loopback(urlsplit(url).hostname or "")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://localhost:8081", "http://127.0.0.1:8081", "http://127.8.9.10", "http://[::1]:8081",
+            "http://LOCALHOST:8081", "https://api.telegram.org", "https://foo.localhost"],
+)  # fmt: skip
+def test_review_loopback_literals_and_localhost_still_pass(url: str) -> None:
+    """What must keep working: a local Bot API server over http on a loopback literal or
+    ``localhost``, and any https URL."""
+    from urllib.parse import urlsplit
+
+    from bot.settings import load_settings
+    from engine.config.schema import is_loopback
+
+    raw = {"enabled": True, "allowed_users": REVIEW_USERS}
+    s = load_settings(raw, TOKEN, {"TELEGRAM_API_URL": url})
+    assert s is not None and s.api_url == url
+    if url.startswith("http:"):
+        assert is_loopback(urlsplit(url).hostname or "")
+
+
+REVIEW_HOOK_SECRET = "review-hook-secret-0123456789abcdef"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+@pytest.fixture
+async def hook_url(
+    make_bot: Any,  # noqa: F811
+    fake: FakeTelegram,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[str]:
+    """The Telegram plugin in webhook mode on a real runtime, its route on loopback."""
+    from aiohttp import web
+
+    from bot.plugin import TelegramPlugin
+    from tests.bot.conftest import context_for, telegram_settings, wait_for
+
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", HOOK_URL)
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", REVIEW_HOOK_SECRET)
+    bot = await make_bot({"enabled": False})
+    http = web.Application()
+    plugin = TelegramPlugin()
+    await plugin.start(context_for(bot.rt, telegram_settings(), http_app=http))
+    runner = web.AppRunner(http)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        assert plugin.telegram is not None
+        await plugin.telegram.connected.wait()
+        await wait_for(lambda: fake.webhook.get("url"), what="setWebhook")
+        yield f"http://127.0.0.1:{port}/tg/hook"
+    finally:
+        await plugin.stop()
+        await runner.cleanup()
+
+
+async def test_review_repeated_wrong_webhook_secrets_are_counted_and_logged(
+    hook_url: str,
+    fake: FakeTelegram,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The review's demonstration (finding 1): the webhook route answered 4,096 wrong
+    secrets in 0.5 s with no count and no log line. Wrong secrets are still refused (403),
+    and now counted: one warning when they start, then at most one line a minute with the
+    count, never the guessed value; a right secret still gets through."""
+    from tests.bot.conftest import ADMIN, wait_for
+
+    caplog.set_level(logging.INFO)
+    guesses = [f"guess-{i:04d}" for i in range(200)]
+    async with aiohttp.ClientSession() as http:
+        for guess in guesses:
+            async with http.post(hook_url, json={}, headers={SECRET_HEADER: guess}) as r:
+                assert r.status == 403
+        async with http.post(hook_url, json={}) as r:
+            assert r.status == 403
+        lines = [r.getMessage() for r in caplog.records if "webhook" in r.getMessage()]
+        refusals = [x for x in lines if "refused" in x]
+        assert refusals and len(refusals) <= 2, lines
+        assert any(
+            r.levelno == logging.WARNING for r in caplog.records if "refused" in r.getMessage()
+        )
+        assert not any(g in x for g in guesses for x in lines)
+        message = fake.command(ADMIN, "/whoami")
+        headers = {SECRET_HEADER: REVIEW_HOOK_SECRET}
+        async with http.post(
+            hook_url, json={"update_id": 5, "message": message}, headers=headers
+        ) as r:
+            assert r.status == 200
+    await wait_for(lambda: fake.replies_to(message), what="the reply")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[]", b'{"update_id": 1, "message": 5}', b"5", b'"x"', b"null", b'{"update_id": "x"}',
+     b'{"update_id": 1, "callback_query": []}', b"\xff\xfe"],
+    ids=["list", "message-int", "int", "string", "null", "id-string", "callback-list", "binary"],
+)  # fmt: skip
+async def test_review_a_malformed_webhook_body_is_a_400_without_a_traceback(
+    hook_url: str,
+    fake: FakeTelegram,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+) -> None:
+    """The review's demonstration (finding 6): with the right secret, a body of ``[]`` or
+    ``{"update_id":1,"message":5}`` raised ``AttributeError`` in the route: HTTP 500 and an
+    ``ERROR aiohttp.server`` traceback. A body that is not an update is answered 400, with
+    no traceback, and the bot keeps taking updates."""
+    from tests.bot.conftest import ADMIN, wait_for
+
+    headers = {SECRET_HEADER: REVIEW_HOOK_SECRET, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(hook_url, data=body, headers=headers) as r:
+            assert r.status == 400
+        message = fake.command(ADMIN, "/whoami")
+        update = {"update_id": 6, "message": message}
+        async with http.post(hook_url, json=update, headers=headers) as r:
+            assert r.status == 200
+    await wait_for(lambda: fake.replies_to(message), what="the reply")
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not errors, [r.getMessage() for r in errors]
 
 
 # -- Review findings 2, 4, 5 and the escaped forms (secret files, sim venues) -----------------

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import os
 import sys
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from engine.config.schema import is_loopback
 from engine.replay import DataError
 from engine.venues.sim.config import (
     DEFAULT_KEY,
@@ -108,7 +108,7 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
         )
     if (key is None) != (secret is None):
         raise ValueError(f"set both {KEY_ENV} and {SECRET_ENV}, or neither (a random pair)")
-    if not _is_loopback(host) and (key == DEFAULT_KEY or secret == DEFAULT_SECRET):
+    if not is_loopback(host) and (key == DEFAULT_KEY or secret == DEFAULT_SECRET):
         raise ValueError(f"refusing to listen on {host} with the default key or secret")
     try:
         cash = Decimal(args.cash)
@@ -149,15 +149,6 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
         )
         config = msgspec.structs.replace(config, key=key, secret=secret)
     return config, host, port
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def main(args: argparse.Namespace) -> int:
