@@ -88,10 +88,20 @@ def free_port() -> int:
 # -- child processes ------------------------------------------------------------------------
 
 
+# The simulated venue's key pair in every test: the in-process venue's defaults, given to
+# every ``scalpbot sim-venue`` child too (see child_env); venue_truth reads with it.
+SIM_KEY = DEFAULT_KEY
+SIM_SECRET = DEFAULT_SECRET
+
+
 def child_env() -> dict[str, str]:
     """This environment without any configuration of ours that could leak into a child."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCALPBOT", "APCA_"))}
     env["PYTHONUNBUFFERED"] = "1"
+    # The key pair ``scalpbot sim-venue`` takes and ``scalpbot run --venue-url`` sends
+    # (docs/configuration.md), so no child makes or reads a keys file in the checkout.
+    env["SCALPBOT_SIM_KEY"] = SIM_KEY
+    env["SCALPBOT_SIM_SECRET"] = SIM_SECRET
     return env
 
 
@@ -248,7 +258,7 @@ async def venue_truth(url: str, timeout: float = 30.0) -> VenueTruth:
     idempotent; a venue with REST faults on may refuse a few times)."""
 
     async def read() -> VenueTruth | None:
-        ex = AlpacaExecution(url, DEFAULT_KEY, DEFAULT_SECRET)
+        ex = AlpacaExecution(url, SIM_KEY, SIM_SECRET)
         try:
             async with aiohttp.ClientSession() as http:
                 stats = await get_json(http, f"{url}/sim/stats")

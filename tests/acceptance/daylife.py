@@ -31,11 +31,12 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
 from tests.acceptance.conftest import (
     HOST,
     REPO,
     SCALPBOT,
+    SIM_KEY,
+    SIM_SECRET,
     BotRun,
     Child,
     Children,
@@ -48,7 +49,7 @@ from tests.acceptance.conftest import (
 from tests.bot.fake_telegram import FakeTelegram, plain_text
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
-HEADERS = {"APCA-API-KEY-ID": DEFAULT_KEY, "APCA-API-SECRET-KEY": DEFAULT_SECRET}
+HEADERS = {"APCA-API-KEY-ID": SIM_KEY, "APCA-API-SECRET-KEY": SIM_SECRET}
 
 
 # -- the clock ------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ from typing import Any
 import aiohttp
 
 from engine.model.events import Discrepancy
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
 from tests.acceptance.conftest import (
+    SIM_KEY,
+    SIM_SECRET,
     BotRun,
     Children,
     bot_config,
@@ -43,7 +44,7 @@ KILLS = 20
 IN_FLIGHT_NS = 250_000_000
 """An order the bot wrote to its socket just before the SIGKILL may be created at the
 venue a moment after the signal was sent: this much later is still "before the kill"."""
-HEADERS = {"APCA-API-KEY-ID": DEFAULT_KEY, "APCA-API-SECRET-KEY": DEFAULT_SECRET}
+HEADERS = {"APCA-API-KEY-ID": SIM_KEY, "APCA-API-SECRET-KEY": SIM_SECRET}
 
 
 async def test_sigkill_at_random_moments_loses_and_duplicates_nothing(
