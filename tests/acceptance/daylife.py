@@ -46,7 +46,7 @@ from tests.acceptance.conftest import (
     free_port,
     get_json,
 )
-from tests.bot.fake_telegram import FakeTelegram, plain_text
+from tests.kit.fake_telegram import FakeTelegram, plain_text
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 HEADERS = {"APCA-API-KEY-ID": SIM_KEY, "APCA-API-SECRET-KEY": SIM_SECRET}

@@ -70,7 +70,7 @@ from tests.acceptance.daylife import (
     venue_positions,
     write_bot_config,
 )
-from tests.bot.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import FakeTelegram
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ import pytest
 from bot.plugin import TelegramPlugin
 from engine.control import PluginContext
 from engine.runtime.app import Runtime
-from tests.bot.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
 
 ADMIN, TRADER, VIEWER, STRANGER = 111, 222, 333, 444

@@ -14,7 +14,7 @@ from bot.settings import Role
 from engine.model import Instrument, Side, Symbol
 from engine.model.events import FeedEvent, FeedState, SignalChanged
 from tests.bot.events import EXPECTED, B, every_kind, fill, rejected, round_trip
-from tests.bot.fake_telegram import plain_text
+from tests.kit.fake_telegram import plain_text
 
 INST = {
     "SIMEQ": Instrument(

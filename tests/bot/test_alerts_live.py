@@ -8,7 +8,7 @@ from typing import Any
 from engine.model import Side
 from tests.bot.conftest import ADMIN, TRADER, VIEWER, Bot, telegram_settings, wait_for
 from tests.bot.events import EXPECTED, every_kind, fill
-from tests.bot.fake_telegram import plain_text
+from tests.kit.fake_telegram import plain_text
 
 
 def texts(bot: Bot, chat: int) -> list[str]:

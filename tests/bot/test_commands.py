@@ -19,7 +19,7 @@ from tests.bot.conftest import (
     telegram_settings,
     wait_for,
 )
-from tests.bot.fake_telegram import plain_text
+from tests.kit.fake_telegram import plain_text
 from tests.engine.runtime.conftest import until_async
 
 V, T, A = Role.VIEWER, Role.TRADER, Role.ADMIN

@@ -7,7 +7,7 @@ from typing import Any
 from engine.model import TradingState
 from engine.model.events import AuditRecord
 from tests.bot.conftest import ADMIN, GROUP, TRADER, Bot, telegram_settings, wait_for
-from tests.bot.fake_telegram import plain_text
+from tests.kit.fake_telegram import plain_text
 
 
 def button(message: dict[str, Any], yes: bool = True) -> str:

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, Networ
 
 from bot.sender import retry_after_s
 from tests.bot.conftest import TOKEN, wait_for
-from tests.bot.fake_telegram import ApiError, FakeTelegram, plain_text
+from tests.kit.fake_telegram import ApiError, FakeTelegram, plain_text
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from tests.bot.conftest import (
     telegram_settings,
     wait_for,
 )
-from tests.bot.fake_telegram import FakeTelegram, plain_text
+from tests.kit.fake_telegram import FakeTelegram, plain_text
 from tests.engine.runtime.conftest import Running, options
 
 

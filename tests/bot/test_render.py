@@ -41,7 +41,7 @@ from engine.control import (
 )
 from engine.model import Instrument, Symbol, TradingState
 from engine.model.events import AuditRecord
-from tests.bot.fake_telegram import plain_text
+from tests.kit.fake_telegram import plain_text
 
 D = Decimal
 

@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.monitoring.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram_alertmanager import FakeTelegram
 from tests.monitoring.tools import ALERTMANAGER_DIR, eventually, free_port, process, run, tool
 
 CONFIG = ALERTMANAGER_DIR / "alertmanager.yml"

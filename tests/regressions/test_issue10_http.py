@@ -47,7 +47,7 @@ from tests.engine.runtime.conftest import Running, options, until
 from tests.engine.runtime.live_rig import GET_BY_CID, LiveRig
 from tests.engine.runtime.live_rig import until as until_true
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, Updates
-from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
+from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
 from tests.monitoring.tools import PROMETHEUS_DIR, eventually, free_port, process, tool
 from tests.monitoring.tools import run as run_tool
 

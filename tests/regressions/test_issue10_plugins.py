@@ -24,7 +24,7 @@ from engine.config import ConfigError, load_config
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
 from tests.bot.conftest import TOKEN, fake, telegram_env  # noqa: F401 - fixtures
-from tests.bot.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
 
 SPY = "scalpbot_issue10_spy"  # the module the tiny distribution installs

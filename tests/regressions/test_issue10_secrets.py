@@ -30,7 +30,7 @@ import msgspec
 import pytest
 
 from tests.bot.conftest import fake, make_bot, telegram_env  # noqa: F401 - fixtures
-from tests.bot.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import venue  # noqa: F401 - fixture
 
 REPO = Path(__file__).resolve().parents[2]

@@ -22,8 +22,8 @@ from aiohttp import web
 
 from bot.plugin import TelegramPlugin
 from bot.settings import API_URL_VAR, WEBHOOK_URL_VAR, SettingsError, load_settings
-from engine.events import AuditRecord
 from engine.model import TradingState
+from engine.model.events import AuditRecord
 from tests.bot.conftest import (  # noqa: F401 - fixtures
     ADMIN,
     GROUP,
@@ -38,8 +38,8 @@ from tests.bot.conftest import (  # noqa: F401 - fixtures
     telegram_settings,
     wait_for,
 )
-from tests.bot.fake_telegram import FakeTelegram, plain_text
 from tests.engine.runtime.conftest import venue  # noqa: F401
+from tests.kit.fake_telegram import FakeTelegram, plain_text
 
 HOOK_SECRET = "hook-secret-known-to-the-attacker"
 ATTACKER = 555  # the forger's own private chat with the bot (they sent it /start)

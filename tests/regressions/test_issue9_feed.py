@@ -22,7 +22,7 @@ from engine.config.schema import default_risk
 from engine.core.strategies import MicroMomentum, MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.events import EventBus
+from engine.bus import EventBus
 from engine.model import (
     IdFactory,
     Instrument,
@@ -414,7 +414,7 @@ async def test_item_10_a_far_future_tick_is_dropped_and_does_not_freeze_the_symb
 async def test_item_10_a_symbol_whose_every_tick_is_dropped_goes_stale_and_alerts() -> None:
     from engine.venues.alpaca import AlpacaMarketData
     from tests.engine.venues.alpaca.conftest import equity, until
-    from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+    from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
 
     aapl, amd = Symbol("AAPL"), Symbol("AMD")
     instruments = {s: equity(s) for s in (aapl, amd)}

@@ -26,7 +26,7 @@ from engine.runtime.app import Runtime
 from engine.venues.sim import FaultConfig, SimVenue, SimVenueConfig
 from tests.engine.runtime.conftest import Running, options
 from tests.engine.runtime.live_rig import GET_BY_CID, LiveRig, until
-from tests.engine.venues.alpaca.fake_alpaca import FakeAlpaca, Fault
+from tests.kit.fake_alpaca import FakeAlpaca, Fault
 
 NOT_FOUND = {"code": 40410000, "message": "order not found"}
 

@@ -49,7 +49,7 @@ import pytest
 from aiohttp import streams, web
 
 from tests.acceptance.conftest import HOST, REPO, SCALPBOT, free_port, get_json
-from tests.bot.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import FakeTelegram
 
 T = TypeVar("T")
 

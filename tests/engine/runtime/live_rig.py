@@ -5,7 +5,7 @@ wants), quotes travel the fake's market-data websocket through
 ``AlpacaMarketData``, orders go through ``AlpacaExecution`` (its HTTP/1.1 order
 connections and aiohttp) and reports come back on the fake's trade_updates
 stream. The test plays the venue by hand: scripted REST faults per route, order
-changes and stream events (see ``tests/engine/venues/alpaca/fake_alpaca.py``).
+changes and stream events (see ``tests/kit/fake_alpaca.py``).
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from typing import Any
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.events import EventBus
+from engine.bus import EventBus
 from engine.model import ClientOrderId, IdFactory, Instrument, Symbol
 from engine.model.events import EngineEvent, FillApplied, OrderSubmitted
 from engine.runtime.live import LiveEngine
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
 from tests.engine.core.helpers import CASH, Script, ScriptedStrategy
-from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca
+from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
 
 AAPL = Symbol("AAPL")
 INSTRUMENT = Instrument(

@@ -13,7 +13,7 @@ import pytest
 from engine.core.trader import TraderConfig
 from engine.model import ClientOrderId, OrderStatus
 from tests.engine.runtime.live_rig import AAPL, GET_BY_CID, LiveRig, until
-from tests.engine.venues.alpaca.fake_alpaca import FakeAlpaca, Fault
+from tests.kit.fake_alpaca import FakeAlpaca, Fault
 
 LIMIT = TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=60.0)
 

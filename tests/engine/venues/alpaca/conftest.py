@@ -13,7 +13,7 @@ import pytest
 from engine.model import ExecutionReport, Instrument, Side, Symbol
 from engine.model.events import FeedEvent, FeedState
 from engine.venues.base import VenueOrder
-from tests.engine.venues.alpaca.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import FakeAlpaca
 
 
 def equity(symbol: str, tick: str = "0.01", lot: str = "1") -> Instrument:

@@ -15,7 +15,7 @@ from engine.model import Side, Symbol
 from engine.model.events import FeedState
 from engine.venues.alpaca import AlpacaAuthError, AlpacaMarketData, AlpacaStreamError
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, stop, until
-from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, T0, FakeAlpaca
+from tests.kit.fake_alpaca import KEY, SECRET, T0, FakeAlpaca
 
 SYMS = [Symbol("AAPL"), Symbol("AMD")]
 C = FeedState.CONNECTED

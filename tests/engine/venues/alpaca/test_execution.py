@@ -23,7 +23,7 @@ from engine.model import (
 from engine.venues.alpaca import AlpacaExecution, AlpacaUnavailableError
 from engine.venues.base import CloseResult, SubmitOutcome, VenueError
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
-from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
+from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
 from tests.engine.venues.raw_http import RawHttpServer, response, send
 
 POST = ("POST", "/v2/orders")

@@ -14,7 +14,7 @@ from engine.model import OrderStatus, ReportKind
 from engine.model.events import FeedState
 from engine.venues.alpaca import AlpacaAuthError, AlpacaExecution
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Updates, stop, until
-from tests.engine.venues.alpaca.fake_alpaca import KEY, SECRET, FakeAlpaca, rfc3339
+from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, rfc3339
 
 K = ReportKind
 
@@ -174,7 +174,7 @@ async def test_reconnect_recovers_orders_changed_while_away(
 
 
 async def test_failed_recovery_reconnects_and_retries(fake: FakeAlpaca, live: Any) -> None:
-    from tests.engine.venues.alpaca.fake_alpaca import Fault
+    from tests.kit.fake_alpaca import Fault
 
     _, rec, _ = await live(query_retries=0)
     await listening(fake, rec)

@@ -2,7 +2,7 @@
 
 One aiohttp server: the market data stream v2 (``/v2/{feed}``), trading REST v2
 (``/v2/orders``, ``/v2/positions``, ``/v2/account``, ``/v2/assets``; in
-:mod:`.fake_trading`) and the trade_updates websocket (``/stream``), as in
+:mod:`.fake_alpaca_trading`) and the trade_updates websocket (``/stream``), as in
 reference/protocols.md §1 and the
 §7 checklist: ``connected`` on open, auth, full-set subscription replies,
 batched arrays, JSON text or msgpack binary frames (Timestamp extensions),
@@ -20,7 +20,7 @@ from typing import Any
 import msgspec
 from aiohttp import WSMsgType, web
 
-from tests.engine.venues.alpaca.fake_trading import (
+from tests.kit.fake_alpaca_trading import (
     KEY,
     SECRET,
     FakeTrading,
