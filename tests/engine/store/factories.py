@@ -7,7 +7,6 @@ from engine.model import (
     ClientOrderId,
     ExecutionId,
     ExecutionReport,
-    Fill,
     LiquiditySide,
     Order,
     OrderStatus,
@@ -15,7 +14,6 @@ from engine.model import (
     Position,
     ReportKind,
     Side,
-    Symbol,
     TimeInForce,
     TradingState,
     VenueOrderId,
@@ -37,8 +35,9 @@ from engine.model.events import (
     SignalChanged,
     TradingStateChanged,
 )
+from tests.kit import builders as kit
+from tests.kit.builders import BTC
 
-BTC = Symbol("BTCUSDT")
 T0 = 1_700_000_000_000_000_000
 
 
@@ -50,14 +49,14 @@ def order(
     filled: int = 0,
     venue_id: str | None = None,
 ) -> Order:
-    return Order(
-        client_order_id=ClientOrderId(f"sb-t-{i}"),
-        symbol=BTC,
-        side=Side.BUY if i % 2 else Side.SELL,
-        qty=10,
-        order_type=OrderType.LIMIT,
-        tif=TimeInForce.GTC,
-        price=6_500_000 + i,
+    return kit.order(
+        f"sb-t-{i}",
+        Side.BUY if i % 2 else Side.SELL,
+        10,
+        OrderType.LIMIT,
+        TimeInForce.GTC,
+        6_500_000 + i,
+        BTC,
         status=status,
         filled_qty=filled,
         avg_fill_price=6_500_000.5 if filled else 0.0,
@@ -69,22 +68,17 @@ def order(
 
 
 def fill(i: int, *, exec_id: str | None = None, ts: int | None = None) -> FillApplied:
-    return FillApplied(
+    f = kit.fill(
+        f"sb-t-{i}",
+        Side.BUY,
+        3,
+        6_500_000 + i,
+        exec_id=exec_id or f"x-{i}",
+        fee=-1_234,
+        liquidity=LiquiditySide.MAKER,
         ts=T0 + i if ts is None else ts,
-        fill=Fill(
-            client_order_id=ClientOrderId(f"sb-t-{i}"),
-            exec_id=ExecutionId(exec_id or f"x-{i}"),
-            symbol=BTC,
-            side=Side.BUY,
-            qty=3,
-            price=6_500_000 + i,
-            fee=-1_234,
-            liquidity=LiquiditySide.MAKER,
-            ts=T0 + i if ts is None else ts,
-        ),
-        realized_pnl=5_000_000_000_000_000_000,  # near the int64 limit on purpose
-        position_qty=3,
     )
+    return kit.fill_applied(f, 5_000_000_000_000_000_000, 3)  # P&L near the int64 limit
 
 
 def mixed(n: int) -> list[FillApplied | OrderUpdated]:

@@ -14,7 +14,8 @@ from engine.model.events import (
     TradingStateChanged,
 )
 from engine.store import StoreItem, StoreReader, write_items
-from tests.engine.store.factories import BTC, T0, fill, one_of_each, order
+from tests.engine.store.factories import T0, fill, one_of_each, order
+from tests.kit.builders import BTC
 
 
 async def _write(engine: AsyncEngine, items: list[StoreItem]) -> None:
