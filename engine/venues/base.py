@@ -8,12 +8,15 @@ venue's text. Every adapter package uses the same file names: ``protocol.py``
 
 from __future__ import annotations
 
+import random
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from enum import Enum
 from typing import Protocol
 
 import msgspec
 
+from engine.config.secret import MASK, register_all
 from engine.model import (
     ClientOrderId,
     ExecutionReport,
@@ -138,6 +141,7 @@ class MarketData(Protocol):
 
 ReportHandler = Callable[[ExecutionReport], None]
 FeedHandler = Callable[[FeedEvent], None]
+RecoveryHandler = Callable[[list[VenueOrder]], None]
 
 
 class Execution(Protocol):
@@ -145,9 +149,15 @@ class Execution(Protocol):
 
     async def instruments(self, symbols: list[Symbol]) -> list[Instrument]: ...
 
-    async def run_updates(self, on_report: ReportHandler, on_feed: FeedHandler) -> None:
+    async def run_updates(
+        self,
+        on_report: ReportHandler,
+        on_feed: FeedHandler,
+        on_recovered: RecoveryHandler | None = None,
+    ) -> None:
         """Stream order updates until cancelled, reconnecting and recovering missed
-        events by listing orders changed since the last one seen."""
+        events by listing orders changed since the last one seen (their snapshots go to
+        ``on_recovered`` after each reconnect)."""
         ...
 
     def begin_submit(self, order: Order) -> Awaitable[SubmitResult]:
@@ -180,3 +190,60 @@ class Execution(Protocol):
     async def close_all_positions(self) -> list[CloseResult]: ...
 
     async def close(self) -> None: ...
+
+
+# -- building a venue (engine.venues.registry) -------------------------------------------
+
+
+class VenueRefusedError(Exception):
+    """The venue cannot be used as configured (e.g. a sim URL that is not the simulator);
+    the message is one line for the person starting the bot."""
+
+
+class VenueSpec(msgspec.Struct, frozen=True, kw_only=True):
+    """The frozen venue config the registry builds a venue from: ``[venue]``, ``[sim]``,
+    the secrets and ``--venue-url`` resolved. ``key``/``secret`` are registered with the
+    log redactor and ``repr`` shows neither."""
+
+    kind: str = "sim"  # the registry key: sim | alpaca
+    url: str | None = None  # None: the embedded simulator (sim) or Alpaca paper (alpaca)
+    data_url: str | None = None  # market-data stream URL when it differs (real Alpaca)
+    feed: str = "iex"
+    key: str = "sim-key"
+    secret: str = "sim-secret"
+    timeout_s: float = 5.0  # every REST call; a submit past it is ambiguous
+    stale_after_s: float = 5.0  # a symbol with no quote this long is stale
+    sim: msgspec.Struct | None = None  # kind sim: the embedded SimVenueConfig (None: defaults)
+
+    def __post_init__(self) -> None:
+        register_all((self.key, self.secret))
+
+    def __repr__(self) -> str:
+        fields = []
+        for name in self.__struct_fields__:
+            value = MASK if name in ("key", "secret") else getattr(self, name)
+            fields.append(f"{name}={value!r}")
+        return f"VenueSpec({', '.join(fields)})"
+
+    __str__ = __repr__
+
+
+class Venue(Protocol):
+    """A venue built from a :class:`VenueSpec`, alive between enter and exit of the
+    context manager the registry returns."""
+
+    @property
+    def name(self) -> str:
+        """For status and logs: "sim (embedded)", "sim", "alpaca"."""
+        ...
+
+    @property
+    def execution(self) -> Execution: ...
+
+    def market_data(self, instruments: dict[Symbol, Instrument], rng: random.Random) -> MarketData:
+        """The data feed for these instruments (no socket until ``run``)."""
+        ...
+
+
+VenueFactory = Callable[[VenueSpec], AbstractAsyncContextManager[Venue]]
+"""What a venue package's ``factories.py`` offers the registry: the venue's lifetime."""

@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from engine.config.schema import is_loopback
+from engine.venues.base import VenueRefusedError
 
 IDENTITY_PATH = "/sim/identity"
 IDENTITY: dict[str, Any] = {"venue": "scalpbot-sim", "protocol": 1}
 
 
-class NotTheSimulatorError(RuntimeError):
+class NotTheSimulatorError(VenueRefusedError, RuntimeError):
     """The URL of a ``sim`` venue is not the scalpbot simulator (the message names the
     URL, which never carries credentials)."""
 
