@@ -33,8 +33,8 @@ from prometheus_client import (
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from engine.bus import EventBus
 from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
-from engine.events import EventBus
 from monitoring.collector import ScalpbotCollector
 from monitoring.events import EventCounts
 from monitoring.exposition import Encoder, render

@@ -1,5 +1,5 @@
 """Telegram chat-ops: commands in through one gate, alerts out through one outbox.
 
 A plugin of the runtime (``bot.plugin:create``); it imports only ``engine.control``,
-``engine.events`` and ``engine.model``. See docs/telegram.md.
+``engine.bus`` and ``engine.model``. See docs/telegram.md.
 """

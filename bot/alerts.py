@@ -16,7 +16,8 @@ from enum import Enum
 from bot.outbox import Job, Priority
 from bot.render import Units, esc, nanos, pairs
 from bot.settings import Role
-from engine.events import (
+from engine.model import ReportKind, TradingState
+from engine.model.events import (
     BreakerReset,
     BreakerTripped,
     BreakerWarning,
@@ -31,7 +32,6 @@ from engine.events import (
     RoundTripClosed,
     TradingStateChanged,
 )
-from engine.model import ReportKind, TradingState
 
 log = logging.getLogger("scalpbot.telegram")
 

@@ -28,8 +28,8 @@ from bot.render import Units
 from bot.settings import BotSettings, load_settings
 from bot.throttle import CommandBudget, RefusalAudit
 from engine.control import Control, PluginContext
-from engine.events import AuditRecord
 from engine.model import Instrument
+from engine.model.events import AuditRecord
 
 log = logging.getLogger("scalpbot.telegram")
 

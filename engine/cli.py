@@ -9,8 +9,8 @@ from engine import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from engine.backtest import command as backtest
-    from engine.config import check as check_config
+    from engine.backtest import cli as backtest
+    from engine.config import cli as check_config
     from engine.runtime import cli as run
     from engine.venues.sim import cli as sim_venue
 

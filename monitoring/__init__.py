@@ -5,5 +5,5 @@
 ``loop_lag`` (event-loop lag), ``plugin`` (``create()``, the entry point), and
 ``grafana`` and ``dashboards`` (the source of the Grafana dashboards in
 deploy/grafana/dashboards).
-Imports only ``engine.control``, ``engine.events`` and ``engine.model``.
+Imports only ``engine.control``, ``engine.bus`` and ``engine.model``.
 """

@@ -21,8 +21,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from engine.bus import EventBus
 from engine.control import HistogramView, TelemetrySnapshot
-from engine.events import EventBus
 from engine.model import TradingState
 from monitoring import metrics as m
 from monitoring.events import EventCounts

@@ -12,7 +12,8 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from engine.events import (
+from engine.model import Order, ReportKind
+from engine.model.events import (
     BreakerTripped,
     BreakerWarning,
     Discrepancy,
@@ -24,7 +25,6 @@ from engine.events import (
     RiskDenied,
     RoundTripClosed,
 )
-from engine.model import Order, ReportKind
 from engine.model.histogram import Histogram as Buckets
 from monitoring import metrics as m
 from monitoring.labels import BoundedValues, tidy

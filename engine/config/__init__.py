@@ -4,7 +4,7 @@ typed, frozen and checked for unsafe combinations before anything starts.
 See docs/configuration.md for every key.
 """
 
-from engine.config.check import check_config, describe
+from engine.config.cli import check_config, describe
 from engine.config.errors import ConfigError
 from engine.config.load import config_hash, load_config, read_secrets, with_overrides
 from engine.config.schedule import ScheduleConfig, SessionConfig

@@ -2,14 +2,14 @@
 
 Telegram, the HTTP endpoints, the CLI and the scheduler all call this; ``bot``
 and ``monitoring`` import nothing deeper of the engine than this,
-``engine.events`` and ``engine.model``.
+``engine.bus`` and ``engine.model``.
 """
 
 from engine.config.schema import is_loopback
 from engine.config.secret import SecretFileError, ShortSecretError, read_secret_file
 from engine.config.secret import redact as redact_secrets
 from engine.config.secret import register as register_secret
-from engine.control.api import Control, ControlError, RuntimeView
+from engine.control.api import Control, ControlError
 from engine.control.plugins import Plugin, PluginContext
 from engine.control.results import (
     ActionResult,
@@ -27,6 +27,7 @@ from engine.control.results import (
     TelemetrySnapshot,
     TradeView,
 )
+from engine.control.views import LiveView, RuntimeView
 
 __all__ = [
     "ActionResult",
@@ -36,6 +37,7 @@ __all__ = [
     "HealthReport",
     "HistogramView",
     "KillResult",
+    "LiveView",
     "OrderView",
     "Plugin",
     "PluginContext",

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 
+from engine.bus import EventBus
 from engine.config.limits import Provenance
 from engine.config.limits import override as limits_override
 from engine.config.limits import overrides as limits_overrides
 from engine.control.kill import Closing
+from engine.control.readings import health_report, telemetry_snapshot
 from engine.control.results import (
     ActionResult,
     FlattenResult,
     HealthReport,
-    HistogramView,
     KillResult,
     OrderView,
     PnlReport,
@@ -31,70 +32,21 @@ from engine.control.results import (
     StatusReport,
     SymbolOutcome,
     SymbolStatus,
-    SymbolTelemetry,
     TelemetrySnapshot,
     TradeView,
 )
+from engine.control.views import LiveView, RuntimeView, SaveState
 from engine.core.risk import RiskLimits
 from engine.core.trading_core import ALL, TradingCore
-from engine.events import EventBus
 from engine.model import (
     Instrument,
     OrderType,
     Symbol,
     TradingState,
     money_to_decimal,
-    money_to_float,
 )
 from engine.model.events import AuditRecord
-from engine.model.portfolio import AccountSnapshot
-from engine.runtime.live import LiveEngine
-from engine.runtime.telemetry import Histogram
 from engine.venues.base import Execution
-
-SaveState = Callable[[str, Any, str], Awaitable[None]]
-
-
-class RuntimeView(Protocol):
-    """What the control API reads of the runtime around the core."""
-
-    ready: bool
-    run_id: str
-    venue_name: str
-    reconnects: int
-    last_reconcile_ts: int
-    last_reconcile_ok: bool
-
-    def store_stats(self) -> tuple[int, int, int]:
-        """(queued, rows written, write errors) of the store writer."""
-        ...
-
-    def store_last_batch_s(self) -> float: ...
-
-    def store_writable(self) -> bool:
-        """False while the store writer is retrying a failed batch."""
-        ...
-
-    async def audit(self, n: int) -> list[AuditRecord]:
-        """The newest ``n`` audit records, newest first."""
-        ...
-
-    def reconcile_runs(self) -> int: ...
-
-    async def fills_since(self, ts: int) -> list[TradeView]: ...
-
-    async def equity_since(self, ts: int) -> list[tuple[int, Decimal, Decimal]]:
-        """Stored equity snapshots: (ts, equity, drawdown), oldest first."""
-        ...
-
-    async def account_at(self, ts: int) -> AccountSnapshot | None:
-        """The last stored equity snapshot at or before ``ts`` (None: none that old)."""
-        ...
-
-    async def reconcile_now(self) -> None:
-        """Reconcile the bot's orders, fills and positions with the venue now (what the
-        periodic reconciliation does); raises when the venue cannot be read."""
-        ...
 
 
 class ControlError(ValueError):
@@ -107,7 +59,7 @@ class Control:
     def __init__(
         self,
         core: TradingCore,
-        live: LiveEngine,
+        live: LiveView,
         execution: Execution,
         bus: EventBus,
         runtime: RuntimeView,
@@ -301,61 +253,7 @@ class Control:
 
     def snapshot(self) -> TelemetrySnapshot:
         """Everything the metrics exporter needs, read synchronously at scrape time."""
-        core, live, rt = self._core, self._live, self._rt
-        pf = core.portfolio
-        now = self._clock()
-        symbols = []
-        for sym in core.symbols:
-            market = core.market(sym)
-            pos = pf.position(sym)
-            inst = core.instruments[sym]
-            last = live.last_tick_ns.get(sym, 0)
-            symbols.append(
-                SymbolTelemetry(
-                    sym,
-                    market.quotes,
-                    market.trades,
-                    max(0.0, (now - last) / 1e9) if last else None,  # FEED: a clock step back
-                    core.is_stale(sym),
-                    core.trading_state(sym).value,
-                    float(inst.qty(pos.qty)),
-                    money_to_float(pos.qty * pos.mark2 * inst.money_per_tick_lot // 2),
-                    money_to_float(pos.unrealized_pnl),
-                )
-            )
-        queued, written, errors = rt.store_stats()
-        return TelemetrySnapshot(
-            venue=rt.venue_name,
-            ready=rt.ready,
-            feed_connected=live.feed_connected,
-            reconnects=rt.reconnects,
-            decode_errors=dict(live.decode_errors),
-            sanity_rejects=dict(live.gate.rejects),
-            symbols=symbols,
-            state=core.state.value,
-            breakers=list(core.breakers.latched),
-            equity=money_to_float(pf.equity),
-            cash=money_to_float(pf.cash),
-            realized_pnl=money_to_float(pf.realized),
-            unrealized_pnl=money_to_float(pf.unrealized),
-            day_pnl=money_to_float(pf.day_pnl),
-            drawdown=money_to_float(pf.drawdown),
-            high_water_mark=money_to_float(pf.high_water_mark),
-            gross_exposure=money_to_float(pf.gross_exposure),
-            fees=money_to_float(pf.fees),
-            tick_to_trade=_hist(live.tick_to_trade),
-            submit_to_ack=_hist(live.submit_to_ack),
-            ack_to_fill=_hist(live.ack_to_fill),
-            store_queue=queued,
-            store_rows_written=written,
-            store_errors=errors,
-            store_last_batch_s=rt.store_last_batch_s(),
-            reconcile_runs=rt.reconcile_runs(),
-            reconcile_ok=rt.last_reconcile_ok,
-            last_reconcile_ts=rt.last_reconcile_ts,
-            pending_venue_calls=live.pending_tasks,
-            daily_loss_limit=float(core.risk.limits.daily_loss_limit),
-        )
+        return telemetry_snapshot(self._core, self._live, self._rt, self._clock())
 
     async def audit(self, n: int = 20) -> list[AuditRecord]:
         """Who changed what: the newest ``n`` audit records, newest first."""
@@ -375,27 +273,7 @@ class Control:
         self._provenance.restored(stored, self._core.check_limits)
 
     async def health(self) -> HealthReport:
-        live, core = self._live, self._core
-        queued, written, errors = self._rt.store_stats()
-        minute_ago = self._clock() - 60_000_000_000
-        recent = sum(1 for o in core.orders.all_orders() if o.created_ts >= minute_ago)
-        return HealthReport(
-            ready=self._rt.ready,
-            feed_connected=live.feed_connected,
-            stale_symbols=[s for s in core.symbols if core.is_stale(s)],
-            reconnects=self._rt.reconnects,
-            decode_errors=dict(live.decode_errors),
-            sanity_rejects=dict(live.gate.rejects),
-            orders_last_minute=recent,
-            pending_venue_calls=live.pending_tasks,
-            store_queue=queued,
-            store_rows_written=written,
-            store_errors=errors,
-            store_writable=self._rt.store_writable(),
-            last_reconcile_ts=self._rt.last_reconcile_ts,
-            last_reconcile_ok=self._rt.last_reconcile_ok,
-            event_subscriber_failures=dict(self._bus.failures),
-        )
+        return health_report(self._core, self._live, self._rt, self._bus, self._clock())
 
     # -- changing -------------------------------------------------------------------
 
@@ -596,7 +474,3 @@ class Control:
         outcome = ("ok: " if result.ok else "refused: ") + result.message
         self._bus.publish(AuditRecord(self._clock(), actor, action, args, outcome))
         return result
-
-
-def _hist(h: Histogram) -> HistogramView:
-    return HistogramView(h.cumulative(), h.sum, h.count)

@@ -16,9 +16,9 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from engine.control.views import LiveView
 from engine.core.trading_core import TradingCore
 from engine.model import Symbol
-from engine.runtime.live import LiveEngine
 from engine.venues.base import Execution
 
 POLL_S = 0.1  # between two looks at the venue or the bot's book
@@ -30,7 +30,7 @@ class Closing:
     def __init__(
         self,
         core: TradingCore,
-        live: LiveEngine,
+        live: LiveView,
         execution: Execution,
         reconcile: Callable[[], Awaitable[None]],
         settle_s: float,

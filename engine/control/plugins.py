@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from engine.bus import EventBus
 from engine.control.api import Control
-from engine.events import EventBus
 
 
 class PluginContext:

@@ -25,7 +25,7 @@ from engine.config.schedule import ScheduleConfig
 from engine.control import Control, TradeView
 from engine.core.strategies import strategy_factory
 from engine.core.trading_core import ALL, TradingCore
-from engine.events import EventBus
+from engine.bus import EventBus
 from engine.model import (
     ExecutionReport,
     IdFactory,

@@ -18,8 +18,8 @@ from typing import Any
 
 import msgspec
 
+from engine.bus import EventBus
 from engine.core.trading_core import TradingCore
-from engine.events import EventBus
 from engine.model import (
     ClientOrderId,
     ExecutionReport,
@@ -31,9 +31,9 @@ from engine.model import (
 )
 from engine.model.commands import SubmitOrder, VenueCommand
 from engine.model.events import EngineEvent, FeedEvent, FeedState
+from engine.model.histogram import Histogram
 from engine.runtime import reconcile
 from engine.runtime.sanity import GateConfig, SanityGate
-from engine.runtime.telemetry import Histogram
 from engine.venues.base import Execution, SubmitOutcome, SubmitResult
 
 log = logging.getLogger("scalpbot.live")

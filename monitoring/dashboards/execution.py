@@ -2,84 +2,104 @@
 
 from __future__ import annotations
 
-from monitoring.dashboards.table import BarGauge, Board, Row, Series
-from monitoring.grafana import RATE, SYM, VEN, quantiles
+from monitoring.grafana import (
+    JSON,
+    RATE,
+    SYM,
+    VEN,
+    Layout,
+    dashboard,
+    panel,
+    quantiles,
+    target,
+    targets,
+)
 
-BOARD = Board(
-    "scalpbot-execution",
-    "scalpbot / Execution quality",
-    "Latency percentiles, slippage, order outcomes and rejections.",
-    [
-        Row("Latency"),
-        Series(
+
+def build() -> JSON:
+    lay = Layout()
+    lay.row("Latency")
+    for title, metric, text in (
+        (
             "Tick to trade",
-            8,
-            quantiles(f"scalpbot_tick_to_trade_seconds_bucket{{{VEN}}}"),
-            unit="s",
-            description="From a market data message entering the engine to the submit call "
-            "it caused.",
+            "scalpbot_tick_to_trade_seconds_bucket",
+            "From a market data message entering the engine to the submit call it caused.",
         ),
-        Series(
+        (
             "Submit to acknowledgement",
-            8,
-            quantiles(f"scalpbot_order_submit_to_ack_seconds_bucket{{{VEN}}}"),
-            unit="s",
-            description="From the submit call to the venue's acknowledgement.",
+            "scalpbot_order_submit_to_ack_seconds_bucket",
+            "From the submit call to the venue's acknowledgement.",
         ),
-        Series(
+        (
             "Acknowledgement to fill",
-            8,
-            quantiles(f"scalpbot_order_ack_to_fill_seconds_bucket{{{VEN}}}"),
-            unit="s",
-            description="From the venue's acknowledgement to the order's first fill.",
+            "scalpbot_order_ack_to_fill_seconds_bucket",
+            "From the venue's acknowledgement to the order's first fill.",
         ),
-        Row("Slippage"),
-        Series(
+    ):
+        lay.add(
+            panel("timeseries", title, quantiles(f"{metric}{{{VEN}}}"), unit="s", description=text),
+            8,
+        )
+    lay.row("Slippage")
+    lay.add(
+        panel(
+            "timeseries",
             "Slippage against the decision mid",
-            12,
             quantiles(f"scalpbot_fill_slippage_bps_bucket{{{SYM}}}", "symbol", (0.5, 0.9)),
             description="Fill price against the mid when the order was decided, in basis "
             "points; positive costs the bot.",
         ),
-        BarGauge(
+        12,
+    )
+    lay.add(
+        panel(
+            "bargauge",
             "Slippage distribution (time range, cumulative)",
-            12,
             [
-                (
+                target(
                     f"sum by (le) (increase(scalpbot_fill_slippage_bps_bucket{{{SYM}}}[$__range]))",
                     "≤ {{le}} bps",
+                    instant=True,
                 )
             ],
-            instant=True,
             decimals=0,
             options={"displayMode": "basic", "orientation": "horizontal"},
         ),
-        Row("Orders"),
-        Series(
+        12,
+    )
+    lay.row("Orders")
+    lay.add(
+        panel(
+            "timeseries",
             "Orders submitted per minute",
-            8,
             [
-                (
-                    f"sum by (side, type) (rate(scalpbot_orders_submitted_total{{{SYM}}}[{RATE}]))"
-                    " * 60",
+                target(
+                    "sum by (side, type) "
+                    f"(rate(scalpbot_orders_submitted_total{{{SYM}}}[{RATE}])) * 60",
                     "{{side}} {{type}}",
                 )
             ],
         ),
-        Series(
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
             "Order outcomes per minute",
-            8,
             [
-                (
+                target(
                     f"sum by (outcome) (rate(scalpbot_orders_closed_total{{{SYM}}}[{RATE}])) * 60",
                     "{{outcome}}",
                 )
             ],
         ),
-        Series(
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
             "Fill ratio and maker share",
-            8,
-            [
+            targets(
                 (
                     f'sum(rate(scalpbot_orders_closed_total{{{SYM}, outcome="filled"}}[{RATE}]))'
                     f" / sum(rate(scalpbot_orders_closed_total{{{SYM}}}[{RATE}]))",
@@ -90,28 +110,34 @@ BOARD = Board(
                     f" / sum(rate(scalpbot_fills_total{{{SYM}}}[{RATE}]))",
                     "maker fills",
                 ),
-            ],
+            ),
             unit="percentunit",
             minimum=0,
             maximum=1,
         ),
-        Series(
+        8,
+    )
+    lay.add(
+        panel(
+            "timeseries",
             "Rejections per minute by reason",
-            12,
             [
-                (
-                    f"sum by (source, reason) (rate(scalpbot_rejections_total{{{SYM}}}[{RATE}]))"
-                    " * 60",
+                target(
+                    "sum by (source, reason) "
+                    f"(rate(scalpbot_rejections_total{{{SYM}}}[{RATE}])) * 60",
                     "{{source}} {{reason}}",
                 )
             ],
             description="Denied by the risk gate (source risk) or rejected by the venue.",
         ),
-        Series(
+        12,
+    )
+    lay.add(
+        panel(
+            "timeseries",
             "Rejection ratio",
-            12,
             [
-                (
+                target(
                     f"sum(rate(scalpbot_rejections_total{{{SYM}}}[{RATE}]))"
                     f" / sum(rate(scalpbot_order_intents_total{{{SYM}}}[{RATE}]))",
                     "rejected / intents",
@@ -121,17 +147,29 @@ BOARD = Board(
             minimum=0,
             description="Risk denials and venue rejections over every intent at the risk gate.",
         ),
-        Series(
+        12,
+    )
+    lay.add(
+        panel(
+            "timeseries",
             "Venue calls in flight and ambiguous submits",
-            24,
-            [
+            targets(
                 (f"sum(scalpbot_pending_venue_calls{{{VEN}}})", "in flight"),
                 (
                     f"sum(increase(scalpbot_orders_ambiguous_total{{{SYM}}}[{RATE}]))",
                     "ambiguous submits",
                 ),
-                (f"sum(increase(scalpbot_order_errors_total{{{VEN}}}[{RATE}]))", "refused reports"),
-            ],
+                (
+                    f"sum(increase(scalpbot_order_errors_total{{{VEN}}}[{RATE}]))",
+                    "refused reports",
+                ),
+            ),
         ),
-    ],
-)
+        24,
+    )
+    return dashboard(
+        "scalpbot-execution",
+        "scalpbot / Execution quality",
+        "Latency percentiles, slippage, order outcomes and rejections.",
+        lay,
+    )

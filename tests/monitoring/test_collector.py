@@ -12,7 +12,7 @@ from prometheus_client.openmetrics.exposition import generate_latest as generate
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
 
 from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
-from engine.events import EventBus
+from engine.bus import EventBus
 from monitoring.collector import ScalpbotCollector
 from monitoring.events import EventCounts
 from monitoring.loop_lag import LoopLag

@@ -5,20 +5,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from engine.events import (
-    BreakerTripped,
-    BreakerWarning,
-    Discrepancy,
-    EventBus,
-    FeedEvent,
-    FeedState,
-    FillApplied,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    RiskDenied,
-    RoundTripClosed,
-)
+from engine.bus import EventBus
 from engine.model import (
     ClientOrderId,
     ExecutionId,
@@ -31,6 +18,19 @@ from engine.model import (
     Side,
     Symbol,
     TimeInForce,
+)
+from engine.model.events import (
+    BreakerTripped,
+    BreakerWarning,
+    Discrepancy,
+    FeedEvent,
+    FeedState,
+    FillApplied,
+    OrderError,
+    OrderSubmitted,
+    OrderUpdated,
+    RiskDenied,
+    RoundTripClosed,
 )
 from monitoring import metrics as m
 from monitoring.events import EventCounts

@@ -16,7 +16,7 @@ from engine.core.risk import RiskLimits
 from engine.core.strategies import SmaCross, SmaCrossParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.events import EventBus
+from engine.bus import EventBus
 from engine.model import (
     ClientOrderId,
     ExecutionId,

@@ -12,7 +12,7 @@ from pathlib import Path
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.events import EventBus
+from engine.bus import EventBus
 from engine.model import (
     ExecutionReport,
     IdFactory,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.config import check_config, load_config
-from engine.config.check import EXIT_CONFIG, EXIT_OK, add_parser
+from engine.config.cli import EXIT_CONFIG, EXIT_OK, add_parser
 from tests.engine.config.conftest import ALPACA_ENV
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "deploy" / "scalpbot.example.toml"

@@ -12,13 +12,14 @@ from hypothesis import strategies as st
 
 from engine.core.portfolio import Portfolio
 from engine.model import (
+    ExecutionId,
     Fill,
     Instrument,
+    LiquiditySide,
     Side,
     Symbol,
 )
 from engine.model.events import RoundTripClosed
-from tests.kit import builders as kit
 
 BTC = Symbol("BTCUSDT")
 ETH = Symbol("ETHUSDT")
@@ -38,7 +39,17 @@ _exec = itertools.count(1)
 
 def fill(side: Side, qty: int, price: int, fee: int = 0, ts: int = 0, symbol: Symbol = BTC) -> Fill:
     n = next(_exec)
-    return kit.fill(f"c{n}", side, qty, price, exec_id=f"e{n}", symbol=symbol, fee=fee, ts=ts)
+    return Fill(
+        f"c{n}",  # type: ignore[arg-type]
+        ExecutionId(f"e{n}"),
+        symbol,
+        side,
+        qty,
+        price,
+        fee,
+        LiquiditySide.TAKER,
+        ts,
+    )
 
 
 def buy(qty: int, price: int, fee: int = 0, ts: int = 0, symbol: Symbol = BTC) -> Fill:

@@ -37,7 +37,7 @@ from engine.core.market_state import MarketState
 from engine.core.strategies import MicroMomentum, MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.events import EventBus
+from engine.bus import EventBus
 from engine.model import IdFactory, Instrument, Symbol
 from engine.model.events import (
     BreakerTripped,

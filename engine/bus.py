@@ -1,11 +1,11 @@
-"""Engine events and the bus that fans them out.
+"""The event bus: fans the engine's events out to subscribers.
 
 The core (and the runtime around it) announce every change as an event from
-``engine.model.events``; the runtime publishes them here, and the store writer,
-the logs, Telegram and metrics subscribe. Subscribers are called synchronously
-on the event loop and must not block: the store writer and the Telegram outbox
-only enqueue. A subscriber that raises is counted and logged, and never stops
-the others or trading.
+``engine.model.events`` (where the event types live); the runtime publishes them
+here, and the store writer, the logs, Telegram and metrics subscribe. Subscribers
+are called synchronously on the event loop and must not block: the store writer
+and the Telegram outbox only enqueue. A subscriber that raises is counted and
+logged, and never stops the others or trading.
 """
 
 from __future__ import annotations
@@ -13,28 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from engine.model.events import (
-    AuditRecord,
-    BreakerReset,
-    BreakerTripped,
-    BreakerWarning,
-    DailyDigest,
-    Discrepancy,
-    EngineEvent,
-    EquitySnapshot,
-    FeedEvent,
-    FeedState,
-    FillApplied,
-    Lifecycle,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    PositionSnapshot,
-    RiskDenied,
-    RoundTripClosed,
-    SignalChanged,
-    TradingStateChanged,
-)
+from engine.model.events import EngineEvent
 
 log = logging.getLogger("scalpbot.events")
 
@@ -67,29 +46,3 @@ class EventBus:
     def publish_all(self, events: Iterable[EngineEvent]) -> None:
         for event in events:
             self.publish(event)
-
-
-__all__ = [
-    "AuditRecord",
-    "BreakerReset",
-    "BreakerTripped",
-    "BreakerWarning",
-    "DailyDigest",
-    "Discrepancy",
-    "EngineEvent",
-    "EquitySnapshot",
-    "EventBus",
-    "FeedEvent",
-    "FeedState",
-    "FillApplied",
-    "Lifecycle",
-    "OrderError",
-    "OrderSubmitted",
-    "OrderUpdated",
-    "PositionSnapshot",
-    "RiskDenied",
-    "RoundTripClosed",
-    "SignalChanged",
-    "Subscriber",
-    "TradingStateChanged",
-]
