@@ -36,11 +36,6 @@ def target(expr: str, legend: str = "", ref: str = "A", *, instant: bool = False
     }
 
 
-def targets(*pairs: tuple[str, str]) -> list[JSON]:
-    """Targets A, B, C... from (expr, legend) pairs."""
-    return [target(expr, legend, chr(ord("A") + i)) for i, (expr, legend) in enumerate(pairs)]
-
-
 def thresholds(*steps: tuple[float | None, str]) -> JSON:
     return {"mode": "absolute", "steps": [{"value": v, "color": c} for v, c in steps]}
 
@@ -240,16 +235,16 @@ def dashboard(uid: str, title: str, description: str, layout: Layout) -> JSON:
     }
 
 
-def quantiles(metric: str, by: str = "", qs: tuple[float, ...] = (0.5, 0.9, 0.99)) -> list[JSON]:
-    """One ``histogram_quantile`` target per quantile of a ``_bucket`` selector."""
+def quantiles(
+    metric: str, by: str = "", qs: tuple[float, ...] = (0.5, 0.9, 0.99)
+) -> list[tuple[str, str]]:
+    """One ``histogram_quantile`` (expression, legend) per quantile of a ``_bucket`` selector."""
     group = f"{by}, le" if by else "le"
     prefix = "{{" + by + "}} " if by else ""
-    return targets(
-        *(
-            (
-                f"histogram_quantile({q}, sum by ({group}) (rate({metric}[{RATE}])))",
-                f"{prefix}p{round(q * 100)}",
-            )
-            for q in qs
+    return [
+        (
+            f"histogram_quantile({q}, sum by ({group}) (rate({metric}[{RATE}])))",
+            f"{prefix}p{round(q * 100)}",
         )
-    )
+        for q in qs
+    ]

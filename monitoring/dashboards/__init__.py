@@ -2,8 +2,9 @@
 
 ``python -m monitoring.dashboards deploy/grafana/dashboards`` writes the JSON files
 that Grafana's file provisioning loads (``--check`` only compares). Edit here,
-regenerate, commit both; a test fails when they differ. Builders and shared
-filters are in :mod:`monitoring.grafana`.
+regenerate, commit both; a test fails when they differ. Each dashboard module is a
+table (:mod:`monitoring.dashboards.table`); JSON builders and shared filters are in
+:mod:`monitoring.grafana`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,21 @@ import sys
 from pathlib import Path
 
 from monitoring.dashboards import execution, system, trading
+from monitoring.dashboards.table import Board
+from monitoring.dashboards.table import render as render_board
 
-DASHBOARDS = {
-    "scalpbot-trading.json": trading.build,
-    "scalpbot-execution.json": execution.build,
-    "scalpbot-system.json": system.build,
+DASHBOARDS: dict[str, Board] = {
+    "scalpbot-trading.json": trading.BOARD,
+    "scalpbot-execution.json": execution.BOARD,
+    "scalpbot-system.json": system.BOARD,
 }
 
 
 def render() -> dict[str, str]:
     """File name -> JSON text of every dashboard."""
     return {
-        name: json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
-        for name, build in DASHBOARDS.items()
+        name: json.dumps(render_board(board), indent=2, ensure_ascii=False) + "\n"
+        for name, board in DASHBOARDS.items()
     }
 
 

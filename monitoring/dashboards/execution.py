@@ -2,104 +2,84 @@
 
 from __future__ import annotations
 
-from monitoring.grafana import (
-    JSON,
-    RATE,
-    SYM,
-    VEN,
-    Layout,
-    dashboard,
-    panel,
-    quantiles,
-    target,
-    targets,
-)
+from monitoring.dashboards.table import BarGauge, Board, Row, Series
+from monitoring.grafana import RATE, SYM, VEN, quantiles
 
-
-def build() -> JSON:
-    lay = Layout()
-    lay.row("Latency")
-    for title, metric, text in (
-        (
+BOARD = Board(
+    "scalpbot-execution",
+    "scalpbot / Execution quality",
+    "Latency percentiles, slippage, order outcomes and rejections.",
+    [
+        Row("Latency"),
+        Series(
             "Tick to trade",
-            "scalpbot_tick_to_trade_seconds_bucket",
-            "From a market data message entering the engine to the submit call it caused.",
-        ),
-        (
-            "Submit to acknowledgement",
-            "scalpbot_order_submit_to_ack_seconds_bucket",
-            "From the submit call to the venue's acknowledgement.",
-        ),
-        (
-            "Acknowledgement to fill",
-            "scalpbot_order_ack_to_fill_seconds_bucket",
-            "From the venue's acknowledgement to the order's first fill.",
-        ),
-    ):
-        lay.add(
-            panel("timeseries", title, quantiles(f"{metric}{{{VEN}}}"), unit="s", description=text),
             8,
-        )
-    lay.row("Slippage")
-    lay.add(
-        panel(
-            "timeseries",
+            quantiles(f"scalpbot_tick_to_trade_seconds_bucket{{{VEN}}}"),
+            unit="s",
+            description="From a market data message entering the engine to the submit call "
+            "it caused.",
+        ),
+        Series(
+            "Submit to acknowledgement",
+            8,
+            quantiles(f"scalpbot_order_submit_to_ack_seconds_bucket{{{VEN}}}"),
+            unit="s",
+            description="From the submit call to the venue's acknowledgement.",
+        ),
+        Series(
+            "Acknowledgement to fill",
+            8,
+            quantiles(f"scalpbot_order_ack_to_fill_seconds_bucket{{{VEN}}}"),
+            unit="s",
+            description="From the venue's acknowledgement to the order's first fill.",
+        ),
+        Row("Slippage"),
+        Series(
             "Slippage against the decision mid",
+            12,
             quantiles(f"scalpbot_fill_slippage_bps_bucket{{{SYM}}}", "symbol", (0.5, 0.9)),
             description="Fill price against the mid when the order was decided, in basis "
             "points; positive costs the bot.",
         ),
-        12,
-    )
-    lay.add(
-        panel(
-            "bargauge",
+        BarGauge(
             "Slippage distribution (time range, cumulative)",
+            12,
             [
-                target(
+                (
                     f"sum by (le) (increase(scalpbot_fill_slippage_bps_bucket{{{SYM}}}[$__range]))",
                     "≤ {{le}} bps",
-                    instant=True,
                 )
             ],
+            instant=True,
             decimals=0,
             options={"displayMode": "basic", "orientation": "horizontal"},
         ),
-        12,
-    )
-    lay.row("Orders")
-    lay.add(
-        panel(
-            "timeseries",
+        Row("Orders"),
+        Series(
             "Orders submitted per minute",
+            8,
             [
-                target(
-                    "sum by (side, type) "
-                    f"(rate(scalpbot_orders_submitted_total{{{SYM}}}[{RATE}])) * 60",
+                (
+                    f"sum by (side, type) (rate(scalpbot_orders_submitted_total{{{SYM}}}[{RATE}]))"
+                    " * 60",
                     "{{side}} {{type}}",
                 )
             ],
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Order outcomes per minute",
+            8,
             [
-                target(
+                (
                     f"sum by (outcome) (rate(scalpbot_orders_closed_total{{{SYM}}}[{RATE}])) * 60",
                     "{{outcome}}",
                 )
             ],
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Fill ratio and maker share",
-            targets(
+            8,
+            [
                 (
                     f'sum(rate(scalpbot_orders_closed_total{{{SYM}, outcome="filled"}}[{RATE}]))'
                     f" / sum(rate(scalpbot_orders_closed_total{{{SYM}}}[{RATE}]))",
@@ -110,34 +90,28 @@ def build() -> JSON:
                     f" / sum(rate(scalpbot_fills_total{{{SYM}}}[{RATE}]))",
                     "maker fills",
                 ),
-            ),
+            ],
             unit="percentunit",
             minimum=0,
             maximum=1,
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Rejections per minute by reason",
+            12,
             [
-                target(
-                    "sum by (source, reason) "
-                    f"(rate(scalpbot_rejections_total{{{SYM}}}[{RATE}])) * 60",
+                (
+                    f"sum by (source, reason) (rate(scalpbot_rejections_total{{{SYM}}}[{RATE}]))"
+                    " * 60",
                     "{{source}} {{reason}}",
                 )
             ],
             description="Denied by the risk gate (source risk) or rejected by the venue.",
         ),
-        12,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Rejection ratio",
+            12,
             [
-                target(
+                (
                     f"sum(rate(scalpbot_rejections_total{{{SYM}}}[{RATE}]))"
                     f" / sum(rate(scalpbot_order_intents_total{{{SYM}}}[{RATE}]))",
                     "rejected / intents",
@@ -147,29 +121,17 @@ def build() -> JSON:
             minimum=0,
             description="Risk denials and venue rejections over every intent at the risk gate.",
         ),
-        12,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Venue calls in flight and ambiguous submits",
-            targets(
+            24,
+            [
                 (f"sum(scalpbot_pending_venue_calls{{{VEN}}})", "in flight"),
                 (
                     f"sum(increase(scalpbot_orders_ambiguous_total{{{SYM}}}[{RATE}]))",
                     "ambiguous submits",
                 ),
-                (
-                    f"sum(increase(scalpbot_order_errors_total{{{VEN}}}[{RATE}]))",
-                    "refused reports",
-                ),
-            ),
+                (f"sum(increase(scalpbot_order_errors_total{{{VEN}}}[{RATE}]))", "refused reports"),
+            ],
         ),
-        24,
-    )
-    return dashboard(
-        "scalpbot-execution",
-        "scalpbot / Execution quality",
-        "Latency percentiles, slippage, order outcomes and rejections.",
-        lay,
-    )
+    ],
+)

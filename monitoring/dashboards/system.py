@@ -2,111 +2,80 @@
 
 from __future__ import annotations
 
-from monitoring.grafana import (
-    JSON,
-    PROC,
-    RATE,
-    SYM,
-    UP_DOWN,
-    VEN,
-    YES_NO,
-    Layout,
-    dashboard,
-    panel,
-    quantiles,
-    target,
-    targets,
-    thresholds,
-)
+from monitoring.dashboards.table import Board, Row, Series, Stat
+from monitoring.grafana import PROC, RATE, SYM, UP_DOWN, VEN, YES_NO, quantiles, thresholds
+
+_UP = thresholds((None, "red"), (1, "green"))
+_ANY_RED = thresholds((None, "green"), (1, "red"))
 
 
-def build() -> JSON:
-    lay = Layout()
-    lay.row("Health")
-    for title, expr, maps in (
-        ("Scrape", f"up{{{PROC}}}", UP_DOWN),
-        ("Ready", f"scalpbot_ready{{{VEN}}}", YES_NO),
-        ("Feed connected", f"scalpbot_feed_connected{{{VEN}}}", YES_NO),
-        ("Last reconciliation OK", f"scalpbot_reconcile_ok{{{VEN}}}", YES_NO),
-    ):
-        lay.add(
-            panel(
-                "stat",
-                title,
-                [target(expr, "{{instance}}")],
-                mappings=maps,
-                steps=thresholds((None, "red"), (1, "green")),
-            ),
-            4,
-            4,
-        )
-    lay.add(
-        panel(
-            "stat",
-            "Stale symbols",
-            [target(f"sum(scalpbot_symbol_stale{{{SYM}}})", "stale")],
-            steps=thresholds((None, "green"), (1, "red")),
+def per_minute(metric: str, selector: str = PROC) -> str:
+    """The summed rate of a counter, per minute."""
+    return f"sum(rate({metric}{{{selector}}}[{RATE}])) * 60"
+
+
+BOARD = Board(
+    "scalpbot-system",
+    "scalpbot / System",
+    "Feed health, reconnects, event loop lag, store, Telegram outbox, reconciliation.",
+    [
+        Row("Health"),
+        *(
+            Stat(title, 4, [(expr, "{{instance}}")], h=4, mappings=maps, steps=_UP)
+            for title, expr, maps in (
+                ("Scrape", f"up{{{PROC}}}", UP_DOWN),
+                ("Ready", f"scalpbot_ready{{{VEN}}}", YES_NO),
+                ("Feed connected", f"scalpbot_feed_connected{{{VEN}}}", YES_NO),
+                ("Last reconciliation OK", f"scalpbot_reconcile_ok{{{VEN}}}", YES_NO),
+            )
         ),
-        4,
-        4,
-    )
-    lay.add(
-        panel(
-            "stat",
+        Stat(
+            "Stale symbols",
+            4,
+            [(f"sum(scalpbot_symbol_stale{{{SYM}}})", "stale")],
+            h=4,
+            steps=_ANY_RED,
+        ),
+        Stat(
             "Since last reconciliation",
+            4,
             [
-                target(
+                (
                     f"time() - max by (instance) "
                     f"(scalpbot_last_reconcile_timestamp_seconds{{{VEN}}})",
                     "{{instance}}",
                 )
             ],
+            h=4,
             unit="s",
             steps=thresholds((None, "green"), (120, "orange"), (600, "red")),
         ),
-        4,
-        4,
-    )
-    lay.row("Market data")
-    lay.add(
-        panel(
-            "timeseries",
+        Row("Market data"),
+        Series(
             "Ticks per second",
+            12,
             [
-                target(
+                (
                     f"sum by (symbol, kind) (rate(scalpbot_market_ticks_total{{{SYM}}}[{RATE}]))",
                     "{{symbol}} {{kind}}",
                 )
             ],
         ),
-        12,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Last tick age",
-            [target(f"max by (symbol) (scalpbot_last_tick_age_seconds{{{SYM}}})", "{{symbol}}")],
+            12,
+            [(f"max by (symbol) (scalpbot_last_tick_age_seconds{{{SYM}}})", "{{symbol}}")],
             unit="s",
         ),
-        12,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Reconnects",
-            [
-                target(
-                    f"sum(increase(scalpbot_feed_reconnects_total{{{VEN}}}[{RATE}]))", "reconnects"
-                )
-            ],
+            8,
+            [(f"sum(increase(scalpbot_feed_reconnects_total{{{VEN}}}[{RATE}]))", "reconnects")],
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Dropped market data by reason",
-            targets(
+            16,
+            [
                 (
                     f"sum by (reason) (rate(scalpbot_feed_decode_errors_total{{{VEN}}}[{RATE}]))",
                     "decode {{reason}}",
@@ -115,48 +84,36 @@ def build() -> JSON:
                     f"sum by (reason) (rate(scalpbot_feed_sanity_rejects_total{{{VEN}}}[{RATE}]))",
                     "sanity {{reason}}",
                 ),
-            ),
+            ],
             unit="reqps",
         ),
-        16,
-    )
-    lay.row("Process")
-    lay.add(
-        panel(
-            "timeseries",
+        Row("Process"),
+        Series(
             "Event loop lag",
+            8,
             [
                 *quantiles(f"scalpbot_event_loop_lag_seconds_bucket{{{PROC}}}", qs=(0.5, 0.99)),
-                target(f"max(scalpbot_event_loop_lag_last_seconds{{{PROC}}})", "last", "C"),
+                (f"max(scalpbot_event_loop_lag_last_seconds{{{PROC}}})", "last"),
             ],
             unit="s",
             description="How late the loop wakes a 100 ms timer: anything blocking the loop.",
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "CPU",
-            [target(f"rate(process_cpu_seconds_total{{{PROC}}}[{RATE}])", "{{instance}}")],
+            8,
+            [(f"rate(process_cpu_seconds_total{{{PROC}}}[{RATE}])", "{{instance}}")],
             unit="percentunit",
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Memory",
-            [target(f"process_resident_memory_bytes{{{PROC}}}", "{{instance}}")],
+            8,
+            [(f"process_resident_memory_bytes{{{PROC}}}", "{{instance}}")],
             unit="bytes",
         ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
+        Series(
             "Engine events",
-            targets(
+            24,
+            [
                 (f"sum(rate(scalpbot_events_published_total{{{PROC}}}[{RATE}]))", "published/s"),
                 (
                     f"sum(increase(scalpbot_event_subscriber_failures_total{{{PROC}}}[{RATE}]))",
@@ -167,86 +124,46 @@ def build() -> JSON:
                     f"(increase(scalpbot_exporter_errors_total{{{PROC}}}[{RATE}]))",
                     "exporter {{section}}",
                 ),
-            ),
-        ),
-        24,
-    )
-    lay.row("Store")
-    lay.add(
-        panel(
-            "timeseries",
-            "Store queue",
-            [target(f"sum(scalpbot_store_queued_rows{{{PROC}}})", "queued rows")],
-        ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
-            "Store writes",
-            targets(
-                (f"sum(rate(scalpbot_store_rows_written_total{{{PROC}}}[{RATE}]))", "rows/s"),
-                (
-                    f"sum(increase(scalpbot_store_write_errors_total{{{PROC}}}[{RATE}]))",
-                    "errors",
-                ),
-            ),
-        ),
-        8,
-    )
-    lay.add(
-        panel(
-            "timeseries",
-            "Last batch commit",
-            [target(f"max(scalpbot_store_last_batch_duration_seconds{{{PROC}}})", "duration")],
-            unit="s",
-        ),
-        8,
-    )
-    lay.row("Telegram and reconciliation")
-    lay.add(
-        panel(
-            "timeseries",
-            "Telegram outbox",
-            [target(f"sum(scalpbot_telegram_outbox_depth{{{PROC}}})", "waiting")],
-        ),
-        6,
-    )
-    lay.add(
-        panel(
-            "timeseries",
-            "Telegram messages per minute",
-            targets(
-                *(
-                    (
-                        f"sum(rate(scalpbot_telegram_messages_{k}_total{{{PROC}}}[{RATE}])) * 60",
-                        k,
-                    )
-                    for k in ("sent", "failed", "dropped")
-                )
-            ),
-        ),
-        6,
-    )
-    lay.add(
-        panel(
-            "timeseries",
-            "Reconciliations per minute",
-            [
-                target(
-                    f"sum(rate(scalpbot_reconcile_runs_total{{{VEN}}}[{RATE}])) * 60",
-                    "runs",
-                )
             ],
         ),
-        6,
-    )
-    lay.add(
-        panel(
-            "timeseries",
-            "Discrepancies by kind",
+        Row("Store"),
+        Series("Store queue", 8, [(f"sum(scalpbot_store_queued_rows{{{PROC}}})", "queued rows")]),
+        Series(
+            "Store writes",
+            8,
             [
-                target(
+                (f"sum(rate(scalpbot_store_rows_written_total{{{PROC}}}[{RATE}]))", "rows/s"),
+                (f"sum(increase(scalpbot_store_write_errors_total{{{PROC}}}[{RATE}]))", "errors"),
+            ],
+        ),
+        Series(
+            "Last batch commit",
+            8,
+            [(f"max(scalpbot_store_last_batch_duration_seconds{{{PROC}}})", "duration")],
+            unit="s",
+        ),
+        Row("Telegram and reconciliation"),
+        Series(
+            "Telegram outbox", 6, [(f"sum(scalpbot_telegram_outbox_depth{{{PROC}}})", "waiting")]
+        ),
+        Series(
+            "Telegram messages per minute",
+            6,
+            [
+                (per_minute(f"scalpbot_telegram_messages_{k}_total"), k)
+                for k in ("sent", "failed", "dropped")
+            ],
+        ),
+        Series(
+            "Reconciliations per minute",
+            6,
+            [(per_minute("scalpbot_reconcile_runs_total", VEN), "runs")],
+        ),
+        Series(
+            "Discrepancies by kind",
+            6,
+            [
+                (
                     "sum by (kind) "
                     f"(increase(scalpbot_reconcile_discrepancies_total{{{VEN}}}[{RATE}]))",
                     "{{kind}}",
@@ -254,11 +171,5 @@ def build() -> JSON:
             ],
             description="What the venue knew that the bot did not (adopted, recovered...).",
         ),
-        6,
-    )
-    return dashboard(
-        "scalpbot-system",
-        "scalpbot / System",
-        "Feed health, reconnects, event loop lag, store, Telegram outbox, reconciliation.",
-        lay,
-    )
+    ],
+)

@@ -6,9 +6,6 @@ import time
 
 from engine.model import (
     ClientOrderId,
-    ExecutionId,
-    Fill,
-    LiquiditySide,
     Order,
     OrderStatus,
     OrderType,
@@ -32,6 +29,7 @@ from engine.model.events import (
     RoundTripClosed,
     TradingStateChanged,
 )
+from tests.kit import builders as kit
 
 B = 10**9  # one unit of money in nanos
 
@@ -44,19 +42,10 @@ def fill(
     symbol: str = "SIMEQ", side: Side = Side.BUY, qty: int = 10, price: int = 18725,
     entry: bool = True, position: int = 10, n: int = 0,
 ) -> FillApplied:  # fmt: skip
-    f = Fill(
-        ClientOrderId(f"c{n}"),
-        ExecutionId(f"e{n}"),
-        Symbol(symbol),
-        side,
-        qty,
-        price,
-        0,
-        LiquiditySide.TAKER,
-        now(),
-        entry,
+    f = kit.fill(
+        f"c{n}", side, qty, price, exec_id=f"e{n}", symbol=Symbol(symbol), ts=now(), is_entry=entry
     )
-    return FillApplied(f.ts, f, 0, position)
+    return kit.fill_applied(f, 0, position)
 
 
 def round_trip(symbol: str = "SIMEQ", pnl: int = 3 * B // 2) -> RoundTripClosed:

@@ -44,7 +44,7 @@ def order(
     cid: str = "sb-1",
     side: Side = Side.BUY,
     qty: int = 1,
-    order_type: OrderType = OrderType.LIMIT,
+    order_type: OrderType = OrderType.MARKET,
     tif: TimeInForce = TimeInForce.GTC,
     price: int = 0,
     symbol: Symbol = BTC,

@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 
 from engine.core.portfolio import Portfolio
 from engine.model import (
-    ExecutionId,
     Fill,
     Instrument,
-    LiquiditySide,
     Side,
     Symbol,
 )
 from engine.model.events import RoundTripClosed
+from tests.kit import builders as kit
 
 BTC = Symbol("BTCUSDT")
 ETH = Symbol("ETHUSDT")
@@ -39,17 +38,7 @@ _exec = itertools.count(1)
 
 def fill(side: Side, qty: int, price: int, fee: int = 0, ts: int = 0, symbol: Symbol = BTC) -> Fill:
     n = next(_exec)
-    return Fill(
-        f"c{n}",  # type: ignore[arg-type]
-        ExecutionId(f"e{n}"),
-        symbol,
-        side,
-        qty,
-        price,
-        fee,
-        LiquiditySide.TAKER,
-        ts,
-    )
+    return kit.fill(f"c{n}", side, qty, price, exec_id=f"e{n}", symbol=symbol, fee=fee, ts=ts)
 
 
 def buy(qty: int, price: int, fee: int = 0, ts: int = 0, symbol: Symbol = BTC) -> Fill:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine.model import (
-    ClientOrderId,
     ExecutionReport,
     Instrument,
     Order,
-    OrderStatus,
     OrderType,
     ReportKind,
     Side,
     Symbol,
     TimeInForce,
 )
+from tests.kit.builders import order
 
 SYM = Symbol("BTCUSDT")
 # one tick x one lot = 0.01 x 0.001 = 1e-5 quote units = 10_000 nanos
@@ -57,31 +56,6 @@ class StubView:
 
     def set(self, bid: int, ask: int, bid_size: int = 0, ask_size: int = 0) -> None:
         self.bid, self.ask, self.bid_size, self.ask_size = bid, ask, bid_size, ask_size
-
-
-def order(
-    coid: str,
-    side: Side,
-    qty: int,
-    order_type: OrderType = OrderType.MARKET,
-    tif: TimeInForce = TimeInForce.GTC,
-    price: int = 0,
-    symbol: Symbol = SYM,
-) -> Order:
-    return Order(
-        client_order_id=ClientOrderId(coid),
-        symbol=symbol,
-        side=side,
-        qty=qty,
-        order_type=order_type,
-        tif=tif,
-        price=price,
-        status=OrderStatus.NEW,
-        filled_qty=0,
-        avg_fill_price=0.0,
-        created_ts=0,
-        updated_ts=0,
-    )
 
 
 def limit(coid: str, side: Side, qty: int, price: int, tif: TimeInForce = TimeInForce.GTC) -> Order:

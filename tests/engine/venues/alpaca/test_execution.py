@@ -23,8 +23,9 @@ from engine.model import (
 from engine.venues.alpaca import AlpacaExecution, AlpacaUnavailableError
 from engine.venues.base import CloseResult, SubmitOutcome, VenueError
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
-from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
 from tests.engine.venues.raw_http import RawHttpServer, response, send
+from tests.kit import builders as kit
+from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
 
 POST = ("POST", "/v2/orders")
 
@@ -45,20 +46,8 @@ def order(
     kind: OrderType = OrderType.LIMIT,
     side: Side = Side.BUY,
 ) -> Order:
-    return Order(
-        ClientOrderId(cid),
-        Symbol("AAPL"),
-        side,
-        qty,
-        kind,
-        TimeInForce.DAY,
-        price,
-        OrderStatus.NEW,
-        0,
-        0.0,
-        1,
-        1,
-    )
+    aapl = Symbol("AAPL")
+    return kit.order(cid, side, qty, kind, TimeInForce.DAY, price, aapl, created_ts=1, updated_ts=1)
 
 
 async def test_instruments_from_assets(fake: FakeAlpaca, ex: AlpacaExecution) -> None:
