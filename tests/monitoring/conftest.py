@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import msgspec
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from engine.control import PluginContext
 from engine.runtime.app import Runtime
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.venues.sim import SimVenue
 from monitoring.plugin import MetricsPlugin, create
 from tests.engine.runtime.conftest import Running, options, until
+from tests.kit.sim import started_sim
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -56,15 +56,8 @@ def only_our_plugins(monkeypatch: pytest.MonkeyPatch, telegram: TelegramStandIn)
 
 @pytest.fixture
 async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
-    config = msgspec.structs.replace(
-        SimVenueConfig(), seed=11, quote_rate=100.0, state_file=str(tmp_path / "venue.json")
-    )
-    sim = SimVenue(config)
-    await sim.start("127.0.0.1", 0)
-    try:
+    async with started_sim(tmp_path, 11, 100.0) as sim:
         yield sim
-    finally:
-        await sim.stop()
 
 
 class Bot:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,40 +19,11 @@ from engine.model import Order
 from engine.runtime.app import Runtime
 from engine.runtime.options import RuntimeOptions
 from engine.venues.base import SubmitOutcome, SubmitResult
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.venues.sim import SimVenue
+from tests.kit.sim import started_sim
+from tests.kit.wait import until, until_async
 
-
-async def until(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Poll ``check`` until it holds, failing after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or check}")
-        await asyncio.sleep(0.02)
-
-
-async def until_async(
-    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = ""
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-@contextlib.asynccontextmanager
-async def started_sim(tmp_path: Path, seed: int, quote_rate: float) -> AsyncIterator[SimVenue]:
-    """The simulated venue on a free loopback port, its state in ``tmp_path``."""
-    config = msgspec.structs.replace(
-        SimVenueConfig(), seed=seed, quote_rate=quote_rate, state_file=str(tmp_path / "venue.json")
-    )
-    sim = SimVenue(config)
-    await sim.start("127.0.0.1", 0)
-    try:
-        yield sim
-    finally:
-        await sim.stop()
+__all__ = ["RecordingVenue", "Running", "options", "started_sim", "until", "until_async"]
 
 
 @pytest.fixture

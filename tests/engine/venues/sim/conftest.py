@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.support import Rest
-
-StartVenue = Callable[..., Awaitable[SimVenue]]
+from tests.kit.sim import StartVenue, sim_starter
 
 
 @pytest.fixture
@@ -23,17 +21,8 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 async def start_venue() -> AsyncIterator[StartVenue]:
     """``await start_venue(**config)`` starts a venue; every one is stopped afterwards."""
-    started: list[SimVenue] = []
-
-    async def start(**config: Any) -> SimVenue:
-        venue = SimVenue(SimVenueConfig(**config))
-        await venue.start("127.0.0.1", 0)
-        started.append(venue)
-        return venue
-
-    yield start
-    for venue in started:
-        await venue.stop()
+    async with sim_starter() as start:
+        yield start
 
 
 @pytest.fixture

@@ -1,0 +1,57 @@
+"""The simulated venue on a free loopback port, for tests that talk to it over sockets.
+
+``started_sim`` is the one way to run one (an async context manager that stops it);
+``sim_config`` spells the usual changes (seed, quote rate, state file in ``tmp_path``);
+``sim_starter`` backs fixtures that start several venues and stop them all afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from engine.venues.sim import SimVenue, SimVenueConfig
+
+HOST = "127.0.0.1"
+StartVenue = Callable[..., Awaitable[SimVenue]]
+
+
+def sim_config(tmp_path: Path | None = None, **changes: Any) -> SimVenueConfig:
+    """The default venue config with ``changes``; its state file in ``tmp_path`` if given."""
+    if tmp_path is not None:
+        changes["state_file"] = str(tmp_path / "venue.json")
+    return msgspec.structs.replace(SimVenueConfig(), **changes)
+
+
+@contextlib.asynccontextmanager
+async def running_sim(config: SimVenueConfig, host: str = HOST) -> AsyncIterator[SimVenue]:
+    """``config``'s venue listening on ``host`` (port 0: a free one), stopped on exit."""
+    sim = SimVenue(config)
+    await sim.start(host, 0)
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+
+
+def started_sim(
+    tmp_path: Path | None, seed: int, quote_rate: float
+) -> contextlib.AbstractAsyncContextManager[SimVenue]:
+    """A venue with ``seed`` and ``quote_rate``, its state kept in ``tmp_path``."""
+    return running_sim(sim_config(tmp_path, seed=seed, quote_rate=quote_rate))
+
+
+@contextlib.asynccontextmanager
+async def sim_starter() -> AsyncIterator[StartVenue]:
+    """``await start(**config)`` starts a venue built as ``SimVenueConfig(**config)``;
+    every venue started is stopped on exit."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def start(**config: Any) -> SimVenue:
+            return await stack.enter_async_context(running_sim(SimVenueConfig(**config)))
+
+        yield start
