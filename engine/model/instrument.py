@@ -95,6 +95,27 @@ class Instrument(msgspec.Struct, frozen=True, kw_only=True):
         return ticks * lots * self.money_per_tick_lot
 
 
+def plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros (``0.001``, ``10``, ``187.25``)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def amount(instrument: Instrument | None, symbol: str, lots: int) -> str:
+    """``lots`` of ``symbol`` as a person reads it, in the instrument's units
+    (``0.001 BTCUSD``, ``-5 AAPL``); ``3 lots of XYZ`` when the instrument is unknown."""
+    if instrument is None:
+        return f"{lots} lot{'' if abs(lots) == 1 else 's'} of {symbol}"
+    return f"{plain(instrument.qty(lots))} {symbol}"
+
+
+def price_text(instrument: Instrument | None, ticks: int | float) -> str:
+    """A tick count as a price (``61662``), or ``N ticks`` when the instrument is unknown."""
+    if instrument is None:
+        return f"{ticks:g} ticks"
+    return plain(instrument.price(ticks))
+
+
 def _to_units(value: Decimal | str | int, increment: Decimal, symbol: str, what: str) -> int:
     try:
         d = Decimal(value)

@@ -34,6 +34,7 @@ from engine.model import (
     money_to_decimal,
 )
 from engine.model.events import EngineEvent, EquitySnapshot, FeedEvent, FeedState, Lifecycle
+from engine.model.instrument import amount
 from engine.runtime.day import DayKeeper
 from engine.runtime.http import HttpServer
 from engine.runtime.latches import BreakerKeeper
@@ -332,14 +333,9 @@ class Runtime:
         )
 
     def _symbols(self) -> tuple[str, ...]:
-        if self.opts.symbols:
-            return self.opts.symbols
-        sim = self.opts.sim
-        if sim is None:
-            from engine.venues.sim import SimVenueConfig
-
-            sim = SimVenueConfig()
-        return tuple(spec.symbol for spec in sim.symbols)
+        # () = every symbol the venue offers: the venue itself lists them (the embedded
+        # simulator, or whatever answers at --venue-url).
+        return self.opts.symbols
 
     def _build(self, instruments: list[Instrument]) -> TradingCore:
         from engine.venues.alpaca import AlpacaMarketData
@@ -701,7 +697,8 @@ class Runtime:
                 "still open at the venue: %s",
                 ", ".join(f"{o.client_order_id} {o.symbol}" for o in orders),
             )
-        held = [f"{p.symbol} {p.qty} lots" for p in positions if p.qty]
+        units = self.core.instruments if self.core is not None else {}
+        held = [amount(units.get(p.symbol), p.symbol, p.qty) for p in positions if p.qty]
         if held:
             log.warning("positions held at the venue: %s", ", ".join(held))
         if not orders and not held:

@@ -19,7 +19,7 @@ only after the reports are applied: :func:`announce_fills` says
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import msgspec
 
@@ -27,12 +27,14 @@ from engine.model import (
     ClientOrderId,
     ExecutionId,
     ExecutionReport,
+    Instrument,
     Order,
     OrderStatus,
     ReportKind,
     Symbol,
 )
 from engine.model.events import Discrepancy
+from engine.model.instrument import amount, price_text
 from engine.venues.base import VenueOrder, VenuePosition
 
 _TERMINAL_REPORT = {
@@ -61,9 +63,16 @@ class Plan(msgspec.Struct):
     fills: list[RecoveredFill] = msgspec.field(default_factory=list)  # see announce_fills
 
 
-def plan(known: dict[ClientOrderId, Order], venue: list[VenueOrder], ts: int) -> Plan:
+Units = Mapping[Symbol, Instrument]
+"""The instruments, so that what a person reads is in their units (0.001 BTCUSD)."""
+
+
+def plan(
+    known: dict[ClientOrderId, Order], venue: list[VenueOrder], ts: int, units: Units | None = None
+) -> Plan:
     """What to do so the bot's orders match ``venue`` (orders the venue listed)."""
     out = Plan([], [], [], [])
+    units = units or {}
     listed = set()
     for vo in venue:
         listed.add(vo.client_order_id)
@@ -82,21 +91,32 @@ def plan(known: dict[ClientOrderId, Order], venue: list[VenueOrder], ts: int) ->
                     ts,
                     "order_adopted",
                     vo.symbol,
-                    f"{vo.client_order_id} "
-                    f"({vo.status.value}, filled {vo.filled_qty}/{vo.qty}) unknown here",
+                    f"{vo.client_order_id} ({vo.status.value}, filled "
+                    f"{_amount(units, vo.symbol, vo.filled_qty)} of "
+                    f"{_amount(units, vo.symbol, vo.qty)}) unknown here",
                 )
             )
-            _settle(out, vo, 0, 0.0, OrderStatus.ACCEPTED, ts)
+            _settle(out, vo, 0, 0.0, OrderStatus.ACCEPTED, ts, units)
         else:
-            _settle(out, vo, mine.filled_qty, mine.avg_fill_price, mine.status, ts)
+            _settle(out, vo, mine.filled_qty, mine.avg_fill_price, mine.status, ts, units)
     for cid, order in known.items():
         if order.status.is_working and cid not in listed:
             out.unlisted.append(cid)
     return out
 
 
+def _amount(units: Units, symbol: Symbol, lots: int) -> str:
+    return amount(units.get(symbol), symbol, lots)
+
+
 def _settle(
-    out: Plan, vo: VenueOrder, filled: int, avg: float, status: OrderStatus, ts: int
+    out: Plan,
+    vo: VenueOrder,
+    filled: int,
+    avg: float,
+    status: OrderStatus,
+    ts: int,
+    units: Units,
 ) -> None:
     cid = vo.client_order_id
     more = vo.filled_qty > filled
@@ -106,7 +126,8 @@ def _settle(
                 ts,
                 "fill_excess",
                 vo.symbol,
-                f"{cid}: bot booked {filled} lots, venue filled {vo.filled_qty}",
+                f"{cid}: bot booked {_amount(units, vo.symbol, filled)}, "
+                f"venue filled {_amount(units, vo.symbol, vo.filled_qty)}",
             )
         )
     if status.is_terminal:
@@ -173,20 +194,27 @@ def _terminal(vo: VenueOrder, ts: int) -> ExecutionReport:
 
 
 def announce_fills(
-    plan: Plan, order: Callable[[ClientOrderId], Order | None], ts: int
+    plan: Plan,
+    order: Callable[[ClientOrderId], Order | None],
+    ts: int,
+    units: Units | None = None,
 ) -> list[Discrepancy]:
     """After ``plan.reports`` were applied: ``fill_recovered`` for each synthesised fill
     the bot booked (its order now has the venue's quantity), ``fill_not_booked`` for
     each it could not book (loud: the bot's position may differ from the venue's)."""
     out = []
+    units = units or {}
     for f in plan.fills:
+        ins = units.get(f.symbol)
         mine = order(f.client_order_id)
         if mine is not None and mine.filled_qty >= f.cum_qty:
-            kind, detail = "fill_recovered", f"{f.qty} lots at {f.price} ticks"
+            kind = "fill_recovered"
+            detail = f"{amount(ins, f.symbol, f.qty)} at {price_text(ins, f.price)}"
         else:
             state = mine.status.value if mine is not None else "unknown"
             kind = "fill_not_booked"
-            detail = f"venue filled {f.cum_qty} lots, the bot could not book them ({state})"
+            filled = amount(ins, f.symbol, f.cum_qty)
+            detail = f"venue filled {filled}, the bot could not book them ({state})"
         out.append(Discrepancy(ts, kind, f.symbol, f"{f.client_order_id}: {detail}"))
     return out
 

@@ -25,6 +25,7 @@ from engine.model import (
     TradingState,
 )
 from engine.model.events import Discrepancy, EngineEvent, FillApplied
+from engine.model.instrument import amount, price_text
 from engine.runtime import reconcile
 from engine.runtime.live import LiveEngine
 from engine.store import StoreReader
@@ -217,7 +218,7 @@ class Reconciler:
         # What the bot knows now, after the listing: an order sent while the venue was
         # being asked is the bot's own, not one to adopt.
         known = {o.client_order_id: o for o in self.core.orders.all_orders()}
-        plan = reconcile.plan(known, venue_orders, now)
+        plan = reconcile.plan(known, venue_orders, now, self.core.instruments)
         if not startup:
             # Orders created in the last moments may not be listed yet: leave them.
             plan.unlisted = [c for c in plan.unlisted if now - known[c].created_ts > 10e9]
@@ -263,7 +264,9 @@ class Reconciler:
         self.live.apply(plan.reports)
         for cid in plan.cancel:
             self.live.request_cancel(cid)
-        return [*plan.discrepancies, *reconcile.announce_fills(plan, self.core.orders.get, now)]
+        units = self.core.instruments
+        fills = reconcile.announce_fills(plan, self.core.orders.get, now, units)
+        return [*plan.discrepancies, *fills]
 
     async def _list(
         self, startup: bool, newest: int, now: int, horizon_ns: int
@@ -286,7 +289,10 @@ class Reconciler:
         venue_order = await self.execution.query_order(order.client_order_id)
         if venue_order is not None:
             return self.apply(
-                reconcile.plan({order.client_order_id: order}, [venue_order], now), now
+                reconcile.plan(
+                    {order.client_order_id: order}, [venue_order], now, self.core.instruments
+                ),
+                now,
             )
         kind = (
             ReportKind.REJECTED
@@ -319,7 +325,7 @@ class Reconciler:
                         now,
                         "position_unknown_symbol",
                         sym,
-                        f"venue holds {diff} lots of a symbol not traded here",
+                        f"venue holds {amount(None, sym, diff)}: a symbol not traded here",
                     )
                 )
                 continue
@@ -333,14 +339,17 @@ class Reconciler:
                     self._suspect[sym] = (diff, fills)
                     continue
             self._suspect.pop(sym, None)
-            had = f"bot had {mine[sym]} lots, venue {mine[sym] + diff}"
+            ins = core.instruments[sym]
+            had = (
+                f"bot had {amount(ins, sym, mine[sym])}, venue {amount(ins, sym, mine[sym] + diff)}"
+            )
             priced = self._adjustment_price(sym, diff, vp)
             if priced is None:
                 out.append(Discrepancy(now, "position_mismatch", sym, f"{had}; no price yet"))
                 continue
             price, source = priced
             core.adjust_position(sym, diff, price, now, f"recon-pos:{sym}:{now}", "reconciliation")
-            detail = f"{had}; booked at {price} ticks ({source})"
+            detail = f"{had}; booked at {price_text(ins, price)} ({source})"
             out.append(Discrepancy(now, "position_adjusted", sym, detail))
         self.live.apply([])
         return out

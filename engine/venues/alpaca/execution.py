@@ -93,6 +93,7 @@ _ORDERS = msgspec.json.Decoder(list[OrderWire])
 _POSITIONS = msgspec.json.Decoder(list[PositionWire])
 _ACCOUNT = msgspec.json.Decoder(AccountWire)
 _ASSET = msgspec.json.Decoder(AssetWire)
+_ASSETS = msgspec.json.Decoder(list[AssetWire])
 _MULTI = msgspec.json.Decoder(list[MultiStatus])
 _ERROR = msgspec.json.Decoder(ErrorBody)
 _BODY = msgspec.json.Encoder()
@@ -207,34 +208,46 @@ class AlpacaExecution:
     async def instruments(self, symbols: Iterable[Symbol]) -> list[Instrument]:
         """Each symbol's asset: tick ``price_increment`` (0.01 when absent, as for
         US equities), lot ``min_trade_increment`` (1 when absent). Raises VenueError
-        for an unknown or untradable symbol (fail closed)."""
+        for an unknown or untradable symbol (fail closed). No symbols = every active,
+        tradable asset the venue lists (``GET /v2/assets?status=active``)."""
+        wanted = list(symbols)
+        if not wanted:
+            resp = await self.rest.call("GET", "/v2/assets", params={"status": "active"})
+            listed = self._decode(resp, _ASSETS, "GET", "/v2/assets")
+            out = [self._instrument(Symbol(a.symbol), a) for a in listed if _tradable(a)]
+            if not out:
+                raise VenueError("the venue lists no tradable asset")
+            return out
         out = []
-        for sym in symbols:
+        for sym in wanted:
             resp = await self.rest.call("GET", f"/v2/assets/{quote(sym, safe='')}")
             if resp.status == 404:
                 raise VenueError(f"{sym}: Alpaca knows no such asset")
             asset = self._decode(resp, _ASSET, "GET", "/v2/assets")
-            if not asset.tradable or asset.status != "active":
+            if not _tradable(asset):
                 raise VenueError(f"{sym}: asset is not tradable ({asset.status})")
-            tick = Decimal("0.01")
-            if asset.price_increment is not None:
-                tick = dec(asset.price_increment, "price_increment")
-            lot = Decimal(1)
-            if asset.min_trade_increment is not None:
-                lot = dec(asset.min_trade_increment, "min_trade_increment")
-            min_lots = 1
-            if asset.min_order_size is not None:
-                min_lots = max(1, math.ceil(dec(asset.min_order_size) / lot))
-            ins = Instrument(
-                symbol=sym,
-                price_increment=tick,
-                size_increment=lot,
-                venue="ALPACA",
-                min_lots=min_lots,
-            )
-            self._instruments[sym] = ins
-            out.append(ins)
+            out.append(self._instrument(sym, asset))
         return out
+
+    def _instrument(self, sym: Symbol, asset: AssetWire) -> Instrument:
+        tick = Decimal("0.01")
+        if asset.price_increment is not None:
+            tick = dec(asset.price_increment, "price_increment")
+        lot = Decimal(1)
+        if asset.min_trade_increment is not None:
+            lot = dec(asset.min_trade_increment, "min_trade_increment")
+        min_lots = 1
+        if asset.min_order_size is not None:
+            min_lots = max(1, math.ceil(dec(asset.min_order_size) / lot))
+        ins = Instrument(
+            symbol=sym,
+            price_increment=tick,
+            size_increment=lot,
+            venue="ALPACA",
+            min_lots=min_lots,
+        )
+        self._instruments[sym] = ins
+        return ins
 
     # -- orders ------------------------------------------------------------------------
 
@@ -427,6 +440,10 @@ class AlpacaExecution:
             return decoder.decode(resp.body)
         except msgspec.DecodeError as exc:
             raise AlpacaHttpError(method, path, resp.status, 0, f"unreadable: {exc}") from None
+
+
+def _tradable(asset: AssetWire) -> bool:
+    return asset.tradable and asset.status == "active"
 
 
 async def _now(result: SubmitResult) -> SubmitResult:
