@@ -175,13 +175,22 @@ def order_object(rec: SimOrder, units: Units) -> dict[str, Any]:
     }
 
 
+EQUITY_EXCHANGE = "NASDAQ"
+"""Where the simulated equities are listed: one of Alpaca's asset exchanges (alpaca-py's
+``AssetExchange``; "IEX" is a data feed, not one of them, and the SDK refuses it)."""
+
+
+def _exchange(asset_class: str) -> str:
+    return "CRYPTO" if asset_class == "crypto" else EQUITY_EXCHANGE
+
+
 def asset_object(units: Units, asset_class: str) -> dict[str, Any]:
     """The Alpaca asset object, with the increments the bot learns its grid from."""
     inst = units.instrument
     return {
         "id": asset_id(inst.symbol),
         "class": asset_class,
-        "exchange": "CRYPTO" if asset_class == "crypto" else "IEX",
+        "exchange": _exchange(asset_class),
         "symbol": inst.symbol,
         "name": f"{inst.symbol} (simulated)",
         "status": "active",
@@ -242,7 +251,7 @@ def position_object(account: Account, symbol: str) -> dict[str, Any]:
     return {
         "asset_id": asset_id(symbol),
         "symbol": symbol,
-        "exchange": "CRYPTO" if account.asset_classes[symbol] == "crypto" else "IEX",
+        "exchange": _exchange(account.asset_classes[symbol]),
         "asset_class": account.asset_classes[symbol],
         "asset_marginable": account.asset_classes[symbol] != "crypto",
         "avg_entry_price": plain(avg),
