@@ -28,6 +28,7 @@ from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData, AlpacaUrls
 from engine.venues.alpaca.protocol import Encoding
 from engine.venues.base import SubmitOutcome
 from tests.engine.venues.alpaca.conftest import Sink, Updates, stop, until
+from tests.kit.sim import running_sim
 
 sim = pytest.importorskip("engine.venues.sim")
 
@@ -36,10 +37,8 @@ EQ, BTC = Symbol("SIMEQ"), Symbol("BTCUSD")
 
 @pytest.fixture
 async def venue() -> AsyncIterator[object]:
-    v = sim.SimVenue(sim.SimVenueConfig(quote_rate=200.0, seed=3))
-    await v.start("127.0.0.1", 0)
-    yield v
-    await v.stop()
+    async with running_sim(sim.SimVenueConfig(quote_rate=200.0, seed=3)) as v:
+        yield v
 
 
 class LongestWait(random.Random):
