@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from engine.bus import EventBus
 from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
 from monitoring.collector import ScalpbotCollector
-from monitoring.events import EventCounts
+from monitoring.event_counts import EventCounts
 from monitoring.exposition import Encoder, render
 from monitoring.loop_lag import LoopLag
 

@@ -25,7 +25,7 @@ from engine.bus import EventBus
 from engine.control import HistogramView, TelemetrySnapshot
 from engine.model import TradingState
 from monitoring import metrics as m
-from monitoring.events import EventCounts
+from monitoring.event_counts import EventCounts
 from monitoring.loop_lag import LoopLag
 
 log = logging.getLogger("scalpbot.metrics")

@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector,
 
 from engine.control import PluginContext
 from monitoring.collector import ScalpbotCollector
-from monitoring.events import EventCounts
+from monitoring.event_counts import EventCounts
 from monitoring.exposition import handler
 from monitoring.loop_lag import LoopLag
 

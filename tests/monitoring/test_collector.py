@@ -11,10 +11,10 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.openmetrics.exposition import generate_latest as generate_openmetrics
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
 
-from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
 from engine.bus import EventBus
+from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
 from monitoring.collector import ScalpbotCollector
-from monitoring.events import EventCounts
+from monitoring.event_counts import EventCounts
 from monitoring.loop_lag import LoopLag
 from tests.monitoring.conftest import Samples, parse, value
 from tests.monitoring.tools import promtool_check_metrics

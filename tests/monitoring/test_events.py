@@ -33,7 +33,7 @@ from engine.model.events import (
     RoundTripClosed,
 )
 from monitoring import metrics as m
-from monitoring.events import EventCounts
+from monitoring.event_counts import EventCounts
 from monitoring.labels import OTHER
 
 BTC = Symbol("BTCUSD")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import msgspec
 
-from engine.control import PluginContext
 from engine.bus import EventBus
+from engine.control import PluginContext
 from engine.venues.sim import SimVenue, SimVenueConfig
 from monitoring.plugin import SUBSCRIBER, MetricsPlugin, create
 from tests.engine.runtime.conftest import until, until_async

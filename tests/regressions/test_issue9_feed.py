@@ -18,11 +18,11 @@ import pytest
 
 from bot.alerts import Translator
 from bot.render import Units
+from engine.bus import EventBus
 from engine.config.schema import default_risk
 from engine.core.strategies import MicroMomentum, MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.bus import EventBus
 from engine.model import (
     IdFactory,
     Instrument,

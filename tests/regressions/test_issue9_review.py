@@ -9,10 +9,10 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from engine.bus import EventBus
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.bus import EventBus
 from engine.model import (
     ExecutionReport,
     IdFactory,

@@ -32,12 +32,12 @@ from aiohttp import WSMsgType, web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine.bus import EventBus
 from engine.config.schema import default_risk
 from engine.core.market_state import MarketState
 from engine.core.strategies import MicroMomentum, MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.bus import EventBus
 from engine.model import IdFactory, Instrument, Symbol
 from engine.model.events import (
     BreakerTripped,
