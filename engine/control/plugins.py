@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from engine.bus import EventBus
+from engine.config.plugins import loaders
 from engine.control.api import Control
 
 
@@ -84,6 +85,4 @@ def discover(
     loaded: not installed, or claimed by two packages). Nothing is imported here and
     entry points that are not enabled are never looked at; loading is left to the
     caller, so one broken plugin cannot keep the others out."""
-    from engine.config.plugins import loaders
-
     return loaders(enabled)
