@@ -58,6 +58,7 @@ def child(variant: str, n: int) -> dict[str, object]:
         TimeInForce,
         VenueOrderId,
     )
+    from engine.venues.alpaca.config import ExecutionConfig
     from engine.venues.alpaca.execution import AlpacaExecution
 
     sym = Symbol("BTCUSD")
@@ -71,9 +72,11 @@ def child(variant: str, n: int) -> dict[str, object]:
         core.orders = OrderManager(
             ids, core.events, window_s=inf, window_orders=inf, max_finished=inf
         )
-        execution = AlpacaExecution("http://127.0.0.1:9", "k", "s", venue_ids_kept=inf)
+        execution = AlpacaExecution(
+            ExecutionConfig("http://127.0.0.1:9", "k", "s", venue_ids_kept=inf)
+        )
     else:
-        execution = AlpacaExecution("http://127.0.0.1:9", "k", "s")
+        execution = AlpacaExecution(ExecutionConfig("http://127.0.0.1:9", "k", "s"))
     venue_ids = execution.venue_ids
     t0 = 1_717_243_200 * 10**9
 

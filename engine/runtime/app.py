@@ -298,6 +298,7 @@ class Runtime:
 
     async def _start_venue(self) -> None:
         from engine.venues.alpaca import AlpacaExecution, AlpacaUrls
+        from engine.venues.alpaca.config import ExecutionConfig
 
         opts = self.opts
         url = opts.venue_url
@@ -325,11 +326,13 @@ class Runtime:
         self.venue_url = urls.rest
         self._urls = urls
         self._execution = AlpacaExecution(
-            urls.rest,
-            opts.key,
-            opts.secret,
-            timeout_s=opts.submit_timeout_s,
-            stream_url=urls.updates,
+            ExecutionConfig(
+                urls.rest,
+                opts.key,
+                opts.secret,
+                timeout_s=opts.submit_timeout_s,
+                stream_url=urls.updates,
+            )
         )
 
     def _symbols(self) -> tuple[str, ...]:

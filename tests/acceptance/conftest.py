@@ -31,6 +31,7 @@ from engine.model import Fill, Instrument, Order, OrderStatus, Symbol
 from engine.model.events import EngineEvent, Lifecycle
 from engine.store import StoreReader, create_store_engine
 from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import VenueOrder
 from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue, SimVenueConfig
 
@@ -258,7 +259,7 @@ async def venue_truth(url: str, timeout: float = 30.0) -> VenueTruth:
     idempotent; a venue with REST faults on may refuse a few times)."""
 
     async def read() -> VenueTruth | None:
-        ex = AlpacaExecution(url, SIM_KEY, SIM_SECRET)
+        ex = AlpacaExecution(ExecutionConfig(url, SIM_KEY, SIM_SECRET))
         try:
             async with aiohttp.ClientSession() as http:
                 stats = await get_json(http, f"{url}/sim/stats")

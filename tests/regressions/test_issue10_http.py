@@ -41,6 +41,7 @@ from engine.model import ClientOrderId, Order, OrderStatus, OrderType, Side, Sym
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import SubmitOutcome, VenueError
 from engine.venues.sim import SimVenue, SimVenueConfig
 from tests.engine.runtime.conftest import Running, options, until
@@ -163,15 +164,15 @@ def assert_clean(exc: BaseException) -> None:
     assert KEY not in text and SECRET not in text, text
 
 
-def execution(url: str, **kw: Any) -> AlpacaExecution:
+def execution(url: str, session: aiohttp.ClientSession | None = None, **kw: Any) -> AlpacaExecution:
     opts: dict[str, Any] = {
         "timeout_s": 2.0,
         "retry_backoff_s": 0.01,
         "backoff_initial_s": 0.01,
         "backoff_max_s": 0.05,
-        "rng": random.Random(3),
     } | kw
-    return AlpacaExecution(url, KEY, SECRET, dict(INSTRUMENTS), **opts)
+    config = ExecutionConfig(url, KEY, SECRET, **opts)
+    return AlpacaExecution(config, dict(INSTRUMENTS), session=session, rng=random.Random(3))
 
 
 REST_CALLS: dict[str, Callable[[AlpacaExecution], Awaitable[object]]] = {
@@ -334,7 +335,7 @@ async def test_review_an_order_answered_with_a_redirect_is_in_doubt_not_rejected
     caplog.set_level(logging.INFO)
     proxy = SeeOther(venue.url)
     await proxy.start()
-    ex = AlpacaExecution(proxy.url, "sim-key", "sim-secret", timeout_s=3.0)
+    ex = AlpacaExecution(ExecutionConfig(proxy.url, "sim-key", "sim-secret", timeout_s=3.0))
     try:
         symbol = venue.config.symbols[0].symbol
         (instrument,) = await ex.instruments([Symbol(symbol)])

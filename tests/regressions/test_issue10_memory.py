@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from engine.bus import EventBus
 from engine.core.risk import RiskLimits
 from engine.core.strategies import SmaCross, SmaCrossParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.bus import EventBus
 from engine.model import (
     ClientOrderId,
     ExecutionId,
@@ -36,6 +36,7 @@ from engine.model.events import EngineEvent, FillApplied
 from engine.runtime.live import LiveEngine
 from engine.runtime.recovery import Reconciler, rebuild_from_store
 from engine.store import StoreReader, StoreWriter, create_store_engine, migrate
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.execution import AlpacaExecution
 from engine.venues.base import VenueOrder, VenuePosition
 
@@ -183,7 +184,7 @@ def test_item_07_alpaca_execution_keeps_a_bounded_map_of_venue_ids():
     """Demonstration: ``venue_ids`` gained an entry per order whose submit answer came
     after the stream had reported its end (it is removed only on that report), for
     good. Now it keeps the newest ids only (cancel asks the venue for any other)."""
-    ex = AlpacaExecution("http://127.0.0.1:9", "k", "s")
+    ex = AlpacaExecution(ExecutionConfig("http://127.0.0.1:9", "k", "s"))
     for i in range(50_000):
         ex.venue_ids[ClientOrderId(f"m-1-{i}")] = VenueOrderId(f"v-{i}")
     assert len(ex.venue_ids) <= 10_000

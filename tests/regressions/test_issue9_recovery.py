@@ -24,13 +24,13 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
+from engine.bus import EventBus
 from engine.config.schedule import ScheduleConfig
 from engine.config.schema import default_risk
 from engine.core.risk import RiskLimits
 from engine.core.strategies import SmaCross, SmaCrossParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.bus import EventBus
 from engine.model import (
     ClientOrderId,
     ExecutionId,
@@ -57,6 +57,7 @@ from engine.runtime.live import LiveEngine
 from engine.runtime.recovery import Reconciler, rebuild_from_store
 from engine.store import StoreReader, StoreWriter, create_store_engine, load_control_state, migrate
 from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import VenueOrder, VenuePosition
 from engine.venues.sim import SimVenue
 from engine.venues.sim.objects import SimOrder
@@ -143,7 +144,7 @@ def recorder(rt: Runtime, kind: type) -> list[Any]:
 
 
 async def venue_positions(venue: SimVenue) -> dict[str, int]:
-    ex = AlpacaExecution(venue.url, venue.config.key, venue.config.secret)
+    ex = AlpacaExecution(ExecutionConfig(venue.url, venue.config.key, venue.config.secret))
     try:
         await ex.instruments([s.symbol for s in venue.config.symbols])
         return {p.symbol: p.qty for p in await ex.positions() if p.qty}
@@ -576,7 +577,7 @@ async def test_suspect_startup_sees_orders_placed_after_the_first_ten_thousand(
         account.by_client[rec.client_order_id] = rec
         account.used_ids.add(rec.client_order_id)
     # The last order the previous process sent, lost in the crash before it was stored.
-    ex = AlpacaExecution(venue.url, venue.config.key, venue.config.secret)
+    ex = AlpacaExecution(ExecutionConfig(venue.url, venue.config.key, venue.config.secret))
     try:
         await ex.instruments([SIMEQ])
         lost = Order(

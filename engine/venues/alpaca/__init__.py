@@ -8,6 +8,7 @@ from engine.venues.alpaca.config import (
     AlpacaUrls,
     Backoff,
     Credentials,
+    ExecutionConfig,
     credentials_from_env,
 )
 from engine.venues.alpaca.data import AlpacaMarketData
@@ -29,5 +30,6 @@ __all__ = [
     "AlpacaUrls",
     "Backoff",
     "Credentials",
+    "ExecutionConfig",
     "credentials_from_env",
 ]

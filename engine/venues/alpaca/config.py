@@ -13,11 +13,47 @@ from collections.abc import Mapping
 
 import msgspec
 
+from engine.venues.alpaca.protocol import Encoding
+
 KEY_ENV = "APCA_API_KEY_ID"
 SECRET_ENV = "APCA_API_SECRET_KEY"
 PAPER_REST = "https://paper-api.alpaca.markets"
 DATA_STREAM = "wss://stream.data.alpaca.markets"
 FEEDS = ("iex", "sip", "test", "delayed_sip")
+
+
+VENUE_IDS_KEPT = 10_000
+"""How many venue order ids :class:`AlpacaExecution` keeps (the newest)."""
+
+
+class ExecutionConfig(msgspec.Struct, frozen=True):
+    """What :class:`~engine.venues.alpaca.execution.AlpacaExecution` is built from
+    (plain data; the objects it is lent, a session, an rng and a clock, are arguments
+    of its own). ``repr`` shows neither key."""
+
+    base_url: str  # REST base; ``/v2/...`` is appended
+    key: str
+    secret: str
+    timeout_s: float = 5.0  # every REST call; a submit past it is ambiguous
+    query_retries: int = 2  # queries, listings, cancels: retries on 5xx/429/timeouts
+    retry_backoff_s: float = 0.25
+    stream_url: str | None = None  # trade_updates; None = ``{base_url}/stream`` as ws(s)
+    heartbeat_s: float = 15.0  # trade_updates ping interval
+    backoff_initial_s: float = 0.5  # trade_updates reconnect backoff
+    backoff_max_s: float = 30.0
+    encoding: Encoding = "json"  # trade_updates frames
+    recovery_margin_s: float = 5.0  # orders listed back from before the last update seen
+    order_connections: int = 2  # kept-alive connections of the order path
+    venue_ids_kept: float = VENUE_IDS_KEPT  # inf = keep every venue order id
+
+    def __repr__(self) -> str:
+        fields = []
+        for name in self.__struct_fields__:
+            value = "**********" if name in ("key", "secret") else getattr(self, name)
+            fields.append(f"{name}={value!r}")
+        return f"ExecutionConfig({', '.join(fields)})"
+
+    __str__ = __repr__
 
 
 class AlpacaUrls(msgspec.Struct, frozen=True):

@@ -58,13 +58,18 @@ from engine.model import (
     Symbol,
     VenueOrderId,
 )
-from engine.venues.alpaca.config import Backoff, auth_headers, updates_url
+from engine.venues.alpaca.config import (
+    VENUE_IDS_KEPT,
+    Backoff,
+    ExecutionConfig,
+    auth_headers,
+    updates_url,
+)
 from engine.venues.alpaca.errors import AlpacaHttpError, AlpacaUnavailableError
 from engine.venues.alpaca.mapping import Mapper, WireError, account, dec, order_body
 from engine.venues.alpaca.protocol import (
     AccountWire,
     AssetWire,
-    Encoding,
     ErrorBody,
     MultiStatus,
     OrderWire,
@@ -100,10 +105,6 @@ _BODY = msgspec.json.Encoder()
 T = TypeVar("T")
 
 
-VENUE_IDS_KEPT = 10_000
-"""How many venue order ids :class:`AlpacaExecution` keeps (the newest)."""
-
-
 class RecentIds(OrderedDict[ClientOrderId, VenueOrderId]):
     """Venue order ids by client order id, the newest ``limit`` only: a cache (an order
     the trade_updates stream saw end is dropped at once; one it reported ending before
@@ -136,68 +137,60 @@ class AlpacaExecution:
 
     def __init__(
         self,
-        base_url: str,
-        key: str,
-        secret: str,
+        config: ExecutionConfig,
         instruments: dict[Symbol, Instrument] | None = None,
         *,
-        timeout_s: float = 5.0,
         session: aiohttp.ClientSession | None = None,
-        query_retries: int = 2,
-        retry_backoff_s: float = 0.25,
-        stream_url: str | None = None,
-        heartbeat_s: float = 15.0,
-        backoff_initial_s: float = 0.5,
-        backoff_max_s: float = 30.0,
         rng: random.Random | None = None,
         clock: Callable[[], int] = time.time_ns,
-        encoding: Encoding = "json",
-        recovery_margin_s: float = 5.0,
-        order_connections: int = 2,
-        venue_ids_kept: float = VENUE_IDS_KEPT,
     ) -> None:
+        """``session`` (else one of its own), ``rng`` (reconnect jitter) and ``clock``
+        are lent by the caller; everything else is in ``config``."""
+        c = self.config = config
         self._instruments: dict[Symbol, Instrument] = dict(instruments or {})
         self.mapper = Mapper(self._instruments)
         self.rest = Rest(
-            base_url,
-            key,
-            secret,
-            timeout_s=timeout_s,
+            c.base_url,
+            c.key,
+            c.secret,
+            timeout_s=c.timeout_s,
             session=session,
-            retries=query_retries,
-            retry_backoff_s=retry_backoff_s,
+            retries=c.query_retries,
+            retry_backoff_s=c.retry_backoff_s,
         )
-        self.order_pool = Http1Pool(base_url, size=order_connections, connect_timeout_s=timeout_s)
+        self.order_pool = Http1Pool(
+            c.base_url, size=c.order_connections, connect_timeout_s=c.timeout_s
+        )
         origin = self.order_pool.origin
         self._submit_head = request_head(
             "POST",
             origin.path + "/v2/orders",
             origin.host_header,
             {
-                **auth_headers(key, secret),
+                **auth_headers(c.key, c.secret),
                 "Content-Type": "application/json",
                 "Accept": "application/json",
                 "User-Agent": "scalpbot",
             },
         )
-        self._timeout_s = timeout_s
+        self._timeout_s = c.timeout_s
         self._redirect_logged = False  # a redirected submit is logged as an error once
-        self.venue_ids: dict[ClientOrderId, VenueOrderId] = RecentIds(venue_ids_kept)
+        self.venue_ids: dict[ClientOrderId, VenueOrderId] = RecentIds(c.venue_ids_kept)
         self.counters = ExecCounters()
         self._clock = clock
         self.updates = TradeUpdates(
-            stream_url or updates_url(base_url),
-            key,
-            secret,
+            c.stream_url or updates_url(c.base_url),
+            c.key,
+            c.secret,
             lambda: self.rest.session,
             self.mapper,
             self._list_since,
             self.venue_ids,
-            backoff=Backoff(backoff_initial_s, backoff_max_s, rng or random.Random()),
-            heartbeat_s=heartbeat_s,
+            backoff=Backoff(c.backoff_initial_s, c.backoff_max_s, rng or random.Random()),
+            heartbeat_s=c.heartbeat_s,
             clock=clock,
-            encoding=encoding,
-            recovery_margin_s=recovery_margin_s,
+            encoding=c.encoding,
+            recovery_margin_s=c.recovery_margin_s,
         )
 
     def __repr__(self) -> str:
@@ -451,7 +444,9 @@ async def _now(result: SubmitResult) -> SubmitResult:
 
 
 __all__ = [
+    "VENUE_IDS_KEPT",
     "AlpacaExecution",
+    "ExecutionConfig",
     "AlpacaHttpError",
     "AlpacaUnavailableError",
     "ExecCounters",

@@ -13,7 +13,7 @@ import random
 from collections.abc import AsyncIterator
 
 from engine.model import Instrument, Symbol
-from engine.venues.alpaca.config import AlpacaUrls
+from engine.venues.alpaca.config import AlpacaUrls, ExecutionConfig
 from engine.venues.alpaca.data import AlpacaMarketData
 from engine.venues.alpaca.execution import AlpacaExecution
 from engine.venues.base import Venue, VenueSpec
@@ -26,9 +26,10 @@ class AlpacaVenue:
         self.spec = spec
         self.urls = urls
         self._name = name
-        self._execution = AlpacaExecution(
+        config = ExecutionConfig(
             urls.rest, spec.key, spec.secret, timeout_s=spec.timeout_s, stream_url=urls.updates
         )
+        self._execution = AlpacaExecution(config)
 
     def __repr__(self) -> str:
         return f"AlpacaVenue({self._name!r}, rest={self.urls.rest!r})"

@@ -17,14 +17,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from engine.bus import EventBus
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.bus import EventBus
 from engine.model import ClientOrderId, IdFactory, Instrument, Symbol
 from engine.model.events import EngineEvent, FillApplied, OrderSubmitted
 from engine.runtime.live import LiveEngine
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
+from engine.venues.alpaca.config import ExecutionConfig
 from tests.engine.core.helpers import CASH, Script, ScriptedStrategy
 from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
 
@@ -70,13 +71,15 @@ class LiveRig:
         self.events: list[EngineEvent] = []
         self.bus.subscribe("test", self.events.append)
         self.ex = AlpacaExecution(
-            fake.url,
-            KEY,
-            SECRET,
+            ExecutionConfig(
+                fake.url,
+                KEY,
+                SECRET,
+                timeout_s=timeout_s,
+                retry_backoff_s=0.01,
+                backoff_initial_s=0.05,
+            ),
             {AAPL: INSTRUMENT},
-            timeout_s=timeout_s,
-            retry_backoff_s=0.01,
-            backoff_initial_s=0.05,
         )
         self.live = LiveEngine(self.core, self.ex, self.bus, **(live_options or {}))
         self.data = AlpacaMarketData(

@@ -10,11 +10,12 @@ from engine.model import OrderStatus, TradingState
 from engine.runtime.app import Runtime
 from engine.store import StoreReader, create_store_engine
 from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca.config import ExecutionConfig
 from tests.engine.runtime.conftest import Running, options, until, until_async
 
 
 async def venue_state(venue) -> tuple[dict[str, int], list, list]:
-    ex = AlpacaExecution(venue.url, venue.config.key, venue.config.secret)
+    ex = AlpacaExecution(ExecutionConfig(venue.url, venue.config.key, venue.config.secret))
     try:
         await ex.instruments([s.symbol for s in venue.config.symbols])
         positions = {p.symbol: p.qty for p in await ex.positions() if p.qty}

@@ -21,6 +21,7 @@ from engine.model import (
     VenueOrderId,
 )
 from engine.venues.alpaca import AlpacaExecution, AlpacaUnavailableError
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import CloseResult, SubmitOutcome, VenueError
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
 from tests.engine.venues.raw_http import RawHttpServer, response, send
@@ -33,7 +34,7 @@ POST = ("POST", "/v2/orders")
 @pytest.fixture
 async def ex(fake: FakeAlpaca) -> AsyncIterator[AlpacaExecution]:
     client = AlpacaExecution(
-        fake.url, KEY, SECRET, INSTRUMENTS, timeout_s=0.3, retry_backoff_s=0.01
+        ExecutionConfig(fake.url, KEY, SECRET, timeout_s=0.3, retry_backoff_s=0.01), INSTRUMENTS
     )
     yield client
     await client.close()
@@ -308,7 +309,8 @@ async def test_secrets_stay_out_of_errors_reprs_and_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     bad = AlpacaExecution(
-        fake.url, KEY, SECRET + "-wrong", INSTRUMENTS, timeout_s=0.3, retry_backoff_s=0.01
+        ExecutionConfig(fake.url, KEY, SECRET + "-wrong", timeout_s=0.3, retry_backoff_s=0.01),
+        INSTRUMENTS,
     )
     texts = [repr(bad), repr(bad.rest)]
     with pytest.raises(VenueError) as info:
@@ -316,7 +318,9 @@ async def test_secrets_stay_out_of_errors_reprs_and_logs(
     texts += [str(info.value), repr(info.value)]
     assert (await bad.submit(order())).outcome is SubmitOutcome.REJECTED
     fake.faults["GET /v2/positions"] += [Fault(500, "x")] * 3
-    good = AlpacaExecution(fake.url, KEY, SECRET, INSTRUMENTS, timeout_s=0.3, retry_backoff_s=0.01)
+    good = AlpacaExecution(
+        ExecutionConfig(fake.url, KEY, SECRET, timeout_s=0.3, retry_backoff_s=0.01), INSTRUMENTS
+    )
     with pytest.raises(AlpacaUnavailableError) as info2:
         await good.positions()
     texts += [str(info2.value), repr(info2.value), repr(good), caplog.text]
@@ -335,7 +339,7 @@ def test_the_adapters_implement_the_venue_port() -> None:
     from engine.venues.alpaca import AlpacaMarketData
     from engine.venues.base import Execution, MarketData
 
-    execution: Execution = AlpacaExecution("http://127.0.0.1:1", KEY, SECRET)
+    execution: Execution = AlpacaExecution(ExecutionConfig("http://127.0.0.1:1", KEY, SECRET))
     data: MarketData = AlpacaMarketData("ws://127.0.0.1:1", KEY, SECRET, INSTRUMENTS)
     assert callable(execution.close) and callable(data.run)
 
@@ -357,7 +361,7 @@ async def test_begin_submit_puts_the_order_on_the_wire_before_returning() -> Non
     }
     server = RawHttpServer().start()
     server.default = send(response(200, json.dumps(accepted).encode()))
-    ex = AlpacaExecution(server.url(), KEY, SECRET, INSTRUMENTS, timeout_s=2.0)
+    ex = AlpacaExecution(ExecutionConfig(server.url(), KEY, SECRET, timeout_s=2.0), INSTRUMENTS)
     try:
         await ex.warm()
         pending = ex.begin_submit(order("sb-1-9"))

@@ -25,6 +25,7 @@ from engine.model import (
 )
 from engine.model.events import FeedState
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData, AlpacaUrls
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.protocol import Encoding
 from engine.venues.base import SubmitOutcome
 from tests.engine.venues.alpaca.conftest import Sink, Updates, stop, until
@@ -52,13 +53,15 @@ class LongestWait(random.Random):
 async def ex(venue: object) -> AsyncIterator[AlpacaExecution]:
     urls = AlpacaUrls.from_venue_url(venue.url)  # type: ignore[attr-defined]
     client = AlpacaExecution(
-        urls.rest,
-        sim.DEFAULT_KEY,
-        sim.DEFAULT_SECRET,
-        timeout_s=2.0,
-        stream_url=urls.updates,
-        backoff_initial_s=0.3,
-        backoff_max_s=0.3,
+        ExecutionConfig(
+            urls.rest,
+            sim.DEFAULT_KEY,
+            sim.DEFAULT_SECRET,
+            timeout_s=2.0,
+            stream_url=urls.updates,
+            backoff_initial_s=0.3,
+            backoff_max_s=0.3,
+        ),
         rng=LongestWait(),
     )
     yield client

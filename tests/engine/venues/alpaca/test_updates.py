@@ -13,6 +13,7 @@ import pytest
 from engine.model import OrderStatus, ReportKind
 from engine.model.events import FeedState
 from engine.venues.alpaca import AlpacaAuthError, AlpacaExecution
+from engine.venues.alpaca.config import ExecutionConfig
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Updates, stop, until
 from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, rfc3339
 
@@ -29,10 +30,10 @@ async def live(fake: FakeAlpaca) -> AsyncIterator[Callable[..., Any]]:
             "timeout_s": 1.0,
             "backoff_initial_s": 0.01,
             "backoff_max_s": 0.05,
-            "rng": random.Random(5),
             "retry_backoff_s": 0.01,
         } | kw
-        ex = AlpacaExecution(fake.url, KEY, SECRET, INSTRUMENTS, **opts)
+        config = ExecutionConfig(fake.url, KEY, SECRET, **opts)
+        ex = AlpacaExecution(config, INSTRUMENTS, rng=random.Random(5))
         rec = Updates()
         task = asyncio.create_task(ex.run_updates(rec.on_report, rec.on_feed, rec.on_recovered))
         started.append((ex, task))
