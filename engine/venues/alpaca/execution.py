@@ -446,9 +446,9 @@ async def _now(result: SubmitResult) -> SubmitResult:
 __all__ = [
     "VENUE_IDS_KEPT",
     "AlpacaExecution",
-    "ExecutionConfig",
     "AlpacaHttpError",
     "AlpacaUnavailableError",
     "ExecCounters",
+    "ExecutionConfig",
     "RecentIds",
 ]
