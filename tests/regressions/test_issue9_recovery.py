@@ -60,7 +60,7 @@ from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import VenueOrder, VenuePosition
 from engine.venues.sim import SimVenue
-from engine.venues.sim.objects import SimOrder
+from engine.venues.sim.orders import SimOrder
 from tests.engine.runtime.conftest import Running, options, started_sim, until, until_async
 
 SIMEQ = Symbol("SIMEQ")

@@ -34,9 +34,10 @@ from engine.model import (
     Trade,
 )
 from engine.paper import PaperConfig, PaperVenue
+from engine.venues.sim.errors import forbidden, not_found, unprocessable
 from engine.venues.sim.faults import FaultInjector
 from engine.venues.sim.market import TickEvent
-from engine.venues.sim.objects import SimOrder, forbidden, not_found, order_object, unprocessable
+from engine.venues.sim.orders import SimOrder, order_object
 from engine.venues.sim.protocol import Units, rfc3339
 from engine.venues.sim.state import fill_from_json, fill_to_json
 

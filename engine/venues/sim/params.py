@@ -10,7 +10,7 @@ import msgspec
 from aiohttp import web
 
 from engine.model import OffGridError, OrderType, Side, Symbol, TimeInForce
-from engine.venues.sim.objects import ApiError, unprocessable
+from engine.venues.sim.errors import ApiError, unprocessable
 from engine.venues.sim.protocol import Units, parse_time
 
 _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT}

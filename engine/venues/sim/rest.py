@@ -18,16 +18,9 @@ from aiohttp import web
 
 from engine.model import Side, Symbol
 from engine.venues.sim.accounts import Account
+from engine.venues.sim.errors import ApiError, not_found, unprocessable
 from engine.venues.sim.faults import FaultInjector
-from engine.venues.sim.objects import (
-    ApiError,
-    account_object,
-    asset_id,
-    asset_object,
-    not_found,
-    position_object,
-    unprocessable,
-)
+from engine.venues.sim.ids import asset_id
 from engine.venues.sim.params import (
     decimal_param,
     int_param,
@@ -37,6 +30,7 @@ from engine.venues.sim.params import (
     units_param,
 )
 from engine.venues.sim.protocol import JSON_ENCODER, error_body, rfc3339
+from engine.venues.sim.renderers import account_object, asset_object, position_object
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Clock = Callable[[], int]

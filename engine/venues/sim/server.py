@@ -25,10 +25,10 @@ from aiohttp import web
 
 from engine.venues.sim.accounts import Account
 from engine.venues.sim.config import SimVenueConfig
+from engine.venues.sim.errors import not_found
 from engine.venues.sim.faults import FaultConfig, FaultInjector
 from engine.venues.sim.identity import IDENTITY, IDENTITY_PATH
 from engine.venues.sim.market import ReplayMarket, SyntheticMarket, TickEvent, open_market
-from engine.venues.sim.objects import not_found
 from engine.venues.sim.rest import RestApi, is_websocket, json_response
 from engine.venues.sim.state import load_state, save_state
 from engine.venues.sim.streams import DataHub
