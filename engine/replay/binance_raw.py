@@ -17,18 +17,17 @@ import msgspec
 
 from engine.model import BookLevel, BookUpdate, Instrument, Quote, Side, Symbol, Trade
 from engine.replay.errors import (
-    ROW_ERRORS,
     DataError,
     Reason,
     RejectCounter,
     RowError,
     quote_problem,
-    reason_of,
     snapshot_problem,
     trade_problem,
 )
-from engine.replay.files import IO_ERRORS, Pathish, clip, describe, open_bytes, reject_line
+from engine.replay.files import Pathish, clip, open_bytes
 from engine.replay.instruments import UnitCache, unit_caches
+from engine.replay.lines import Layout, read_lines
 
 _Levels = list[tuple[str, str]]
 _LINE_START = re.compile(rb"\d+ \{")
@@ -185,29 +184,19 @@ def read_binance_raw(
     Messages whose ``s`` is not ``wire_symbol`` (default: the instrument's symbol)
     are counted as ``unknown_symbol``. Spot diffs carry no ``pu``: ``prev_id`` is 0.
     """
-    rejects = RejectCounter() if rejects is None else rejects
-    decoder = _Decoder(instrument, instrument.symbol if wire_symbol is None else wire_symbol)
-    event_of = decoder.event
-    last_ts = 0
-    lineno = 1
-    with open_bytes(path) as fh:
-        try:
-            first = fh.readline()
-            if not first:
-                raise DataError(path, 1, "empty file")
-            if not _LINE_START.match(first):
-                got = clip(first.decode("utf-8", "replace"))
-                raise DataError(path, 1, f"not a '<ns> <json>' Binance capture: {got!r}")
-            for lineno, line in enumerate(chain((first,), fh), 1):
-                try:
-                    event = event_of(line)
-                    if event.ts < last_ts:
-                        raise RowError(Reason.TIME_BACKWARDS)
-                except ROW_ERRORS as exc:
-                    text = line.decode("utf-8", "replace")
-                    reject_line(path, rejects, reason_of(exc), lineno, text)
-                    continue
-                last_ts = event.ts
-                yield event
-        except IO_ERRORS as exc:
-            raise DataError(path, lineno + 1, describe(exc)) from exc
+    wire = instrument.symbol if wire_symbol is None else wire_symbol
+    return read_lines(path, RAW_LAYOUT, lambda: _Decoder(instrument, wire).event, rejects)
+
+
+def _begin(path: Pathish, fh: Iterator[bytes]) -> tuple[int, Iterator[bytes]]:
+    """The first line is a row too: check its shape and put it back."""
+    first = next(fh, b"")
+    if not first:
+        raise DataError(path, 1, "empty file")
+    if not _LINE_START.match(first):
+        got = clip(first.decode("utf-8", "replace"))
+        raise DataError(path, 1, f"not a '<ns> <json>' Binance capture: {got!r}")
+    return 1, chain((first,), fh)
+
+
+RAW_LAYOUT = Layout(open_bytes, _begin)

@@ -1,7 +1,9 @@
 """Readers for the normalised Binance CSVs of quotes, trades and depth (docs/data-formats.md).
 
 Each reader is a generator of model events in file order. Bad rows are skipped
-and counted in ``rejects``; a file that cannot be read raises :class:`DataError`.
+and counted in ``rejects``; a file that cannot be read raises :class:`DataError`
+(the line-reading skeleton is engine.replay.lines; each format here is its header
+and a parse function).
 Plain and gzip-compressed files are both accepted (gzip is recognised by content).
 The files are plain comma-separated values without quoting, so a row is split on
 commas directly (about twice as fast as the csv module).
@@ -9,12 +11,12 @@ commas directly (about twice as fast as the csv module).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from engine.model import BookLevel, BookUpdate, Instrument, Quote, Side, Symbol, Trade
 from engine.replay.errors import (
     ROW_ERRORS,
-    DataError,
     Reason,
     RejectCounter,
     RowError,
@@ -23,16 +25,9 @@ from engine.replay.errors import (
     snapshot_problem,
     trade_problem,
 )
-from engine.replay.files import (
-    IO_ERRORS,
-    Pathish,
-    describe,
-    expect_header,
-    numbered_lines,
-    open_text,
-    reject_line,
-)
+from engine.replay.files import Pathish, reject_line
 from engine.replay.instruments import UnitCache, unit_caches
+from engine.replay.lines import header_layout, numbered_rows, read_lines
 
 QUOTES_HEADER = "ts_local_ns,ts_exch_ms,update_id,bid,bid_qty,ask,ask_qty"
 TRADES_HEADER = "ts_local_ns,ts_exch_ms,trade_id,price,qty,is_buyer_maker"
@@ -47,6 +42,11 @@ _Bad = tuple[Reason, int, str]
 """A rejection: reason, line number and the line itself."""
 
 
+QUOTES_LAYOUT = header_layout(QUOTES_HEADER)
+TRADES_LAYOUT = header_layout(TRADES_HEADER)
+DEPTH_LAYOUT = header_layout(DEPTH_HEADER)
+
+
 def read_quotes(
     path: Pathish, instrument: Instrument, rejects: RejectCounter | None = None
 ) -> Iterator[Quote]:
@@ -54,33 +54,25 @@ def read_quotes(
 
     The event time is ``ts_local_ns``; ``ts_exch_ms`` and ``update_id`` are not used.
     """
-    rejects = RejectCounter() if rejects is None else rejects
+    return read_lines(path, QUOTES_LAYOUT, partial(_quote_parser, instrument), rejects)
+
+
+def _quote_parser(instrument: Instrument) -> Callable[[str], Quote]:
     price, size = unit_caches(instrument)
     symbol = instrument.symbol
-    last_ts = 0
-    lineno = 1
-    with open_text(path) as fh:
-        try:
-            expect_header(path, fh, QUOTES_HEADER)
-            for lineno, line in enumerate(fh, 2):
-                try:
-                    ts_s, _, _, b, bq, a, aq = line.rstrip("\r\n").split(",")
-                    ts = int(ts_s)
-                    bid = price[b]
-                    ask = price[a]
-                    bid_size = size[bq]
-                    ask_size = size[aq]
-                except ROW_ERRORS as exc:
-                    reject_line(path, rejects, reason_of(exc), lineno, line)
-                    continue
-                if 0 < bid < ask and bid_size >= 0 and ask_size >= 0 and ts >= last_ts:
-                    last_ts = ts
-                    yield Quote(symbol, ts, bid, bid_size, ask, ask_size)
-                else:
-                    reason = quote_problem(ts, bid, bid_size, ask, ask_size)
-                    reject_line(path, rejects, reason, lineno, line)
-        except IO_ERRORS as exc:
-            raise DataError(path, lineno + 1, describe(exc)) from exc
+
+    def parse(line: str) -> Quote:
+        ts_s, _, _, b, bq, a, aq = line.rstrip("\r\n").split(",")
+        ts = int(ts_s)
+        bid = price[b]
+        ask = price[a]
+        bid_size = size[bq]
+        ask_size = size[aq]
+        if 0 < bid < ask and bid_size >= 0 and ask_size >= 0:
+            return Quote(symbol, ts, bid, bid_size, ask, ask_size)
+        raise RowError(quote_problem(ts, bid, bid_size, ask, ask_size))
+
+    return parse
 
 
 def read_trades(
@@ -90,32 +82,25 @@ def read_trades(
 
     ``is_buyer_maker`` is ``1``/``0`` (or ``true``/``false``); 1 makes the seller the aggressor.
     """
-    rejects = RejectCounter() if rejects is None else rejects
+    return read_lines(path, TRADES_LAYOUT, partial(_trade_parser, instrument), rejects)
+
+
+def _trade_parser(instrument: Instrument) -> Callable[[str], Trade]:
     price, size = unit_caches(instrument)
     symbol = instrument.symbol
     aggressor_of = AGGRESSOR_OF_BUYER_MAKER
-    last_ts = 0
-    lineno = 1
-    with open_text(path) as fh:
-        try:
-            expect_header(path, fh, TRADES_HEADER)
-            for lineno, line in enumerate(fh, 2):
-                try:
-                    ts_s, _, trade_id, p, q, m = line.rstrip("\r\n").split(",")
-                    ts = int(ts_s)
-                    px = price[p]
-                    qty = size[q]
-                    aggressor = aggressor_of[m]
-                except ROW_ERRORS as exc:
-                    reject_line(path, rejects, reason_of(exc), lineno, line)
-                    continue
-                if px > 0 and qty > 0 and ts >= last_ts:
-                    last_ts = ts
-                    yield Trade(symbol, ts, px, qty, aggressor, trade_id)
-                else:
-                    reject_line(path, rejects, trade_problem(ts, px, qty), lineno, line)
-        except IO_ERRORS as exc:
-            raise DataError(path, lineno + 1, describe(exc)) from exc
+
+    def parse(line: str) -> Trade:
+        ts_s, _, trade_id, p, q, m = line.rstrip("\r\n").split(",")
+        ts = int(ts_s)
+        px = price[p]
+        qty = size[q]
+        aggressor = aggressor_of[m]
+        if px > 0 and qty > 0:
+            return Trade(symbol, ts, px, qty, aggressor, trade_id)
+        raise RowError(trade_problem(ts, px, qty))
+
+    return parse
 
 
 def read_depth(
@@ -131,15 +116,13 @@ def read_depth(
     price, size = unit_caches(instrument)
     symbol = instrument.symbol
     last_ts = 0
-    with open_text(path) as fh:
-        expect_header(path, fh, DEPTH_HEADER)
-        for message in _messages(numbered_lines(path, fh, 2)):
-            event = _message(symbol, price, size, message, last_ts)
-            if isinstance(event, BookUpdate):
-                last_ts = event.ts
-                yield event
-            else:
-                reject_line(path, rejects, *event)
+    for message in _messages(numbered_rows(path, DEPTH_LAYOUT)):
+        event = _message(symbol, price, size, message, last_ts)
+        if isinstance(event, BookUpdate):
+            last_ts = event.ts
+            yield event
+        else:
+            reject_line(path, rejects, *event)
 
 
 _Row = tuple[str, str, str, int, str]

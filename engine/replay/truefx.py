@@ -7,22 +7,18 @@ Timestamps are ISO-8601 with an optional fraction and a UTC offset, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from engine.model import Instrument, Quote
-from engine.replay.errors import ROW_ERRORS, DataError, RejectCounter, quote_problem, reason_of
-from engine.replay.files import (
-    IO_ERRORS,
-    Pathish,
-    describe,
-    expect_header,
-    open_text,
-    reject_line,
-)
+from engine.replay.errors import RejectCounter, RowError, quote_problem
+from engine.replay.files import Pathish
 from engine.replay.instruments import unit_caches
+from engine.replay.lines import header_layout, read_lines
 
 TRUEFX_HEADER = "timestamp,bid,ask"
+TRUEFX_LAYOUT = header_layout(TRUEFX_HEADER)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -40,27 +36,20 @@ def read_truefx(
     path: Pathish, instrument: Instrument, rejects: RejectCounter | None = None
 ) -> Iterator[Quote]:
     """Quotes from a TrueFX ``timestamp,bid,ask`` file, with sizes 0."""
-    rejects = RejectCounter() if rejects is None else rejects
+    return read_lines(path, TRUEFX_LAYOUT, partial(_quote_parser, instrument), rejects)
+
+
+def _quote_parser(instrument: Instrument) -> Callable[[str], Quote]:
     price, _ = unit_caches(instrument)
     symbol = instrument.symbol
-    last_ts = 0
-    lineno = 1
-    with open_text(path) as fh:
-        try:
-            expect_header(path, fh, TRUEFX_HEADER)
-            for lineno, line in enumerate(fh, 2):
-                try:
-                    stamp, b, a = line.rstrip("\r\n").split(",")
-                    ts = parse_timestamp_ns(stamp)
-                    bid = price[b]
-                    ask = price[a]
-                except ROW_ERRORS as exc:
-                    reject_line(path, rejects, reason_of(exc), lineno, line)
-                    continue
-                if 0 < bid < ask and ts >= last_ts:
-                    last_ts = ts
-                    yield Quote(symbol, ts, bid, 0, ask, 0)
-                else:
-                    reject_line(path, rejects, quote_problem(ts, bid, 0, ask, 0), lineno, line)
-        except IO_ERRORS as exc:
-            raise DataError(path, lineno + 1, describe(exc)) from exc
+
+    def parse(line: str) -> Quote:
+        stamp, b, a = line.rstrip("\r\n").split(",")
+        ts = parse_timestamp_ns(stamp)
+        bid = price[b]
+        ask = price[a]
+        if 0 < bid < ask:
+            return Quote(symbol, ts, bid, 0, ask, 0)
+        raise RowError(quote_problem(ts, bid, 0, ask, 0))
+
+    return parse
