@@ -15,8 +15,9 @@ import pytest
 from bot.plugin import TelegramPlugin
 from engine.control import PluginContext
 from engine.runtime.app import Runtime
-from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
+from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.wait import poller
 
 ADMIN, TRADER, VIEWER, STRANGER = 111, 222, 333, 444
 GROUP = -1001234
@@ -73,16 +74,7 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeTelegram]:
         await server.stop()
 
 
-async def wait_for(check: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
-    """Poll ``check`` until it returns something truthy (and return it); no fixed sleeps."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or check}")
-        await asyncio.sleep(0.01)
+wait_for = poller(10.0, every=0.01)  # returns what the check returned
 
 
 class Bot:

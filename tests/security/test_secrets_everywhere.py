@@ -37,8 +37,7 @@ import json
 import os
 import signal
 import subprocess
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,6 +49,7 @@ from aiohttp import streams, web
 
 from tests.acceptance.conftest import HOST, REPO, SCALPBOT, free_port, get_json
 from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.wait import async_poller, poller
 
 T = TypeVar("T")
 
@@ -180,27 +180,8 @@ def base_env() -> dict[str, str]:
     return env
 
 
-async def until(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll ``check`` until it returns something truthy (returned); fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-async def until_async(check: Callable[[], Awaitable[T | None]], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.05)
+until = poller(every=0.05)
+until_async = async_poller(every=0.05)
 
 
 # -- the fake Telegram, recording the raw requests ----------------------------------------------

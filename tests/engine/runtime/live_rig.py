@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +27,7 @@ from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
 from engine.venues.alpaca.config import ExecutionConfig
 from tests.engine.core.helpers import CASH, Script, ScriptedStrategy
 from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
+from tests.kit.wait import poller
 
 AAPL = Symbol("AAPL")
 INSTRUMENT = Instrument(
@@ -36,13 +36,7 @@ INSTRUMENT = Instrument(
 GET_BY_CID = "GET /v2/orders:by_client_order_id"
 
 
-async def until(check: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
-    """Poll ``check`` until it holds, failing after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or check}")
-        await asyncio.sleep(0.005)
+until = poller(5.0, every=0.005)
 
 
 class LiveRig:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from hypothesis import strategies as st
 
 from engine.venues.http1 import Http1Pool, Http1ProtocolError, HttpResponse, _Parser, request_head
 from tests.engine.venues.raw_http import RawHttpServer, hang_up, response, send
+from tests.kit.wait import poller
 
 
 def post(body: bytes = b'{"a":1}', target: str = "/v2/orders") -> bytes:
@@ -22,12 +22,7 @@ def post(body: bytes = b'{"a":1}', target: str = "/v2/orders") -> bytes:
     return head + b"%d\r\n\r\n" % len(body) + body
 
 
-async def until(predicate: object, timeout: float = 3.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.002)
+until = poller(3.0, every=0.002)
 
 
 # -- the parser ----------------------------------------------------------------------------

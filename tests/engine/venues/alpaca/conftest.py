@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from engine.model import ExecutionReport, Instrument, Side, Symbol
 from engine.model.events import FeedEvent, FeedState
 from engine.venues.base import VenueOrder
 from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.wait import poller
 
 
 def equity(symbol: str, tick: str = "0.01", lot: str = "1") -> Instrument:
@@ -28,13 +28,7 @@ def equity(symbol: str, tick: str = "0.01", lot: str = "1") -> Instrument:
 INSTRUMENTS = {Symbol(s): equity(s) for s in ("AAPL", "AMD", "SPY")}
 
 
-async def until(predicate: Callable[[], object], timeout: float = 3.0, what: str = "") -> None:
-    """Poll ``predicate`` until true, failing after ``timeout`` seconds (never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
-        await asyncio.sleep(0.002)
+until = poller(3.0, every=0.002)
 
 
 class Sink:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +9,7 @@ import aiohttp
 import msgspec
 
 from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue
+from tests.kit.wait import poller
 
 REPO = Path(__file__).resolve().parents[4]
 DATA = REPO / ".." / "shared" / "data"
@@ -21,13 +19,7 @@ HEADERS = {"APCA-API-KEY-ID": DEFAULT_KEY, "APCA-API-SECRET-KEY": DEFAULT_SECRET
 MSGPACK = {"Content-Type": "application/msgpack"}
 
 
-async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
-    """Wait until ``check()`` is true, polling with short awaits; fail at the deadline."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.005)
+eventually = poller(3.0, every=0.005)
 
 
 class Rest:
