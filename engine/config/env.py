@@ -32,6 +32,8 @@ CREDENTIAL_VARS = (
     "PGPASSWORD",
     "SCALPBOT_SIM_KEY",
     "SCALPBOT_SIM_SECRET",
+    "SCALPBOT__SIM__KEY",  # the same pair under its alias (sim.key / sim.secret)
+    "SCALPBOT__SIM__SECRET",
     "SCALPBOT_HTTP_TOKEN",
 )
 

@@ -208,3 +208,39 @@ def test_person_facing_text_is_in_the_instruments_units() -> None:
     fills = reconcile.announce_fills(plan, lambda cid: None, 10, {BTC.symbol: BTC})
     assert fills and all("lot" not in d.detail for d in fills), fills
     assert "venue filled 0.001 BTCUSD" in fills[0].detail, fills[0].detail
+
+
+@pytest.mark.parametrize("documented", [True, False], ids=["SCALPBOT_SIM_KEY", "alias"])
+def test_one_name_for_the_sim_key_pair_both_processes_read_it_and_its_alias(
+    documented: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``sim-venue`` read SCALPBOT_SIM_KEY/SECRET and the bot sim.key/sim.secret
+    (SCALPBOT__SIM__KEY): the pair has one documented name, SCALPBOT_SIM_KEY/SECRET, and
+    both processes accept the other spelling as an alias."""
+    import argparse
+
+    from engine.config import load_config
+    from engine.runtime.cli import options_from_config
+    from engine.venues.sim.cli import add_parser, build_config
+
+    key, secret = "AliasKey1", "alias-secret-" + "s" * 24
+    for var in ("SCALPBOT_SIM_KEY", "SCALPBOT_SIM_SECRET", "SCALPBOT__SIM__KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("SCALPBOT__SIM__SECRET", raising=False)
+    env = (
+        {"SCALPBOT_SIM_KEY": key, "SCALPBOT_SIM_SECRET": secret}
+        if documented
+        else {"SCALPBOT__SIM__KEY": key, "SCALPBOT__SIM__SECRET": secret}
+    )
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.chdir(tmp_path)  # no keys file anywhere
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    config, _, _ = build_config(parser.parse_args(["sim-venue", "--listen", "127.0.0.1:0"]))
+    assert (config.key, config.secret) == (key, secret)
+    assert not (tmp_path / "var").exists()
+
+    opts = options_from_config(load_config(None, env, venue_url="http://127.0.0.1:1"))
+    assert (opts.key, opts.secret) == (key, secret)

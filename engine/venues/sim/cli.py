@@ -24,7 +24,7 @@ from engine.venues.sim.config import (
     synthetic_symbols,
 )
 from engine.venues.sim.faults import FAULT_HELP, parse_faults
-from engine.venues.sim.keys import KEYS_FILE_ENV, keys_file, make_keys, read_keys
+from engine.venues.sim.keys import KEYS_FILE_ENV, env_pair, keys_file, make_keys, read_keys
 from engine.venues.sim.server import SimVenue, serve
 from engine.venues.sim.state import StateError
 
@@ -96,8 +96,9 @@ def parse_listen(text: str) -> tuple[str, int]:
 def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
     """The venue config and the address from parsed arguments; ValueError names the problem."""
     host, port = parse_listen(args.listen)
-    key = args.key or os.environ.get(KEY_ENV) or None
-    secret = args.secret or os.environ.get(SECRET_ENV) or None
+    env_key, env_secret = env_pair(os.environ)  # or the alias SCALPBOT__SIM__KEY/SECRET
+    key = args.key or env_key or None
+    secret = args.secret or env_secret or None
     if args.secret:
         print(
             "scalpbot sim-venue: WARNING: --secret is deprecated: other users can read it "

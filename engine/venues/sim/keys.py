@@ -1,6 +1,8 @@
 """The standalone simulated venue's API key pair, kept out of command lines.
 
-``scalpbot sim-venue`` takes the pair from ``SCALPBOT_SIM_KEY`` / ``SCALPBOT_SIM_SECRET``;
+``scalpbot sim-venue`` takes the pair from ``SCALPBOT_SIM_KEY`` / ``SCALPBOT_SIM_SECRET``
+(the one documented name; ``SCALPBOT__SIM__KEY`` / ``SCALPBOT__SIM__SECRET``, the bot's
+``sim.key`` / ``sim.secret``, are accepted as an alias by both processes);
 with neither set it keeps a random pair in a private file (``var/sim-venue.keys`` by
 default, ``SCALPBOT_SIM_KEYS_FILE`` or ``--keys-file`` to move it), made on first
 start and reused after. ``scalpbot run --venue-url URL`` (a ``sim`` venue by URL with
@@ -18,6 +20,8 @@ from engine.config.secret import SecretFileError, read_secret_file, register
 
 KEY_ENV = "SCALPBOT_SIM_KEY"
 SECRET_ENV = "SCALPBOT_SIM_SECRET"
+ALIAS_KEY_ENV = "SCALPBOT__SIM__KEY"  # the bot's sim.key from the environment
+ALIAS_SECRET_ENV = "SCALPBOT__SIM__SECRET"
 KEYS_FILE_ENV = "SCALPBOT_SIM_KEYS_FILE"
 DEFAULT_KEYS_FILE = "var/sim-venue.keys"
 
@@ -59,10 +63,18 @@ def make_keys(path: str) -> tuple[str, str]:
     return key, secret
 
 
+def env_pair(env: Mapping[str, str]) -> tuple[str, str]:
+    """The key id and the secret from the environment ("" when unset): ``SCALPBOT_SIM_KEY``
+    / ``SCALPBOT_SIM_SECRET``, else their alias ``SCALPBOT__SIM__KEY`` / ``__SECRET``."""
+    key = env.get(KEY_ENV, "").strip() or env.get(ALIAS_KEY_ENV, "").strip()
+    secret = env.get(SECRET_ENV, "").strip() or env.get(ALIAS_SECRET_ENV, "").strip()
+    return key, secret
+
+
 def client_keys(env: Mapping[str, str]) -> tuple[str, str] | None:
-    """The pair a bot sends to a sim venue given by URL: both variables, else the keys
-    file if it exists, else None (the library's default pair)."""
-    key, secret = env.get(KEY_ENV, "").strip(), env.get(SECRET_ENV, "").strip()
+    """The pair a bot sends to a sim venue given by URL: both variables (or their alias),
+    else the keys file if it exists, else None (the library's default pair)."""
+    key, secret = env_pair(env)
     if key and secret:
         return key, secret
     return read_keys(keys_file(env))
