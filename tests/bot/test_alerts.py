@@ -13,7 +13,8 @@ from bot.render import Units
 from bot.settings import Role
 from engine.model import Instrument, Side, Symbol
 from engine.model.events import FeedEvent, FeedState, SignalChanged
-from tests.bot.events import EXPECTED, B, every_kind, fill, rejected, round_trip
+from tests.bot.events import EXPECTED
+from tests.kit.events import B, every_kind, fill_event, rejected, round_trip
 from tests.kit.fake_telegram import plain_text
 
 INST = {
@@ -38,7 +39,9 @@ def test_each_alert_kind(name: str) -> None:
 
 def test_an_exit_fill_carries_the_pnl_of_the_trade_it_closed() -> None:
     t = translator()
-    alerts = t.translate([fill(side=Side.SELL, entry=False, position=0), round_trip(pnl=-2 * B)])
+    alerts = t.translate(
+        [fill_event(side=Side.SELL, entry=False, position=0), round_trip(pnl=-2 * B)]
+    )
     assert len(alerts) == 1 and "trade P&amp;L <b>-2.00</b>" in alerts[0].text
     lone = t.translate([round_trip(pnl=B)])
     assert "trade closed · P&amp;L <b>+1.00</b>" in lone[0].text
@@ -66,7 +69,7 @@ def test_stale_then_fresh_says_how_long() -> None:
 
 
 def test_unknown_symbols_fall_back_to_raw_units() -> None:
-    (a,) = translator().translate([fill(symbol="ZZZ", qty=3, price=7)])
+    (a,) = translator().translate([fill_event(symbol="ZZZ", qty=3, price=7)])
     assert "3 lots" in a.text and "7 ticks" in a.text
 
 
@@ -87,11 +90,11 @@ def test_the_bus_callback_only_keeps_what_it_needs() -> None:
     feed = AlertFeed(translator(), prefs, lambda: woken.append(1), capacity=3)
     feed(SignalChanged(0, Symbol("SIMEQ"), "s", 1))  # not an alert
     feed(rejected())
-    feed(fill())
+    feed(fill_event())
     assert len(woken) == 2
     jobs = feed.drain()
     assert [j.chat_id for j in jobs] == [1, 1]  # the viewer gets no fill or rejection alerts
     assert all(j.coalesce for j in jobs) and feed.drain() == []
     for _ in range(5):
-        feed(fill())
+        feed(fill_event())
     assert feed.overflow == 2  # bounded: counted, never blocking

@@ -7,7 +7,8 @@ from typing import Any
 
 from engine.model import Side
 from tests.bot.conftest import ADMIN, TRADER, VIEWER, Bot, telegram_settings, wait_for
-from tests.bot.events import EXPECTED, every_kind, fill
+from tests.bot.events import EXPECTED
+from tests.kit.events import every_kind, fill_event
 from tests.kit.fake_telegram import plain_text
 
 
@@ -40,7 +41,7 @@ async def test_alert_levels_per_user(bot: Bot) -> None:
     assert "critical alerts only" in await bot.reply(TRADER, "/alerts critical")
     assert "all alerts" in await bot.reply(VIEWER, "/alerts on")
     admin_before, trader_before = len(bot.fake.to_chat(ADMIN)), len(bot.fake.to_chat(TRADER))
-    bot.rt.bus.publish(fill(symbol="QQQQ", n=1))
+    bot.rt.bus.publish(fill_event(symbol="QQQQ", n=1))
     kinds = every_kind()
     for event in kinds["daily loss trip"]:
         bot.rt.bus.publish(event)
@@ -66,7 +67,7 @@ async def test_a_burst_of_200_fills_is_one_message_within_flood_limits(make_bot)
     bot: Bot = await make_bot(telegram_settings(rate_limits=limits))
     await bot.connected()
     for i in range(200):
-        bot.rt.bus.publish(fill(symbol="BURST", side=Side.BUY if i % 2 else Side.SELL, n=i))
+        bot.rt.bus.publish(fill_event(symbol="BURST", side=Side.BUY if i % 2 else Side.SELL, n=i))
     burst: list[dict[str, Any]] = await wait_for(
         lambda: [m for m in bot.fake.to_chat(ADMIN) if "BURST" in str(m.get("text"))],
         what="the burst",

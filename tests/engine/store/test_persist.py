@@ -27,7 +27,7 @@ from engine.store.models import (
     PositionSnapshotRow,
 )
 from engine.store.persist import fill_insert, order_upsert
-from tests.engine.store.factories import T0, fill, one_of_each, order
+from tests.kit.events import T0, fill_row, one_of_each, order_row
 
 # "sqlite" uses INSERT ... ON CONFLICT; "portable" forces the select-then-write
 # path used for databases without a native upsert.
@@ -89,8 +89,8 @@ async def test_events_keep_their_symbol_or_scope(engine: AsyncEngine) -> None:
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
 async def test_order_is_upserted_as_it_changes(engine: AsyncEngine, strategy: str) -> None:
-    await _write(engine, [OrderSubmitted(T0, order(1))], strategy)
-    done = order(1, status=OrderStatus.FILLED, ts=T0 + 5, filled=10, venue_id="v-9")
+    await _write(engine, [OrderSubmitted(T0, order_row(1))], strategy)
+    done = order_row(1, status=OrderStatus.FILLED, ts=T0 + 5, filled=10, venue_id="v-9")
     await _write(engine, [OrderUpdated(T0 + 5, done, ReportKind.FILL)], strategy)
 
     assert await _count(engine, OrderRow) == 1
@@ -101,18 +101,20 @@ async def test_order_is_upserted_as_it_changes(engine: AsyncEngine, strategy: st
 async def test_an_older_snapshot_never_overwrites_a_newer_one(
     engine: AsyncEngine, strategy: str
 ) -> None:
-    newer = order(1, status=OrderStatus.CANCELLED, ts=T0 + 9)
+    newer = order_row(1, status=OrderStatus.CANCELLED, ts=T0 + 9)
     await _write(engine, [OrderUpdated(T0 + 9, newer, ReportKind.CANCELLED)], strategy)
-    await _write(engine, [OrderSubmitted(T0, order(1))], strategy)
+    await _write(engine, [OrderSubmitted(T0, order_row(1))], strategy)
     assert await StoreReader(engine).order_by_client_id("sb-t-1") == newer
 
 
 async def test_snapshots_of_one_order_in_one_batch_keep_the_latest(engine: AsyncEngine) -> None:
-    latest = order(1, status=OrderStatus.PARTIALLY_FILLED, ts=T0 + 2, filled=4)
+    latest = order_row(1, status=OrderStatus.PARTIALLY_FILLED, ts=T0 + 2, filled=4)
     batch: list[StoreItem] = [
-        OrderSubmitted(T0, order(1)),
+        OrderSubmitted(T0, order_row(1)),
         OrderUpdated(T0 + 2, latest, ReportKind.FILL),
-        OrderUpdated(T0 + 1, order(1, status=OrderStatus.ACCEPTED, ts=T0 + 1), ReportKind.ACCEPTED),
+        OrderUpdated(
+            T0 + 1, order_row(1, status=OrderStatus.ACCEPTED, ts=T0 + 1), ReportKind.ACCEPTED
+        ),
     ]
     assert await _write(engine, batch) == 1
     assert await StoreReader(engine).order_by_client_id("sb-t-1") == latest
@@ -120,8 +122,8 @@ async def test_snapshots_of_one_order_in_one_batch_keep_the_latest(engine: Async
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
 async def test_a_fill_is_stored_once_per_exec_id(engine: AsyncEngine, strategy: str) -> None:
-    await _write(engine, [fill(1), fill(1)], strategy)  # duplicate inside one batch
-    await _write(engine, [fill(1), fill(2)], strategy)  # and across batches
+    await _write(engine, [fill_row(1), fill_row(1)], strategy)  # duplicate inside one batch
+    await _write(engine, [fill_row(1), fill_row(2)], strategy)  # and across batches
     async with engine.connect() as conn:
         ids = (await conn.execute(select(FillRow.exec_id).order_by(FillRow.id))).scalars().all()
     assert ids == ["x-1", "x-2"]

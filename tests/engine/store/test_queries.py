@@ -14,8 +14,8 @@ from engine.model.events import (
     TradingStateChanged,
 )
 from engine.store import StoreItem, StoreReader, write_items
-from tests.engine.store.factories import T0, fill, one_of_each, order
 from tests.kit.builders import BTC
+from tests.kit.events import T0, fill_row, one_of_each, order_row
 
 
 async def _write(engine: AsyncEngine, items: list[StoreItem]) -> None:
@@ -24,14 +24,14 @@ async def _write(engine: AsyncEngine, items: list[StoreItem]) -> None:
 
 
 async def test_recent_fills_are_newest_first_and_limited(engine: AsyncEngine) -> None:
-    await _write(engine, [fill(i) for i in range(10)])
+    await _write(engine, [fill_row(i) for i in range(10)])
     recent = await StoreReader(engine).recent_fills(3)
     assert [r.fill.exec_id for r in recent] == ["x-9", "x-8", "x-7"]
     assert await StoreReader(engine).recent_fills(3, symbol="ETHUSDT") == []
 
 
 async def test_fills_since_are_oldest_first_from_the_bound(engine: AsyncEngine) -> None:
-    await _write(engine, [fill(i) for i in range(10)])
+    await _write(engine, [fill_row(i) for i in range(10)])
     since = await StoreReader(engine).fills_since(T0 + 7)
     assert [r.fill.exec_id for r in since] == ["x-7", "x-8", "x-9"]
 
@@ -40,13 +40,15 @@ async def test_orders_by_status_and_open_orders(engine: AsyncEngine) -> None:
     await _write(
         engine,
         [
-            OrderSubmitted(T0, order(1)),
+            OrderSubmitted(T0, order_row(1)),
             OrderUpdated(
-                T0 + 1, order(2, status=OrderStatus.ACCEPTED, ts=T0 + 1), ReportKind.ACCEPTED
+                T0 + 1, order_row(2, status=OrderStatus.ACCEPTED, ts=T0 + 1), ReportKind.ACCEPTED
             ),
-            OrderUpdated(T0 + 2, order(3, status=OrderStatus.FILLED, ts=T0 + 2), ReportKind.FILL),
             OrderUpdated(
-                T0 + 3, order(4, status=OrderStatus.REJECTED, ts=T0 + 3), ReportKind.REJECTED
+                T0 + 2, order_row(3, status=OrderStatus.FILLED, ts=T0 + 2), ReportKind.FILL
+            ),
+            OrderUpdated(
+                T0 + 3, order_row(4, status=OrderStatus.REJECTED, ts=T0 + 3), ReportKind.REJECTED
             ),
         ],
     )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.store import StoreItem, StoreReader, StoreWriter, finish_run, start_run, write_run
 from engine.store.models import EventRow, FillRow, OrderRow
-from tests.engine.store.factories import T0, fill, mixed, one_of_each
+from tests.kit.events import T0, fill_row, mixed, one_of_each
 
 
 async def test_write_run_stores_the_run_and_its_items(engine: AsyncEngine) -> None:
@@ -38,7 +38,7 @@ async def test_write_run_stores_the_run_and_its_items(engine: AsyncEngine) -> No
 
 
 async def test_write_run_is_all_or_nothing(engine: AsyncEngine) -> None:
-    items: list[StoreItem] = [fill(1), "not an event"]  # type: ignore[list-item]
+    items: list[StoreItem] = [fill_row(1), "not an event"]  # type: ignore[list-item]
     with pytest.raises(TypeError):
         await write_run(
             engine, run_id="bt-2", kind="backtest", started_ts=T0, ended_ts=T0, items=items
@@ -56,7 +56,7 @@ async def test_unknown_run_kind_is_refused(engine: AsyncEngine) -> None:
 async def test_a_live_session_brackets_its_writer(engine: AsyncEngine) -> None:
     await start_run(engine, "live-1", "live", started_ts=T0, params={"venue": "sim"})
     async with StoreWriter(engine, run_id="live-1") as w:
-        w.submit(fill(1))
+        w.submit(fill_row(1))
         await w.flush()
     await finish_run(engine, "live-1", ended_ts=T0 + 5, summary={"fills": 1})
     run = await StoreReader(engine).run("live-1")
@@ -71,7 +71,7 @@ async def test_rows_must_belong_to_a_known_run(engine: AsyncEngine) -> None:
     # Foreign keys are enforced on SQLite as on PostgreSQL: a writer with a run id
     # nobody started has its rows rejected (and logged), not stored as orphans.
     async with StoreWriter(engine, run_id="ghost") as w:
-        w.submit(fill(1))
+        w.submit(fill_row(1))
         await w.flush()
         assert w.stats().rejected == 1
     assert await StoreReader(engine).recent_fills() == []

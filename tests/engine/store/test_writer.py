@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from engine.model.events import FillApplied, OrderUpdated
 from engine.store import StoreReader, StoreWriter, create_store_engine, sqlite_url
 from engine.store.models import FillRow, OrderRow
-from tests.engine.store.factories import fill, mixed
+from tests.kit.events import fill_row, mixed
 
 DEADLINE = 5.0
 
@@ -65,7 +65,7 @@ async def test_submit_never_touches_the_database(engine: AsyncEngine, commits: l
 
 async def test_flush_waits_for_a_late_start(engine: AsyncEngine, db_path: Path) -> None:
     w = StoreWriter(engine)
-    w.submit(fill(1))
+    w.submit(fill_row(1))
     flushing = asyncio.create_task(w.flush())
     await asyncio.sleep(0)
     assert not flushing.done()
@@ -107,7 +107,7 @@ async def test_flush_means_durable(writer: StoreWriter, db_path: Path) -> None:
 
 
 async def test_a_lone_event_is_written_within_max_delay(writer: StoreWriter, db_path: Path) -> None:
-    writer.submit(fill(1))
+    writer.submit(fill_row(1))
     await eventually(lambda: writer.stats().batches == 1, "the timed batch")
     assert count_rows(db_path, "fills") == 1
 
@@ -134,7 +134,7 @@ async def test_close_writes_everything_then_refuses(engine: AsyncEngine, db_path
         w.submit(item)
     await w.close()
     assert count_rows(db_path, "fills") + count_rows(db_path, "orders") == 200
-    assert w.submit(fill(999)) is False
+    assert w.submit(fill_row(999)) is False
     assert w.stats().dropped == 1
 
 
@@ -142,7 +142,7 @@ async def test_run_can_live_in_a_task_group(engine: AsyncEngine, db_path: Path) 
     w = StoreWriter(engine)
     async with asyncio.TaskGroup() as tg:
         tg.create_task(w.run())
-        w.submit(fill(1))
+        w.submit(fill_row(1))
         await w.flush()
         await w.close()
     assert count_rows(db_path, "fills") == 1
@@ -200,7 +200,7 @@ async def test_a_bad_row_is_isolated_rejected_and_logged(
     writer: StoreWriter, engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
     good = mixed(40)
-    base = fill(10_001)
+    base = fill_row(10_001)
     poison = msgspec.structs.replace(base, fill=msgspec.structs.replace(base.fill, qty=2**70))
     for item in good[:17]:
         writer.submit(item)
