@@ -2,18 +2,21 @@
 
 ``started_sim`` is the one way to run one (an async context manager that stops it);
 ``sim_config`` spells the usual changes (seed, quote rate, state file in ``tmp_path``);
-``sim_starter`` backs fixtures that start several venues and stop them all afterwards.
+``sim_starter`` backs fixtures that start several venues and stop them all afterwards;
+``inject_quote`` puts a quote into a venue whose market a test drives by hand.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from engine.model import Quote, Symbol
 from engine.venues.sim import SimVenue, SimVenueConfig
 
 HOST = "127.0.0.1"
@@ -55,3 +58,16 @@ async def sim_starter() -> AsyncIterator[StartVenue]:
             return await stack.enter_async_context(running_sim(SimVenueConfig(**config)))
 
         yield start
+
+
+def inject_quote(
+    venue: SimVenue,
+    symbol: str,
+    bid: int,
+    ask: int,
+    bid_size: int = 1000,
+    ask_size: int | None = None,
+) -> None:
+    """One quote, stamped now, into ``venue``'s market (``ask_size``: ``bid_size`` if None)."""
+    size = bid_size if ask_size is None else ask_size
+    venue.inject([Quote(Symbol(symbol), time.time_ns(), bid, bid_size, ask, size)])

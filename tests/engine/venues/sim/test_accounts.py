@@ -6,19 +6,14 @@ import time
 
 import aiohttp
 
-from engine.model import Quote, Side, Symbol, Trade
+from engine.model import Side, Symbol, Trade
 from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.conftest import StartVenue
 from tests.engine.venues.sim.support import Rest, UpdatesClient, eventually
+from tests.kit.sim import inject_quote as quote
 
 EQ = Symbol("SIMEQ")
 BTC = Symbol("BTCUSD")
-
-
-def quote(
-    venue: SimVenue, symbol: Symbol, bid: int, ask: int, bid_size: int, ask_size: int
-) -> None:
-    venue.inject([Quote(symbol, time.time_ns(), bid, bid_size, ask, ask_size)])
 
 
 async def test_market_order_new_partial_fill_fill(

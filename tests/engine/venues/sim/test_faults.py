@@ -9,17 +9,18 @@ from typing import Any
 import aiohttp
 import pytest
 
-from engine.model import Quote, Symbol
+from engine.model import Symbol
 from engine.venues.sim import FaultConfig, SimVenue, parse_faults
 from engine.venues.sim.faults import FaultInjector
 from tests.engine.venues.sim.conftest import StartVenue
 from tests.engine.venues.sim.support import DataClient, Rest, UpdatesClient, eventually
+from tests.kit.sim import inject_quote
 
 EQ = Symbol("SIMEQ")
 
 
 def quote(venue: SimVenue) -> None:
-    venue.inject([Quote(EQ, time.time_ns(), 15000, 1000, 15001, 1000)])
+    inject_quote(venue, EQ, 15000, 15001)
 
 
 async def paused(start_venue: StartVenue, **faults: Any) -> SimVenue:

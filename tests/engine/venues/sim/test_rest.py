@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 
-from engine.model import Quote, Symbol
+from engine.model import Symbol
 from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.support import Rest
+from tests.kit.sim import inject_quote as quote
 
 EQ = Symbol("SIMEQ")
 BTC = Symbol("BTCUSD")
-
-
-def quote(venue: SimVenue, symbol: Symbol, bid: int, ask: int, size: int = 1000) -> None:
-    venue.inject([Quote(symbol, time.time_ns(), bid, size, ask, size)])
 
 
 async def test_rest_needs_the_api_key_headers(rest: Rest) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from engine.model import Quote, Symbol
+from engine.model import Symbol
 from engine.venues.sim import SimVenue, SimVenueConfig, StateError
 from engine.venues.sim.state import load_state
 from tests.engine.venues.sim.support import Rest, UpdatesClient, eventually
+from tests.kit.sim import inject_quote
 
 EQ = Symbol("SIMEQ")
 
@@ -27,7 +27,7 @@ async def test_state_file_round_trip(http: aiohttp.ClientSession, tmp_path: Path
     path = tmp_path / "venue.json"
     venue = await started(path)
     try:
-        venue.inject([Quote(EQ, time.time_ns(), 15000, 100, 15002, 100)])
+        inject_quote(venue, EQ, 15000, 15002, 100)
         rest = Rest(http, venue)
         _, filled = await rest.order("SIMEQ", "10", client_order_id="filled-1")
         _, resting = await rest.order(
@@ -55,7 +55,7 @@ async def test_state_file_round_trip(http: aiohttp.ClientSession, tmp_path: Path
             assert (status, body["message"]) == (422, "client_order_id must be unique")
         # the resting order rests again, and fills when the market reaches it
         updates = await UpdatesClient.listening(http, venue)
-        venue.inject([Quote(EQ, time.time_ns(), 15102, 100, 15103, 100)])
+        inject_quote(venue, EQ, 15102, 15103, 100)
         fill = await updates.event()
         assert (fill["event"], fill["order"]["id"], fill["position_qty"]) == (
             "fill",
@@ -73,7 +73,7 @@ async def test_state_is_written_on_change(tmp_path: Path) -> None:
     venue = await started(path)
     try:
         assert not path.exists()
-        venue.inject([Quote(EQ, time.time_ns(), 15000, 100, 15002, 100)])
+        inject_quote(venue, EQ, 15000, 15002, 100)
         async with aiohttp.ClientSession() as http:
             await Rest(http, venue).order("SIMEQ", "1")
         await eventually(path.exists)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import aiohttp
 
-from engine.model import Quote, Symbol
+from engine.model import Symbol
 from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.support import Rest, UpdatesClient
+from tests.kit.sim import inject_quote
 
 EQ = Symbol("SIMEQ")
 
@@ -48,7 +47,7 @@ async def test_invalid_messages(http: aiohttp.ClientSession, venue: SimVenue) ->
 async def test_events_only_to_listeners(
     http: aiohttp.ClientSession, rest: Rest, venue: SimVenue
 ) -> None:
-    venue.inject([Quote(EQ, time.time_ns(), 15000, 100, 15001, 100)])
+    inject_quote(venue, EQ, 15000, 15001, 100)
     quiet = await UpdatesClient.connect(http, venue)  # connected, never listens
     listener = await UpdatesClient.listening(http, venue)
     await rest.order("SIMEQ", "1")
@@ -58,7 +57,7 @@ async def test_events_only_to_listeners(
 
 
 async def test_msgpack_mode(http: aiohttp.ClientSession, rest: Rest, venue: SimVenue) -> None:
-    venue.inject([Quote(EQ, time.time_ns(), 15000, 100, 15001, 100)])
+    inject_quote(venue, EQ, 15000, 15001, 100)
     client = await UpdatesClient.listening(http, venue, msgpack=True)
     await rest.order("SIMEQ", "2")
     new, fill = await client.events(2)
