@@ -39,9 +39,22 @@ def holding_options(venue: SimVenue, tmp_path: Path) -> RuntimeOptions:
 
 
 async def holding(venue: SimVenue) -> VenueTruth:
-    """Wait until the venue shows a position and a resting limit order of ours."""
+    """Wait until the venue shows a position and a resting limit order of ours.
+
+    The in-process venue's own books are looked at first (one look is atomic on the
+    loop, and cheap), and only then is the venue read through the API: a full read
+    that must not change while it is taken rarely succeeds while a loaded machine
+    trades 200 quotes a second, so polling with it alone could miss the moment."""
+
+    def exposed_now() -> bool:
+        account = venue.account
+        resting = any(o.order_type is OrderType.LIMIT for o in account.open_orders())
+        symbols = {o.symbol for o in account.orders.values()}
+        return resting and any(account.position_lots(s) for s in symbols)
 
     async def exposed() -> VenueTruth | None:
+        if not exposed_now():
+            return None
         truth = await venue_truth(venue.url)
         resting = [c for c in truth.open_orders if truth.orders[c].order_type is OrderType.LIMIT]
         return truth if truth.positions and resting else None
