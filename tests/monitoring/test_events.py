@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import msgspec
 import pytest
 
 from engine.bus import EventBus
 from engine.model import (
     ClientOrderId,
-    ExecutionId,
     Fill,
     LiquiditySide,
     Order,
     OrderStatus,
-    OrderType,
     ReportKind,
     Side,
     Symbol,
-    TimeInForce,
 )
 from engine.model.events import (
     BreakerTripped,
@@ -35,31 +34,16 @@ from engine.model.events import (
 from monitoring import metrics as m
 from monitoring.event_counts import EventCounts
 from monitoring.labels import OTHER
+from tests.kit import builders as kit
 
 BTC = Symbol("BTCUSD")
 
 
-def order(cid: str = "sb-1", side: Side = Side.BUY, **changes: object) -> Order:
-    base = Order(
-        ClientOrderId(cid),
-        BTC,
-        side,
-        1,
-        OrderType.MARKET,
-        TimeInForce.GTC,
-        0,
-        OrderStatus.NEW,
-        0,
-        0.0,
-        1,
-        1,
-        decision_mid2=2000,  # mid 1000 ticks
-    )
-    return msgspec.structs.replace(base, **changes)
+order = partial(kit.order, symbol=BTC, created_ts=1, updated_ts=1, decision_mid2=2000)  # mid 1000
 
 
 def fill(cid: str, side: Side, price: int, liquidity: LiquiditySide = LiquiditySide.TAKER) -> Fill:
-    return Fill(ClientOrderId(cid), ExecutionId(f"x-{cid}"), BTC, side, 1, price, 0, liquidity, 2)
+    return kit.fill(cid, side, 1, price, symbol=BTC, liquidity=liquidity, ts=2)
 
 
 @pytest.fixture
