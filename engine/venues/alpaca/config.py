@@ -39,6 +39,7 @@ class ExecutionConfig(msgspec.Struct, frozen=True):
     retry_backoff_s: float = 0.25
     stream_url: str | None = None  # trade_updates; None = ``{base_url}/stream`` as ws(s)
     heartbeat_s: float = 15.0  # trade_updates ping interval
+    handshake_timeout_s: float = 10.0  # trade_updates: connect, authorize, listen
     backoff_initial_s: float = 0.5  # trade_updates reconnect backoff
     backoff_max_s: float = 30.0
     encoding: Encoding = "json"  # trade_updates frames

@@ -60,10 +60,8 @@ from engine.model import (
 )
 from engine.venues.alpaca.config import (
     VENUE_IDS_KEPT,
-    Backoff,
     ExecutionConfig,
     auth_headers,
-    updates_url,
 )
 from engine.venues.alpaca.errors import AlpacaHttpError, AlpacaUnavailableError
 from engine.venues.alpaca.mapping import Mapper, WireError, account, dec, order_body
@@ -179,18 +177,13 @@ class AlpacaExecution:
         self.counters = ExecCounters()
         self._clock = clock
         self.updates = TradeUpdates(
-            c.stream_url or updates_url(c.base_url),
-            c.key,
-            c.secret,
+            c,
             lambda: self.rest.session,
             self.mapper,
             self._list_since,
             self.venue_ids,
-            backoff=Backoff(c.backoff_initial_s, c.backoff_max_s, rng or random.Random()),
-            heartbeat_s=c.heartbeat_s,
+            rng=rng or random.Random(),
             clock=clock,
-            encoding=c.encoding,
-            recovery_margin_s=c.recovery_margin_s,
         )
 
     def __repr__(self) -> str:

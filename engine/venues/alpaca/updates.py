@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -30,13 +31,17 @@ import msgspec
 
 from engine.model import ClientOrderId, ExecutionReport, VenueOrderId
 from engine.model.events import FeedEvent, FeedState
-from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff
+from engine.venues.alpaca.config import (
+    HEALTHY_CONNECTION_S,
+    Backoff,
+    ExecutionConfig,
+    updates_url,
+)
 from engine.venues.alpaca.data import WebSocket
 from engine.venues.alpaca.errors import AlpacaAuthError, AlpacaRedirectError, ReconnectError
 from engine.venues.alpaca.mapping import ORDER_STATUS, Mapper, WireError, event_ts
 from engine.venues.alpaca.protocol import (
     LISTEN_ACTION,
-    Encoding,
     StreamCodec,
     StreamEnvelope,
     TradeUpdate,
@@ -72,34 +77,30 @@ class TradeUpdates:
 
     def __init__(
         self,
-        url: str,
-        key: str,
-        secret: str,
+        config: ExecutionConfig,
         session: Callable[[], aiohttp.ClientSession],
         mapper: Mapper,
         list_since: Lister,
         venue_ids: dict[ClientOrderId, VenueOrderId],
         *,
-        backoff: Backoff,
-        heartbeat_s: float,
+        rng: random.Random,
         clock: Callable[[], int],
-        encoding: Encoding = "json",
-        handshake_timeout_s: float = 10.0,
-        recovery_margin_s: float = 5.0,
     ) -> None:
-        self.url = url
-        self._key = key
-        self._secret = secret
+        """The stream at ``config.stream_url`` (else ``/stream`` under ``config.base_url``);
+        the rest are the execution's own parts it shares."""
+        self.url = config.stream_url or updates_url(config.base_url)
+        self._key = config.key
+        self._secret = config.secret
         self._session = session
         self._mapper = mapper
         self._list_since = list_since
         self._venue_ids = venue_ids
-        self._backoff = backoff
-        self._heartbeat_s = heartbeat_s
+        self._backoff = Backoff(config.backoff_initial_s, config.backoff_max_s, rng)
+        self._heartbeat_s = config.heartbeat_s
         self._clock = clock
-        self._codec = StreamCodec(encoding)
-        self._handshake_s = handshake_timeout_s
-        self._margin_ns = int(recovery_margin_s * 1e9)
+        self._codec = StreamCodec(config.encoding)
+        self._handshake_s = config.handshake_timeout_s
+        self._margin_ns = int(config.recovery_margin_s * 1e9)
         self._since: int | None = None  # venue time of the last event seen
         self._working: dict[ClientOrderId, int] = {}  # client id -> created ns
         self._lasted = 0.0  # seconds the last connection was up
