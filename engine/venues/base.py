@@ -2,8 +2,11 @@
 
 Adapters convert the venue's wire shapes (strings, decimals, symbols) into
 ticks, lots and nanos with the instrument, so nothing above this line parses a
-venue's text. Every adapter package uses the same file names: ``protocol.py``
-(wire shapes and codecs), ``data.py`` (market data), ``execution.py`` (orders).
+venue's text. Every adapter package uses the same file names: ``config.py``
+(its frozen configs), ``protocol.py`` (wire shapes and codecs), ``data.py`` (market
+data), ``execution.py`` (orders) and ``factories.py`` (the venue built from a
+:class:`VenueSpec`, offered to :mod:`engine.venues.registry`). The simulated venue is
+the server side of the Alpaca protocol: its factory serves it through the Alpaca adapter.
 """
 
 from __future__ import annotations
