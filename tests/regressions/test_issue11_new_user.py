@@ -28,6 +28,7 @@ import pytest
 from engine.model import (
     ClientOrderId,
     Instrument,
+    OrderIntent,
     OrderStatus,
     OrderType,
     Side,
@@ -208,6 +209,19 @@ def test_person_facing_text_is_in_the_instruments_units() -> None:
     fills = reconcile.announce_fills(plan, lambda cid: None, 10, {BTC.symbol: BTC})
     assert fills and all("lot" not in d.detail for d in fills), fills
     assert "venue filled 0.001 BTCUSD" in fills[0].detail, fills[0].detail
+
+    # The risk gate's denials (logged and stored as RiskDenied): units and money, not
+    # lots and nano units.
+    from engine.core.risk.checks import RiskContext, check_max_notional, check_max_qty
+
+    ctx = RiskContext()
+    ctx.instrument, ctx.money_per_tick_lot = BTC, BTC.money_per_tick_lot
+    ctx.max_qty_lots, ctx.max_notional = 100, 50 * 10**9
+    big = OrderIntent(BTC.symbol, Side.BUY, 200, OrderType.LIMIT, price=6_166_200)
+    denied = check_max_qty(big, ctx)
+    assert denied is not None and denied.detail == "0.002 BTCUSD > 0.001 BTCUSD", denied
+    denied = check_max_notional(big, ctx)
+    assert denied is not None and denied.detail == "order notional 123.324 > 50", denied
 
 
 @pytest.mark.parametrize("documented", [True, False], ids=["SCALPBOT_SIM_KEY", "alias"])

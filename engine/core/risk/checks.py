@@ -17,7 +17,8 @@ from typing import Protocol
 
 import msgspec
 
-from engine.model import OrderIntent, OrderType, Side, TradingState
+from engine.model import Instrument, OrderIntent, OrderType, Side, TradingState
+from engine.model.instrument import amount, money_to_decimal, plain
 
 
 class Denial(msgspec.Struct, frozen=True):
@@ -42,6 +43,7 @@ class RiskContext:
         "dup_window_ns",
         "feed_stale",
         "gross_exposure",
+        "instrument",
         "last_intents",
         "max_gross",
         "max_notional",
@@ -68,6 +70,7 @@ class RiskContext:
         self.position = 0
         self.gross_exposure = 0
         self.money_per_tick_lot = 1
+        self.instrument: Instrument | None = None  # for the details a person reads
         self.trading_state = TradingState.ACTIVE
         self.breaker_latched = ""
         self.feed_stale = False
@@ -88,6 +91,14 @@ class RiskContext:
 
 
 Check = Callable[[OrderIntent, RiskContext], "Denial | None"]
+
+
+def _qty(ctx: RiskContext, intent: OrderIntent, lots: int) -> str:
+    return amount(ctx.instrument, intent.symbol, lots)
+
+
+def _money(nanos: int) -> str:
+    return plain(money_to_decimal(nanos))
 
 
 def opens_exposure(intent: OrderIntent, position: int) -> bool:
@@ -140,14 +151,15 @@ def check_max_qty(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     """An order that opens exposure against ``max_order_qty``; a limit below one lot
     of the symbol (``max_qty_lots`` < 0) denies all of them instead of meaning "no limit"."""
     if intent.qty <= 0:
-        return Denial("QTY_INVALID", f"quantity {intent.qty} lots")
+        return Denial("QTY_INVALID", f"quantity {_qty(ctx, intent, intent.qty)}")
     limit = ctx.max_qty_lots
     if not limit or not opens_exposure(intent, ctx.position):
         return None
     if limit < 0:
         return Denial("QTY_LIMIT_BELOW_LOT", "risk.max_order_qty is below one lot of the symbol")
     if intent.qty > limit:
-        return Denial("QTY_EXCEEDS_MAX", f"{intent.qty} > {limit} lots")
+        detail = f"{_qty(ctx, intent, intent.qty)} > {_qty(ctx, intent, limit)}"
+        return Denial("QTY_EXCEEDS_MAX", detail)
     return None
 
 
@@ -156,7 +168,8 @@ def check_max_notional(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
         return None
     notional = intent.qty * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
     if notional > ctx.max_notional:
-        return Denial("NOTIONAL_EXCEEDS_MAX", f"order notional {notional} > {ctx.max_notional}")
+        detail = f"order notional {_money(notional)} > {_money(ctx.max_notional)}"
+        return Denial("NOTIONAL_EXCEEDS_MAX", detail)
     return None
 
 
@@ -166,7 +179,8 @@ def check_max_position(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     new = ctx.position + intent.qty * intent.side
     value = abs(new) * _ref_price2(intent, ctx) * ctx.money_per_tick_lot // 2
     if value > ctx.max_position:
-        return Denial("POSITION_EXCEEDS_MAX", f"position value {value} > {ctx.max_position}")
+        detail = f"position value {_money(value)} > {_money(ctx.max_position)}"
+        return Denial("POSITION_EXCEEDS_MAX", detail)
     return None
 
 
@@ -179,7 +193,8 @@ def check_gross_exposure(intent: OrderIntent, ctx: RiskContext) -> Denial | None
     new = abs(ctx.position + intent.qty * intent.side) * price2 * mpl // 2
     gross = ctx.gross_exposure - old + new
     if gross > ctx.max_gross:
-        return Denial("GROSS_EXPOSURE_EXCEEDS_MAX", f"gross exposure {gross} > {ctx.max_gross}")
+        detail = f"gross exposure {_money(gross)} > {_money(ctx.max_gross)}"
+        return Denial("GROSS_EXPOSURE_EXCEEDS_MAX", detail)
     return None
 
 

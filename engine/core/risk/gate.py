@@ -27,9 +27,10 @@ def check_limits(limits: RiskLimits, instruments: Iterable[Instrument]) -> None:
 
 
 class _SymbolRisk:
-    __slots__ = ("last_intents", "max_qty_lots", "mpl", "rate")
+    __slots__ = ("instrument", "last_intents", "max_qty_lots", "mpl", "rate")
 
     def __init__(self, instrument: Instrument, limits: RiskLimits) -> None:
+        self.instrument = instrument
         self.mpl = instrument.money_per_tick_lot
         lots = int(limits.max_order_qty / instrument.size_increment)
         # Below one lot rounds to 0, which would mean "no limit": fail closed (-1).
@@ -114,6 +115,7 @@ class RiskGate:
         c.breaker_latched = breaker_latched
         c.feed_stale = feed_stale
         c.money_per_tick_lot = sr.mpl
+        c.instrument = sr.instrument
         c.max_qty_lots = sr.max_qty_lots
         c.rate_symbol = sr.rate
         c.rate_total = self._total_rate
