@@ -15,9 +15,11 @@ It shares no code with the adapter.
 from __future__ import annotations
 
 import struct
+from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
+import pytest
 from aiohttp import WSMsgType, web
 
 from tests.kit.fake_alpaca_trading import (
@@ -29,7 +31,7 @@ from tests.kit.fake_alpaca_trading import (
     rfc3339,
 )
 
-__all__ = ["KEY", "SECRET", "T0", "FakeAlpaca", "Fault", "ns_of", "rfc3339"]
+__all__ = ["KEY", "SECRET", "T0", "FakeAlpaca", "Fault", "fake", "ns_of", "rfc3339"]
 
 T0 = 1_700_000_000_000_000_000
 
@@ -71,6 +73,13 @@ class FakeAlpaca(FakeTrading):
         await site.start()
         self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
         return self.url
+
+    async def __aenter__(self) -> FakeAlpaca:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
 
     async def stop(self) -> None:
         await self.drop_data()
@@ -249,3 +258,10 @@ class FakeAlpaca(FakeTrading):
         for ws, _ in list(self.update_conns):
             await ws.close()
         self.update_conns.clear()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeAlpaca]:
+    """A started fake Alpaca, stopped after the test (import it where a test wants it)."""
+    async with FakeAlpaca() as server:
+        yield server

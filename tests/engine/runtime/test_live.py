@@ -20,10 +20,8 @@ LIMIT = TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=60.0)
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeAlpaca]:
-    server = FakeAlpaca()
-    await server.start()
-    yield server
-    await server.stop()
+    async with FakeAlpaca() as server:
+        yield server
 
 
 @pytest.fixture

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from decimal import Decimal
-
-import pytest
 
 from engine.model import ExecutionReport, Instrument, Side, Symbol
 from engine.model.events import FeedEvent, FeedState
 from engine.venues.base import VenueOrder
-from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import FakeAlpaca, fake  # noqa: F401 - fake: the fixture
 from tests.kit.wait import poller
 
 
@@ -72,14 +69,6 @@ class Updates:
 
     def on_recovered(self, orders: list[VenueOrder]) -> None:
         self.recovered.append(orders)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeAlpaca]:
-    server = FakeAlpaca()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def stop(task: asyncio.Task[None]) -> None:
