@@ -2,7 +2,7 @@
 
 The day starts at a defined moment in ``schedule.timezone``: the first session's
 open on a day with sessions, local midnight every day when there are none (see
-:func:`engine.scheduler.trading_day`). The runtime checks the wall clock every
+:func:`engine.runtime.scheduler.trading_day`). The runtime checks the wall clock every
 second on every configuration (no scheduler, no quote needed) and rolls over
 when the trading day changed; a rollover missed while the process was down is
 applied at start-up. The day is keyed on the local date it started on.
@@ -29,7 +29,7 @@ from engine.config.schedule import ScheduleConfig
 from engine.core.trading_core import TradingCore
 from engine.model import money_to_float
 from engine.model.events import EngineEvent, FillApplied, RoundTripClosed
-from engine.scheduler import TradingDay, trading_day
+from engine.runtime.scheduler import TradingDay, trading_day
 from engine.store import StoreReader
 
 log = logging.getLogger("scalpbot.day")

@@ -6,14 +6,14 @@ when the options are made, and ``repr`` shows none of them.
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
+from engine.config.schedule import ScheduleConfig
 from engine.config.secret import MASK, SecretStr, register_all
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.runtime.sanity import GateConfig
+from engine.venues.base import VenueSpec
 
 
 class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,9 +23,9 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     feed: str = "iex"
     key: str = "sim-key"
     secret: str = "sim-secret"
-    sim: Any = None  # the embedded simulated venue's config (engine.venues.sim)
+    sim: msgspec.Struct | None = None  # the embedded simulated venue's config (SimVenueConfig)
     strategy: str = "micro_momentum"
-    strategy_params: Any = None
+    strategy_params: msgspec.Struct | None = None  # None: the strategy's defaults
     symbols: tuple[str, ...] = ()
     order: TraderConfig = TraderConfig()
     risk: RiskLimits = RiskLimits()
@@ -38,7 +38,9 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "info"
     log_json: bool = False
     status_interval_s: float = 10.0
-    schedule: Any = None  # [schedule] (None = defaults); APScheduler runs for sessions/digest
+    schedule: ScheduleConfig | None = (
+        None  # [schedule] (None = defaults); APScheduler runs for sessions/digest
+    )
     reconcile_interval_s: float = 30.0
     equity_snapshot_s: float = 60.0
     stale_after_s: float = 5.0
@@ -52,12 +54,27 @@ class RuntimeOptions(msgspec.Struct, frozen=True, kw_only=True):
     config_hash: str = ""
     plugins_enabled: tuple[str, ...] = ("telegram", "metrics")  # [plugins] enabled, in order
     # Each plugin's own, by plugin name: settings (plain data) and secrets (name -> value).
-    plugin_settings: dict[str, Any] = msgspec.field(default_factory=dict)
+    plugin_settings: dict[str, dict[str, object]] = msgspec.field(default_factory=dict)
     plugin_secrets: dict[str, dict[str, str]] = msgspec.field(default_factory=dict)
     load_plugins: bool = True
 
     def __post_init__(self) -> None:
         register_all((self.key, self.secret, self.plugin_secrets))
+
+    @property
+    def venue(self) -> VenueSpec:
+        """The venue's frozen config, for ``engine.venues.registry.open_venue``."""
+        return VenueSpec(
+            kind=self.venue_kind,
+            url=self.venue_url,
+            data_url=self.data_url,
+            feed=self.feed,
+            key=self.key,
+            secret=self.secret,
+            timeout_s=self.submit_timeout_s,
+            stale_after_s=self.stale_after_s,
+            sim=self.sim,
+        )
 
     def __repr__(self) -> str:
         fields = []

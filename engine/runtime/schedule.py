@@ -4,35 +4,64 @@ Session windows pause and resume symbols with the actor ``schedule:<session>``;
 the scheduler only resumes what it paused itself, so a person's pause stands.
 The trading day is the runtime's (:mod:`engine.runtime.day`, on every
 configuration): ``daily_reset`` only makes sure it has rolled over before the
-session opens, and the digest reports that day's counts.
+session opens, and the digest reports that day's counts. The housekeeping it
+triggers (reconcile, equity snapshot) is a small :class:`Housekeeping` protocol,
+so this module knows nothing of the runtime that implements it.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from engine.model import Symbol, TradingState
-from engine.model.events import DailyDigest
-from engine.scheduler import Scheduler, SessionPhase, session_phases
-
-if TYPE_CHECKING:
-    from engine.runtime.app import Runtime
+from engine.config.schedule import ScheduleConfig
+from engine.core.trading_core import TradingCore
+from engine.model import ExecutionReport, Symbol, TradingState
+from engine.model.events import DailyDigest, EngineEvent
+from engine.runtime.day import DayKeeper
+from engine.runtime.scheduler import Scheduler, SessionPhase, session_phases
 
 log = logging.getLogger("scalpbot.schedule")
 
 
-class RuntimeSchedule:
-    """Implements ``engine.scheduler.ScheduleTarget`` on a running ``Runtime``."""
+class Housekeeping(Protocol):
+    """The periodic work the schedule can trigger (the runtime's session does it)."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self._rt = runtime
-        self._config = runtime.opts.schedule
+    async def reconcile(self) -> None: ...
+
+    async def equity_snapshot(self) -> None: ...
+
+
+class Applies(Protocol):
+    """Sends what the core decided (``LiveEngine.apply``)."""
+
+    def apply(self, reports: list[ExecutionReport]) -> None: ...
+
+
+class RuntimeSchedule:
+    """Implements ``engine.runtime.scheduler.ScheduleTarget`` on the running parts."""
+
+    def __init__(
+        self,
+        config: ScheduleConfig,
+        core: TradingCore,
+        live: Applies,
+        day: DayKeeper,
+        publish: Callable[[EngineEvent], None],
+        housekeeping: Housekeeping,
+    ) -> None:
+        self._config = config
+        self._core = core
+        self._live = live
+        self._day = day
+        self._publish = publish
+        self._housekeeping = housekeeping
         self._paused: set[Symbol] = set()
-        self._scheduler = Scheduler(self._config, self)
+        self._scheduler = Scheduler(config, self)
 
     def start(self) -> None:
         """Apply the session windows in effect now, then start the jobs."""
@@ -47,57 +76,48 @@ class RuntimeSchedule:
         self._scheduler.shutdown()
 
     def _symbols(self, symbols: list[str]) -> list[Symbol]:
-        core = self._rt.core
-        assert core is not None
+        core = self._core
         if "*" in symbols:
             return list(core.symbols)
         return [Symbol(s) for s in symbols if Symbol(s) in core.instruments]
 
     def _pause(self, name: str, symbols: list[str]) -> None:
-        core = self._rt.core
-        assert core is not None and self._rt.live is not None
+        core = self._core
         for sym in self._symbols(symbols):
             if core.trading_state(sym) is TradingState.ACTIVE:
                 core.set_state(sym, TradingState.PAUSED, f"schedule:{name}", "session closed")
                 self._paused.add(sym)
-        self._rt.live.apply([])
+        self._live.apply([])
 
     async def session_open(self, name: str, symbols: list[str]) -> None:
-        core = self._rt.core
-        assert core is not None and self._rt.live is not None
+        core = self._core
         for sym in self._symbols(symbols):
             if sym in self._paused:
                 core.set_state(sym, TradingState.ACTIVE, f"schedule:{name}", "session open")
                 self._paused.discard(sym)
-        self._rt.live.apply([])
+        self._live.apply([])
 
     async def session_pre_close(self, name: str, symbols: list[str]) -> None:
-        core = self._rt.core
-        assert core is not None and self._rt.live is not None
         self._pause(name, symbols)
         for sym in self._symbols(symbols):
-            core.flatten(sym)
-        self._rt.live.apply([])
+            self._core.flatten(sym)
+        self._live.apply([])
 
     async def session_close(self, name: str, symbols: list[str]) -> None:
         self._pause(name, symbols)
 
     async def daily_reset(self) -> None:
-        day = self._rt.day
-        assert day is not None
-        await day.roll()  # idempotent: the runtime's own check may have rolled it already
+        await self._day.roll()  # idempotent: the runtime's own check may have rolled it already
 
     async def reconcile(self) -> None:
-        await self._rt._reconcile()
+        await self._housekeeping.reconcile()
 
     async def equity_snapshot(self) -> None:
-        await self._rt._snapshot()
+        await self._housekeeping.equity_snapshot()
 
     async def daily_digest(self) -> None:
-        core, day = self._rt.core, self._rt.day
-        assert core is not None and day is not None
-        pf = core.portfolio
-        self._rt.bus.publish(
+        pf, day = self._core.portfolio, self._day
+        self._publish(
             DailyDigest(
                 time.time_ns(),
                 pf.equity,

@@ -41,7 +41,7 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 from engine.config.schedule import DAYS, ScheduleConfig, SessionConfig, parse_hhmm
 from engine.config.schema import Config
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("engine.scheduler")  # its name before it moved under the runtime
 
 MISFIRE_GRACE_S = 30
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S}

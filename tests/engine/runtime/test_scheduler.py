@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.config import ScheduleConfig, SessionConfig, load_config
-from engine.scheduler import (
+from engine.runtime.scheduler import (
     JOB_DEFAULTS,
     Scheduler,
     SessionPhase,
