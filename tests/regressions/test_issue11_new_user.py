@@ -9,15 +9,13 @@ adapter to place an order of our own at the venue.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +37,7 @@ from engine.model import (
 from engine.model.instrument import amount, price_text
 from engine.runtime import reconcile
 from engine.venues.base import VenueOrder
+from tests.kit.wait import until_async
 
 T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
@@ -46,17 +45,6 @@ QUOTES = REPO.parent / "shared" / "data" / "binance_spot_btcusdt_20240809_quotes
 BTC = Instrument(
     symbol=Symbol("BTCUSD"), price_increment=Decimal("0.01"), size_increment=Decimal("0.00001")
 )
-
-
-async def _poll(check: Callable[[], Awaitable[T | None]], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.1)
 
 
 def _free_port() -> int:
@@ -97,7 +85,7 @@ class _Proc:
             rc = self.proc.poll()
             return None if rc is None else rc + 1000
 
-        return await _poll(code, timeout, "the process to exit") - 1000
+        return await until_async(code, timeout, "the process to exit") - 1000
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -134,7 +122,7 @@ async def test_run_with_a_venue_url_and_no_configuration_trades_what_that_venue_
 
     venue = _Proc(tmp_path, "venue", "sim-venue", "--listen", "127.0.0.1:0", "--data", str(QUOTES))
     procs.append(venue)
-    found = await _poll(
+    found = await until_async(
         lambda: venue.alive_and(lambda: re.search(r"listening on (http://\S+)", venue.text())),
         60,
         "the venue to listen",
@@ -150,7 +138,7 @@ async def test_run_with_a_venue_url_and_no_configuration_trades_what_that_venue_
             assert bot.proc.poll() is None, f"the bot exited:\n{bot.text()}"
             return await _json(http, f"http://127.0.0.1:{http_port}/readyz")
 
-        await _poll(ready, 60, "the bot to be ready")
+        await until_async(ready, 60, "the bot to be ready")
         assert "1 symbols" in bot.text(), bot.text()
 
         async def traded() -> Any:
@@ -158,7 +146,7 @@ async def test_run_with_a_venue_url_and_no_configuration_trades_what_that_venue_
             stats = await _json(http, f"{url}/sim/stats")
             return stats if stats and stats["fills"] > 0 else None
 
-        stats = await _poll(traded, 120, "the bot's first fill at the venue")
+        stats = await until_async(traded, 120, "the bot's first fill at the venue")
         assert stats["market"]["symbols"] == ["BTCUSDT"]
         assert re.search(r"fill BTCUSDT (buy|sell) 0\.\d+ @ ", bot.text()), bot.text()
 
@@ -181,7 +169,7 @@ async def test_run_with_a_venue_url_and_no_configuration_trades_what_that_venue_
             )
             return got if got and got["status"] == "filled" else None
 
-        await _poll(own_fill, 30, "our own order to fill")
+        await until_async(own_fill, 30, "our own order to fill")
 
     bot.proc.send_signal(signal.SIGINT)
     assert await bot.exited(60) == 0, bot.text()
