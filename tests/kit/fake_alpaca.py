@@ -30,6 +30,7 @@ from tests.kit.fake_alpaca_trading import (
     ns_of,
     rfc3339,
 )
+from tests.kit.serve import serve
 
 __all__ = ["KEY", "SECRET", "T0", "FakeAlpaca", "Fault", "fake", "ns_of", "rfc3339"]
 
@@ -67,11 +68,8 @@ class FakeAlpaca(FakeTrading):
         app.router.add_get("/stream", self._updates)
         self.add_routes(app)
         app.router.add_get("/v2/{feed}", self._data)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, port = await serve(app, shutdown_timeout=0.1)
+        self.url = f"http://127.0.0.1:{port}"
         return self.url
 
     async def __aenter__(self) -> FakeAlpaca:

@@ -30,6 +30,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.kit.serve import serve
+
 JSON_FIELDS = frozenset(
     {
         "reply_markup",
@@ -212,13 +214,7 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application(client_max_size=20 * 2**20)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self._runner, self.port = await serve(app, self.port, shutdown_timeout=0.5)
         return self.url
 
     async def stop(self) -> None:

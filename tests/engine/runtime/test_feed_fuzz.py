@@ -53,6 +53,7 @@ from engine.venues.alpaca.protocol import DataCodec, ext_timestamp, format_ts
 from engine.venues.alpaca.ticks import DataCounters, TickDecoder, symbol_specs
 from engine.venues.sim import SimVenue
 from tests.engine.runtime.conftest import RecordingVenue, Running, options, started_sim, until
+from tests.kit.serve import serve
 
 SEC = 1_000_000_000
 MS = 1_000_000
@@ -308,11 +309,7 @@ class MutatingProxy:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_get("/v2/{feed}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
+        self._runner, port = await serve(app)
         self.url = f"ws://127.0.0.1:{port}"
         return self.url
 
