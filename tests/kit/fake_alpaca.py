@@ -42,6 +42,17 @@ def msgpack_ts(ns: int) -> msgspec.msgpack.Ext:
     return msgspec.msgpack.Ext(-1, struct.pack(">IQ", nanos, sec))
 
 
+async def actions(ws: web.WebSocketResponse) -> AsyncIterator[dict[str, Any]]:
+    """The client's messages (JSON text or msgpack binary frames) until it closes."""
+    async for msg in ws:
+        if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+            return
+        if msg.type is WSMsgType.BINARY:
+            yield msgspec.msgpack.decode(msg.data)
+        else:
+            yield msgspec.json.decode(msg.data)
+
+
 class FakeAlpaca(FakeTrading):
     """Start with ``await fake.start()``; ``fake.url`` is the base for everything."""
 
@@ -104,14 +115,7 @@ class FakeAlpaca(FakeTrading):
             return ws
         authed = False
         subs: dict[str, set[str]] = {"trades": set(), "quotes": set(), "bars": set()}
-        async for msg in ws:
-            if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
-                break
-            action = (
-                msgspec.msgpack.decode(msg.data)
-                if msg.type is WSMsgType.BINARY
-                else msgspec.json.decode(msg.data)
-            )
+        async for action in actions(ws):
             self.data_actions.append(action)
             if action.get("action") == "auth":
                 if (
@@ -208,14 +212,7 @@ class FakeAlpaca(FakeTrading):
         self.update_connects += 1
         binary = request.headers.get("Content-Type", "") == "application/msgpack"
         pack = msgspec.msgpack.encode if binary else msgspec.json.encode
-        async for msg in ws:
-            if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
-                break
-            action = (
-                msgspec.msgpack.decode(msg.data)
-                if msg.type is WSMsgType.BINARY
-                else msgspec.json.decode(msg.data)
-            )
+        async for action in actions(ws):
             self.update_actions.append(action)
             if action.get("action") == "authenticate":
                 data = action.get("data", {})
