@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import msgspec
-
 from engine.bus import EventBus
 from engine.control import PluginContext
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.venues.sim import SimVenue
 from monitoring.plugin import SUBSCRIBER, MetricsPlugin, create
 from tests.engine.runtime.conftest import until, until_async
+from tests.kit.sim import started_sim
 from tests.monitoring.conftest import Bot, TelegramStandIn, start_bot, value
 from tests.monitoring.tools import promtool_check_metrics
 
@@ -72,10 +71,7 @@ async def test_the_scrape_reflects_the_running_engine(bot: Bot, telegram: Telegr
 async def test_two_runtimes_in_one_process_keep_separate_registries(
     bot: Bot, tmp_path: Path
 ) -> None:
-    other_config = msgspec.structs.replace(SimVenueConfig(), seed=3, quote_rate=50.0)
-    other_venue = SimVenue(other_config)
-    await other_venue.start("127.0.0.1", 0)
-    try:
+    async with started_sim(None, 3, 50.0) as other_venue:
         other = await start_bot(other_venue, tmp_path / "other")
         try:
             assert other.plugin.registry is not bot.plugin.registry
@@ -86,8 +82,6 @@ async def test_two_runtimes_in_one_process_keep_separate_registries(
             assert runs == {other.runtime.run_id}
         finally:
             assert await other.run.stop() == 0
-    finally:
-        await other_venue.stop()
 
 
 async def test_stop_unsubscribes_and_stops_sampling(bot: Bot) -> None:
