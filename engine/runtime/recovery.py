@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from engine.model.events import Discrepancy, EngineEvent, FillApplied
 from engine.model.instrument import amount, price_text
 from engine.runtime import reconcile
 from engine.runtime.live import LiveEngine
-from engine.store import StoreReader
+from engine.store import FillHistory, StoreReader
 from engine.venues.base import Execution, VenueOrder, VenuePosition
 
 log = logging.getLogger("scalpbot.recovery")
@@ -104,6 +104,29 @@ async def rebuild_from_store(
     Returns (orders, fills) replayed. Fills are booked through the order manager,
     so their execution ids are known and a late duplicate from the venue is ignored.
     """
+    loaded, history = await _stored_window(reader, window_s, max_orders)
+    orders = sorted(loaded.values(), key=lambda o: o.created_ts)
+    inferred = await reader.status_reasons(NOT_AT_VENUE, among=loaded)  # provisional
+    for sym, (realized, fees) in history.carried.items():
+        if sym in core.instruments:
+            core.portfolio.carry(sym, realized, fees)
+    for order in orders:
+        # As NEW: every stored outcome (accepted, filled, cancelled, rejected,
+        # expired) is then a legal transition when it is replayed below.
+        core.orders.adopt(
+            msgspec.structs.replace(order, status=OrderStatus.NEW, filled_qty=0, avg_fill_price=0.0)
+        )
+    booked = _replay_fills(core, history, loaded)
+    _replay_statuses(core, orders, inferred)
+    core.outbox.clear()
+    core.events.clear()
+    return len(orders), booked
+
+
+async def _stored_window(
+    reader: StoreReader, window_s: float, max_orders: int
+) -> tuple[dict[ClientOrderId, Order], FillHistory]:
+    """The orders to replay (window, open ones, those of the fills) and the fills."""
     newest = await reader.newest_update()
     since = newest - int(window_s * 1e9) if newest else 0
     loaded: dict[ClientOrderId, Order] = {}
@@ -117,17 +140,12 @@ async def rebuild_from_store(
     missing = {r.fill.client_order_id for r in history.fills} - loaded.keys()
     for order in await reader.orders_by_ids(missing):
         loaded[order.client_order_id] = order
-    orders = sorted(loaded.values(), key=lambda o: o.created_ts)
-    inferred = await reader.status_reasons(NOT_AT_VENUE, among=loaded)  # provisional
-    for sym, (realized, fees) in history.carried.items():
-        if sym in core.instruments:
-            core.portfolio.carry(sym, realized, fees)
-    for order in orders:
-        # As NEW: every stored outcome (accepted, filled, cancelled, rejected,
-        # expired) is then a legal transition when it is replayed below.
-        core.orders.adopt(
-            msgspec.structs.replace(order, status=OrderStatus.NEW, filled_qty=0, avg_fill_price=0.0)
-        )
+    return loaded, history
+
+
+def _replay_fills(
+    core: TradingCore, history: FillHistory, loaded: dict[ClientOrderId, Order]
+) -> int:
     booked = 0
     for rec in history.fills:
         f = rec.fill
@@ -149,6 +167,10 @@ async def rebuild_from_store(
                 f.symbol, f.qty * f.side, f.price, f.ts, f.exec_id, f.client_order_id
             )
         booked += 1
+    return booked
+
+
+def _replay_statuses(core: TradingCore, orders: list[Order], inferred: Collection[str]) -> None:
     for order in sorted(orders, key=lambda o: o.updated_ts):
         kind = _TERMINAL.get(order.status)
         if kind is None and order.status is not OrderStatus.NEW:
@@ -157,9 +179,6 @@ async def rebuild_from_store(
         if kind is not None and core.orders.status(cid) is not None:  # not evicted yet
             why = NOT_AT_VENUE if cid in inferred and kind is not ReportKind.ACCEPTED else ""
             core.on_report(ExecutionReport(cid, kind, order.updated_ts, reason=why))
-    core.outbox.clear()
-    core.events.clear()
-    return len(orders), booked
 
 
 class Reconciler:
