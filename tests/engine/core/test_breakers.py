@@ -9,9 +9,10 @@ import pytest
 
 from engine.core.portfolio import Portfolio
 from engine.core.risk import DAILY_LOSS, DRAWDOWN, LOSS_STREAK, Breakers, RiskLimits
-from engine.model import ClientOrderId, ExecutionId, Fill, LiquiditySide, Side
+from engine.model import Side
 from engine.model.events import BreakerReset, BreakerTripped, BreakerWarning, EngineEvent
 from tests.engine.core.helpers import AAA, INSTRUMENT_A, SEC, UNIT, of_type
+from tests.kit import builders as kit
 
 START = 1_000 * UNIT
 
@@ -127,9 +128,7 @@ def test_daily_loss_counts_unrealized_loss_against_day_start_equity() -> None:
     b = Breakers(RiskLimits(daily_loss_limit=Decimal(5)))
     out: list[EngineEvent] = []
     # buy 1 lot at 100.00 (10_000 ticks of 0.01); no realized P&L yet
-    fill = Fill(
-        ClientOrderId("c1"), ExecutionId("x1"), AAA, Side.BUY, 1, 10_000, 0, LiquiditySide.TAKER, 1
-    )
+    fill = kit.fill("c1", Side.BUY, 1, 10_000, exec_id="x1", symbol=AAA, ts=1)
     pf.apply(fill)
     pf.mark(AAA, 2 * 9_501)  # mid 95.01: 4.99 under water
     assert b.on_tick(pf, 2, out) is False

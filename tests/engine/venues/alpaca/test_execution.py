@@ -286,19 +286,9 @@ async def test_unsupported_or_unknown_orders_are_rejected_without_sending(
 ) -> None:
     post_only = await ex.submit(order(kind=OrderType.POST_ONLY))
     assert post_only.outcome is SubmitOutcome.REJECTED and "post_only" in post_only.reason
-    other = Order(
-        ClientOrderId("x"),
-        Symbol("TSLA"),
-        Side.BUY,
-        1,
-        OrderType.MARKET,
-        TimeInForce.DAY,
-        0,
-        OrderStatus.NEW,
-        0,
-        0.0,
-        1,
-        1,
+    tsla = Symbol("TSLA")
+    other = kit.order(
+        "x", Side.BUY, 1, OrderType.MARKET, TimeInForce.DAY, 0, tsla, created_ts=1, updated_ts=1
     )
     assert (await ex.submit(other)).outcome is SubmitOutcome.REJECTED
     assert fake.count(*POST) == 0

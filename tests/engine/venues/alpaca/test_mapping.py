@@ -11,8 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.model import (
-    ClientOrderId,
-    Order,
     OrderStatus,
     OrderType,
     ReportKind,
@@ -30,6 +28,7 @@ from engine.venues.alpaca.mapping import (
 )
 from engine.venues.alpaca.protocol import AccountWire, OrderWire, PositionWire, TradeUpdate
 from tests.engine.venues.alpaca.conftest import equity
+from tests.kit import builders as kit
 
 S, K = OrderStatus, ReportKind
 
@@ -135,19 +134,16 @@ def test_any_order_round_trips_through_the_wire(case: Any) -> None:
     m = mapper()
     ins = m.instruments[Symbol(symbol)]
     filled = min(qty, filled_extra)
-    order = Order(
-        ClientOrderId("sb-1-9"),
-        Symbol(symbol),
+    order = kit.order(
+        "sb-1-9",
         side,
         qty,
         kind,
         tif,
         price if kind is OrderType.LIMIT else 0,
-        S.NEW,
-        0,
-        0.0,
-        1,
-        1,
+        Symbol(symbol),
+        created_ts=1,
+        updated_ts=1,
     )
     body = order_body(order, ins)
     assert Decimal(str(body["qty"])) == qty * Decimal(lot)
@@ -244,19 +240,17 @@ def test_account_in_nanos() -> None:
 
 
 def test_post_only_cannot_be_expressed() -> None:
-    order = Order(
-        ClientOrderId("a"),
-        Symbol("AAPL"),
+    aapl = Symbol("AAPL")
+    order = kit.order(
+        "a",
         Side.BUY,
         1,
         OrderType.POST_ONLY,
         TimeInForce.GTC,
         100,
-        S.NEW,
-        0,
-        0.0,
-        1,
-        1,
+        aapl,
+        created_ts=1,
+        updated_ts=1,
     )
     with pytest.raises(WireError, match="post_only"):
         order_body(order, equity("AAPL"))

@@ -29,6 +29,7 @@ from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.protocol import Encoding
 from engine.venues.base import SubmitOutcome
 from tests.engine.venues.alpaca.conftest import Sink, Updates, stop, until
+from tests.kit import builders as kit
 from tests.kit.sim import running_sim
 
 sim = pytest.importorskip("engine.venues.sim")
@@ -102,19 +103,8 @@ async def test_market_data_from_the_sim(
 
 
 def market(cid: str, side: Side, qty: int = 3) -> Order:
-    return Order(
-        ClientOrderId(cid),
-        EQ,
-        side,
-        qty,
-        OrderType.MARKET,
-        TimeInForce.DAY,
-        0,
-        OrderStatus.NEW,
-        0,
-        0.0,
-        1,
-        1,
+    return kit.order(
+        cid, side, qty, OrderType.MARKET, TimeInForce.DAY, 0, EQ, created_ts=1, updated_ts=1
     )
 
 
