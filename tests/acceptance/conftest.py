@@ -19,12 +19,11 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import aiohttp
-import msgspec
 import pytest
 
 from engine.model import Fill, Instrument, Order, OrderStatus, Symbol
@@ -33,7 +32,8 @@ from engine.store import StoreReader, create_store_engine
 from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import VenueOrder
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue, SimVenueConfig
+from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue
+from tests.kit.sim import started_sim
 
 T = TypeVar("T")
 
@@ -109,7 +109,9 @@ def child_env() -> dict[str, str]:
 class Child:
     """One child process; stdout and stderr go to ``log``."""
 
-    def __init__(self, name: str, argv: list[str], log: Path) -> None:
+    def __init__(
+        self, name: str, argv: list[str], log: Path, env: Mapping[str, str] | None = None
+    ) -> None:
         self.name = name
         self.argv = argv
         self.log = log
@@ -120,7 +122,7 @@ class Child:
             stdin=subprocess.DEVNULL,
             stdout=self._out,
             stderr=subprocess.STDOUT,
-            env=child_env(),
+            env={**child_env(), **(env or {})},
             cwd=REPO,
         )
 
@@ -165,8 +167,9 @@ class Children:
         self.directory = directory
         self.all: list[Child] = []
 
-    def spawn(self, name: str, argv: list[str]) -> Child:
-        child = Child(name, argv, self.directory / f"{name}.log")
+    def spawn(self, name: str, argv: list[str], env: Mapping[str, str] | None = None) -> Child:
+        """Start ``argv``; ``env`` is added to the children's environment."""
+        child = Child(name, argv, self.directory / f"{name}.log", env)
         self.all.append(child)
         return child
 
@@ -209,8 +212,10 @@ async def start_venue(
     seed: int,
     quote_rate: float = 200.0,
     faults: dict[str, float] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Venue:
-    """``scalpbot sim-venue`` with a state file, listening on a free loopback port."""
+    """``scalpbot sim-venue`` with a state file, listening on a free loopback port
+    (``env`` added to its environment)."""
     port = free_port()
     argv = [
         SCALPBOT, "sim-venue", "--listen", f"{HOST}:{port}", "--seed", str(seed),
@@ -218,7 +223,7 @@ async def start_venue(
     ]  # fmt: skip
     for name, value in (faults or {}).items():
         argv += ["--fault", f"{name}={value}"]
-    child = children.spawn("venue", argv)
+    child = children.spawn("venue", argv, env)
     url = f"http://{HOST}:{port}"
     async with aiohttp.ClientSession() as http:
         await eventually(lambda: get_json(http, f"{url}/sim/stats"), 20, "the venue", child=child)
@@ -237,12 +242,8 @@ async def get_json(http: aiohttp.ClientSession, url: str) -> Any:
 @pytest.fixture
 async def sim_venue() -> AsyncIterator[SimVenue]:
     """A simulated venue in this process (for tests that drive a runtime in-process)."""
-    sim = SimVenue(msgspec.structs.replace(SimVenueConfig(), seed=11, quote_rate=200.0))
-    await sim.start(HOST, 0)
-    try:
+    async with started_sim(None, 11, 200.0) as sim:
         yield sim
-    finally:
-        await sim.stop()
 
 
 class VenueTruth(NamedTuple):

@@ -44,8 +44,8 @@ from tests.acceptance.conftest import (
     child_env,
     eventually,
     free_port,
-    get_json,
 )
+from tests.acceptance.conftest import start_venue as start_sim_venue
 from tests.kit.fake_telegram import FakeTelegram, plain_text
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
@@ -136,44 +136,15 @@ class FakeClock:
 # -- children with their own environment -------------------------------------------------
 
 
-class FakedChild(Child):
-    """A ``Child`` whose environment also holds ``env`` (the fake clock, Telegram)."""
-
-    def __init__(self, name: str, argv: list[str], log: Path, env: Mapping[str, str]) -> None:
-        self.name = name
-        self.argv = argv
-        self.log = log
-        self._out = open(log, "ab")  # noqa: SIM115 - closed in kill()
-        self.started_ns = time.time_ns()
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-            env={**child_env(), **env},
-            cwd=REPO,
-        )
-
-
 def spawn(children: Children, name: str, argv: list[str], env: Mapping[str, str]) -> Child:
-    child = FakedChild(name, argv, children.directory / f"{name}.log", env)
-    children.all.append(child)  # killed with the others when the test ends
-    return child
+    return children.spawn(name, argv, env)  # killed with the others when the test ends
 
 
 async def start_venue(
     children: Children, tmp_path: Path, clock: FakeClock, *, seed: int, quote_rate: float
 ) -> Venue:
-    port = free_port()
-    argv = [
-        SCALPBOT, "sim-venue", "--listen", f"{HOST}:{port}", "--seed", str(seed),
-        "--quote-rate", str(quote_rate), "--state", str(tmp_path / "venue.json"),
-    ]  # fmt: skip
-    child = spawn(children, "venue", argv, clock.env())
-    url = f"http://{HOST}:{port}"
-    async with aiohttp.ClientSession() as http:
-        await eventually(lambda: get_json(http, f"{url}/sim/stats"), 20, "the venue", child=child)
-    return Venue(child, url)
+    env = clock.env()
+    return await start_sim_venue(children, tmp_path, seed=seed, quote_rate=quote_rate, env=env)
 
 
 def start_bot(
