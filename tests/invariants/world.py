@@ -77,6 +77,7 @@ from engine.runtime.live import CANCEL_DELAYS_S, CANCEL_MAX_DELAY_S, WATCH_INTER
 from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
 from engine.store.queries import FillHistory, FillRecord
 from engine.venues.base import VenueOrder, VenuePosition
+from tests.kit import builders as kit
 
 try:  # the one validation path for limits changed at run time (engine/config/limits.py)
     from engine.config.limits import override as _override_limit
@@ -936,19 +937,16 @@ class World:
             self.venue_closes += 1
             cid = ClientOrderId(f"{VENUE_CLOSE_PREFIX}{self.venue_closes}")
             side = Side.SELL if qty > 0 else Side.BUY
-            order = Order(
+            order = kit.order(
                 cid,
-                sym,
                 side,
                 abs(qty),
                 OrderType.MARKET,
                 TimeInForce.GTC,
                 0,
-                OrderStatus.NEW,
-                0,
-                0.0,
-                self.now,
-                self.now,
+                sym,
+                created_ts=self.now,
+                updated_ts=self.now,
                 is_entry=False,
                 reduce_only=True,
                 reason="venue_close_all",
