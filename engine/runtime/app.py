@@ -40,7 +40,6 @@ from engine.runtime.recovery import Reconciler
 from engine.runtime.session import RunContext, Session, StartupError, assemble
 from engine.runtime.storage import RunStore
 from engine.runtime.tasks import event_logger
-from engine.runtime.venue import venue_url
 from engine.store import StoreReader, StoreWriter
 from engine.venues.base import Execution, Venue, VenueRefusedError
 from engine.venues.registry import open_venue
@@ -326,7 +325,7 @@ class Runtime:
     def _sim(self) -> EmbeddedSim | None:
         """The embedded simulator's address (None when the venue is not embedded)."""
         embedded = self.opts.venue_kind == "sim" and self.opts.venue_url is None
-        return None if self._venue is None or not embedded else EmbeddedSim(venue_url(self._venue))
+        return None if self._venue is None or not embedded else EmbeddedSim(self._venue.url)
 
     @property
     def _writer(self) -> StoreWriter | None:

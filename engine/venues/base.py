@@ -241,6 +241,12 @@ class Venue(Protocol):
         ...
 
     @property
+    def url(self) -> str:
+        """The REST base URL the execution talks to (the embedded simulator's loopback
+        address when it is embedded)."""
+        ...
+
+    @property
     def execution(self) -> Execution: ...
 
     def market_data(self, instruments: dict[Symbol, Instrument], rng: random.Random) -> MarketData:

@@ -39,6 +39,10 @@ class AlpacaVenue:
         return self._name
 
     @property
+    def url(self) -> str:
+        return self.urls.rest
+
+    @property
     def execution(self) -> AlpacaExecution:
         return self._execution
 
