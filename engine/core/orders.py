@@ -174,7 +174,9 @@ class OrderManager:
     def create(self, intent: OrderIntent, ts: int) -> Order:
         """Register a new order (status NEW) with a fresh client order id."""
         cid = self._ids.next_client_order_id()
-        self._now = max(self._now, ts)
+        # Not max(): a builtin call costs ~0.5k instructions on the tick-to-order path.
+        if ts > self._now:  # noqa: PLR1730
+            self._now = ts
         rec = _Record(intent, ts)
         self._orders[cid] = rec
         self._working[cid] = rec
@@ -253,7 +255,8 @@ class OrderManager:
 
     def on_report(self, report: ExecutionReport) -> Fill | None:
         """Apply one report; return the Fill to book when it is a new, valid fill."""
-        self._now = max(self._now, report.ts)
+        if report.ts > self._now:  # noqa: PLR1730 (see create)
+            self._now = report.ts
         rec = self._orders.get(report.client_order_id)
         if rec is None:
             self._error(report, "unknown_order", "report for an order this bot never sent")
@@ -401,8 +404,10 @@ class OrderManager:
 
     def _finish(self, cid: ClientOrderId, ts: int) -> None:
         """``cid`` is finished for good: it joins the window, and the oldest leave it."""
-        self._finished.append((ts, cid))
-        self._evict()
+        finished = self._finished
+        finished.append((ts, cid))
+        if len(finished) > self._window_orders:  # else _evict has nothing to do
+            self._evict()
 
     def _evict(self) -> None:
         finished = self._finished
