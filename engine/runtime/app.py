@@ -288,8 +288,7 @@ class Runtime:
             self.bus,
             http.app if http is not None else None,
             plugin_info(self.run_id, self.venue_name, opts.config_hash),
-            opts.plugin_settings,
-            opts.plugin_secrets,
+            opts,
         )
         await self._plugin_host.start(opts.plugins_enabled, context)
 

@@ -21,6 +21,7 @@ from engine.bus import EventBus
 from engine.control import Control
 from engine.control import plugins as entry_points
 from engine.control.plugins import Plugin, PluginContext
+from engine.runtime.options import RuntimeOptions
 
 log = logging.getLogger("scalpbot.runtime")
 
@@ -88,8 +89,7 @@ def plugin_context_factory(
     bus: EventBus,
     http_app: web.Application | None,
     info: Mapping[str, str],
-    settings: Mapping[str, Mapping[str, Any]],
-    secrets: Mapping[str, Mapping[str, str]],
+    opts: RuntimeOptions,
 ) -> Callable[[str, Callable[[Coroutine[Any, Any, None], str], None]], PluginContext]:
     """Builds each plugin's context; ``board`` is shared: numbers plugins publish for each
     other (no secrets)."""
@@ -102,8 +102,8 @@ def plugin_context_factory(
             control,
             bus,
             http_app,
-            settings.get(name) or {},
-            secrets.get(name) or {},
+            opts.plugin_settings.get(name) or {},
+            opts.plugin_secrets.get(name) or {},
             spawn,
             info,
             board,

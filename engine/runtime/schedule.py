@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -29,11 +28,14 @@ log = logging.getLogger("scalpbot.schedule")
 
 
 class Housekeeping(Protocol):
-    """The periodic work the schedule can trigger (the runtime's session does it)."""
+    """The periodic work the schedule can trigger (the runtime's session does it), and
+    where the digest goes."""
 
     async def reconcile(self) -> None: ...
 
     async def equity_snapshot(self) -> None: ...
+
+    def publish(self, event: EngineEvent) -> None: ...
 
 
 class Applies(Protocol):
@@ -51,14 +53,12 @@ class RuntimeSchedule:
         core: TradingCore,
         live: Applies,
         day: DayKeeper,
-        publish: Callable[[EngineEvent], None],
         housekeeping: Housekeeping,
     ) -> None:
         self._config = config
         self._core = core
         self._live = live
         self._day = day
-        self._publish = publish
         self._housekeeping = housekeeping
         self._paused: set[Symbol] = set()
         self._scheduler = Scheduler(config, self)
@@ -117,7 +117,7 @@ class RuntimeSchedule:
 
     async def daily_digest(self) -> None:
         pf, day = self._core.portfolio, self._day
-        self._publish(
+        self._housekeeping.publish(
             DailyDigest(
                 time.time_ns(),
                 pf.equity,

@@ -26,7 +26,7 @@ from engine.control import Control, RuntimeView
 from engine.core.strategies import strategy_factory
 from engine.core.trading_core import ALL, TradingCore
 from engine.model import IdFactory, Instrument, TradingState
-from engine.model.events import EquitySnapshot, Lifecycle
+from engine.model.events import EngineEvent, EquitySnapshot, Lifecycle
 from engine.model.instrument import amount
 from engine.runtime.day import DayKeeper
 from engine.runtime.latches import BreakerKeeper
@@ -186,6 +186,9 @@ class Session:
         health.last_reconcile_ok = True
         health.last_reconcile_ts = time.time_ns()
 
+    def publish(self, event: EngineEvent) -> None:
+        self.bus.publish(event)
+
     async def equity_snapshot(self) -> None:
         pf = self.core.portfolio
         self.bus.publish(EquitySnapshot(pf.snapshot(time.time_ns())))
@@ -234,7 +237,7 @@ class Session:
         return [tg.create_task(self._run_schedule(schedule), name="scheduler")]
 
     async def _run_schedule(self, config: ScheduleConfig) -> None:
-        schedule = RuntimeSchedule(config, self.core, self.live, self.day, self.bus.publish, self)
+        schedule = RuntimeSchedule(config, self.core, self.live, self.day, self)
         schedule.start()
         try:
             await asyncio.Event().wait()
