@@ -19,8 +19,8 @@ from tests.bot.conftest import (
     telegram_settings,
     wait_for,
 )
-from tests.kit.fake_telegram import plain_text
 from tests.engine.runtime.conftest import until_async
+from tests.kit.fake_telegram import plain_text
 
 V, T, A = Role.VIEWER, Role.TRADER, Role.ADMIN
 USERS = {ADMIN: A, TRADER: T, VIEWER: V}

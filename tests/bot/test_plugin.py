@@ -22,8 +22,8 @@ from tests.bot.conftest import (
     telegram_settings,
     wait_for,
 )
-from tests.kit.fake_telegram import FakeTelegram, plain_text
 from tests.engine.runtime.conftest import Running, options
+from tests.kit.fake_telegram import FakeTelegram, plain_text
 
 
 async def test_not_configured_does_nothing(make_bot, fake: FakeTelegram) -> None:

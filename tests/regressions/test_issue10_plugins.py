@@ -24,8 +24,8 @@ from engine.config import ConfigError, load_config
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
 from tests.bot.conftest import TOKEN, fake, telegram_env  # noqa: F401 - fixtures
-from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
+from tests.kit.fake_telegram import FakeTelegram
 
 SPY = "scalpbot_issue10_spy"  # the module the tiny distribution installs
 SIM_KEY, SIM_SECRET = "sim-key-issue10-plugins", "sim-secret-issue10-plugins"

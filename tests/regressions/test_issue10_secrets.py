@@ -30,8 +30,8 @@ import msgspec
 import pytest
 
 from tests.bot.conftest import fake, make_bot, telegram_env  # noqa: F401 - fixtures
-from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import venue  # noqa: F401 - fixture
+from tests.kit.fake_telegram import FakeTelegram
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "7654321:AAF-tok3n-Zq9xWv8uT7sR6qP5oN4"
