@@ -4,6 +4,7 @@ simulated venue with the Telegram plugin attached to it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -11,12 +12,14 @@ from typing import Any
 
 import msgspec
 import pytest
+from aiohttp import web
 
 from bot.plugin import TelegramPlugin
 from engine.control import PluginContext
 from engine.runtime.app import Runtime
 from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
 from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.serve import HOST, serve
 from tests.kit.wait import poller
 
 ADMIN, TRADER, VIEWER, STRANGER = 111, 222, 333, 444
@@ -172,6 +175,25 @@ async def bot(make_bot: Callable[..., Any]) -> Bot:
     return b
 
 
+@contextlib.asynccontextmanager
+async def webhook_plugin(bot: Bot) -> AsyncIterator[tuple[TelegramPlugin, str]]:
+    """A second Telegram plugin on ``bot``'s runtime in webhook mode (the test sets
+    TELEGRAM_WEBHOOK_URL/SECRET first), its route served on loopback; yields the plugin
+    and the route's URL once it has told the fake its webhook, stops both after."""
+    http = web.Application()
+    plugin = TelegramPlugin()
+    await plugin.start(context_for(bot.rt, telegram_settings(), http_app=http))
+    runner, port = await serve(http)
+    try:
+        assert plugin.telegram is not None
+        await plugin.telegram.connected.wait()
+        await wait_for(lambda: bot.fake.webhook.get("url"), what="setWebhook")
+        yield plugin, f"http://{HOST}:{port}/tg/hook"
+    finally:
+        await plugin.stop()
+        await runner.cleanup()
+
+
 __all__ = [
     "ADMIN",
     "GROUP",
@@ -184,4 +206,5 @@ __all__ = [
     "telegram_settings",
     "until",
     "wait_for",
+    "webhook_plugin",
 ]

@@ -8,7 +8,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.plugin import TelegramPlugin
 from bot.settings import SettingsError
@@ -21,6 +20,7 @@ from tests.bot.conftest import (
     context_for,
     telegram_settings,
     wait_for,
+    webhook_plugin,
 )
 from tests.engine.runtime.conftest import Running, options
 from tests.kit.fake_telegram import FakeTelegram, plain_text
@@ -100,18 +100,7 @@ async def test_webhook_mode(make_bot, fake: FakeTelegram, monkeypatch: pytest.Mo
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/tg/hook")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "hook-secret-0123456789-abcdefghij")
     bot: Bot = await make_bot({"enabled": False})
-    http = web.Application()
-    plugin = TelegramPlugin()
-    await plugin.start(context_for(bot.rt, telegram_settings(), http_app=http))
-    runner = web.AppRunner(http)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        assert plugin.telegram is not None
-        await plugin.telegram.connected.wait()
-        await wait_for(lambda: fake.webhook.get("url"), what="setWebhook")
+    async with webhook_plugin(bot) as (_, url):
         hook = {
             "url": "https://bot.example.org/tg/hook",
             "secret_token": "hook-secret-0123456789-abcdefghij",
@@ -121,7 +110,6 @@ async def test_webhook_mode(make_bot, fake: FakeTelegram, monkeypatch: pytest.Mo
         update = {"update_id": 77, "message": message}
         fake._updates.clear()  # delivered by the webhook, not by polling
         async with aiohttp.ClientSession() as client:
-            url = f"http://127.0.0.1:{port}/tg/hook"
             async with client.post(url, json=update) as r:
                 assert r.status == 403  # no secret header
             headers = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
@@ -133,6 +121,3 @@ async def test_webhook_mode(make_bot, fake: FakeTelegram, monkeypatch: pytest.Mo
         (reply,) = await wait_for(lambda: fake.replies_to(message), what="the reply")
         assert "user id" in plain_text(reply["text"], "HTML")
         assert fake.count("getupdates") == 0
-    finally:
-        await plugin.stop()
-        await runner.cleanup()

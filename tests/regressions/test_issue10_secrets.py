@@ -624,30 +624,13 @@ async def hook_url(
     monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[str]:
     """The Telegram plugin in webhook mode on a real runtime, its route on loopback."""
-    from aiohttp import web
-
-    from bot.plugin import TelegramPlugin
-    from tests.bot.conftest import context_for, telegram_settings, wait_for
+    from tests.bot.conftest import webhook_plugin
 
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", HOOK_URL)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", REVIEW_HOOK_SECRET)
     bot = await make_bot({"enabled": False})
-    http = web.Application()
-    plugin = TelegramPlugin()
-    await plugin.start(context_for(bot.rt, telegram_settings(), http_app=http))
-    runner = web.AppRunner(http)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        assert plugin.telegram is not None
-        await plugin.telegram.connected.wait()
-        await wait_for(lambda: fake.webhook.get("url"), what="setWebhook")
-        yield f"http://127.0.0.1:{port}/tg/hook"
-    finally:
-        await plugin.stop()
-        await runner.cleanup()
+    async with webhook_plugin(bot) as (_, url):
+        yield url
 
 
 async def test_review_repeated_wrong_webhook_secrets_are_counted_and_logged(

@@ -18,7 +18,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from bot.plugin import TelegramPlugin
 from bot.settings import API_URL_VAR, WEBHOOK_URL_VAR, SettingsError, load_settings
@@ -37,6 +36,7 @@ from tests.bot.conftest import (  # noqa: F401 - fixtures
     telegram_env,
     telegram_settings,
     wait_for,
+    webhook_plugin,
 )
 from tests.engine.runtime.conftest import venue  # noqa: F401
 from tests.kit.fake_telegram import FakeTelegram, plain_text
@@ -125,22 +125,8 @@ async def hooked(
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/tg/hook")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", HOOK_SECRET)
     bot: Bot = await make_bot({"enabled": False})
-    http = web.Application()
-    plugin = TelegramPlugin()
-    await plugin.start(context_for(bot.rt, telegram_settings(), http_app=http))
-    runner = web.AppRunner(http)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        assert plugin.telegram is not None
-        await plugin.telegram.connected.wait()
-        await wait_for(lambda: bot.fake.webhook.get("url"), what="setWebhook")
-        yield Hooked(bot, plugin, f"http://127.0.0.1:{port}/tg/hook")
-    finally:
-        await plugin.stop()
-        await runner.cleanup()
+    async with webhook_plugin(bot) as (plugin, url):
+        yield Hooked(bot, plugin, url)
 
 
 def prompts_in(server: FakeTelegram, chat_id: int) -> list[dict[str, Any]]:
