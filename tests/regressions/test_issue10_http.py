@@ -19,7 +19,6 @@ import logging
 import random
 import shutil
 import ssl
-import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
@@ -49,6 +48,7 @@ from tests.engine.runtime.live_rig import GET_BY_CID, LiveRig
 from tests.engine.runtime.live_rig import until as until_true
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, Updates
 from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
+from tests.kit.tls import self_signed, server_context
 from tests.monitoring.tools import PROMETHEUS_DIR, eventually, free_port, process, tool
 from tests.monitoring.tools import run as run_tool
 
@@ -131,27 +131,14 @@ async def redirector(elsewhere: Elsewhere, status: int) -> AsyncIterator[Redirec
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    d = tmp_path_factory.mktemp("tls")
-    cert, key = d / "cert.pem", d / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
 async def tls_redirector(
     certificate: tuple[Path, Path], elsewhere: Elsewhere
 ) -> AsyncIterator[Redirector]:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(*certificate)
-    server = Redirector(elsewhere.url, 302, tls=ctx)
+    server = Redirector(elsewhere.url, 302, tls=server_context(certificate))
     await server.start()
     yield server
     await server.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from engine.venues.http1 import Http1Pool, Http1ProtocolError, HttpResponse, _Parser, request_head
 from tests.engine.venues.raw_http import RawHttpServer, hang_up, response, send
+from tests.kit.tls import self_signed, server_context
 from tests.kit.wait import poller
 
 
@@ -276,27 +276,12 @@ def test_urls_it_accepts() -> None:
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    d = tmp_path_factory.mktemp("tls")
-    cert, key = d / "cert.pem", d / "key.pem"
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-            "-keyout", str(key), "-out", str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    return cert, key
+    return self_signed(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
 def tls_server(certificate: tuple[Path, Path]) -> Iterator[RawHttpServer]:
-    import ssl
-
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(*certificate)
-    s = RawHttpServer(tls=ctx).start()
+    s = RawHttpServer(tls=server_context(certificate)).start()
     yield s
     s.stop()
 
