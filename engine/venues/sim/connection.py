@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,16 @@ class Connection:
     @property
     def closing(self) -> bool:
         return self._closing or self.ws.closed
+
+    def decode(self, kind: WSMsgType, raw: Any) -> Any:
+        """A client's message: msgpack for a binary frame on a msgpack connection, else
+        JSON; ``None`` when it cannot be parsed."""
+        try:
+            if kind is WSMsgType.BINARY and self.msgpack:
+                return msgspec.msgpack.decode(raw)
+            return msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            return None
 
     def control(self, frame: bytes) -> None:
         """Queue a complete frame (sent alone, in order)."""
@@ -131,3 +143,8 @@ class Connection:
             self._closing = True
             with contextlib.suppress(Exception):
                 await ws.close(code=WSCloseCode.GOING_AWAY)
+
+
+async def drop_all(conns: Iterable[Connection]) -> None:
+    """Abort every connection at once (clients must reconnect)."""
+    await asyncio.gather(*(c.abort(WSCloseCode.GOING_AWAY, b"sim: stream dropped") for c in conns))

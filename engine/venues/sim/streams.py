@@ -12,16 +12,14 @@ binary frames when the client connected with ``Content-Type: application/msgpack
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
-import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from engine.model import Instrument, Quote, Trade
 from engine.venues.sim.config import SimVenueConfig
-from engine.venues.sim.connection import Connection
+from engine.venues.sim.connection import Connection, drop_all
 from engine.venues.sim.faults import FaultCounters
 from engine.venues.sim.market import TickEvent
 from engine.venues.sim.protocol import (
@@ -124,13 +122,7 @@ class DataHub:
 
     def _on_message(self, sub: _Subscriber, kind: WSMsgType, raw: Any) -> None:
         conn = sub.conn
-        try:
-            if kind is WSMsgType.BINARY and conn.msgpack:
-                message = msgspec.msgpack.decode(raw)
-            else:
-                message = msgspec.json.decode(raw)
-        except msgspec.DecodeError:
-            message = None
+        message = conn.decode(kind, raw)
         action = message.get("action") if isinstance(message, dict) else None
         if action == "auth":
             assert isinstance(message, dict)
@@ -197,10 +189,7 @@ class DataHub:
 
     async def drop_all(self) -> None:
         """Close every data connection now (clients must reconnect)."""
-        subs = list(self.subscribers)
-        await asyncio.gather(
-            *(s.conn.abort(WSCloseCode.GOING_AWAY, b"sim: stream dropped") for s in subs)
-        )
+        await drop_all([s.conn for s in self.subscribers])
 
     def kick_slow(self) -> int:
         """Send 407 ``slow client`` to every connection and close them (a test hook)."""

@@ -21,11 +21,10 @@ import time
 from collections import deque
 from typing import Any
 
-import msgspec
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSMsgType, web
 
 from engine.venues.sim.config import SimVenueConfig
-from engine.venues.sim.connection import Connection
+from engine.venues.sim.connection import Connection, drop_all
 from engine.venues.sim.faults import FaultInjector
 from engine.venues.sim.protocol import JSON_ENCODER, MSGPACK_CONTENT_TYPE, MSGPACK_ENCODER
 
@@ -86,13 +85,7 @@ class UpdatesHub:
 
     def _on_message(self, listener: _Listener, kind: WSMsgType, raw: Any) -> None:
         conn = listener.conn
-        try:
-            if kind is WSMsgType.BINARY and conn.msgpack:
-                message = msgspec.msgpack.decode(raw)
-            else:
-                message = msgspec.json.decode(raw)
-        except msgspec.DecodeError:
-            message = None
+        message = conn.decode(kind, raw)
         if not isinstance(message, dict):
             self._invalid(conn)
             return
@@ -127,10 +120,7 @@ class UpdatesHub:
 
     async def drop_all(self) -> None:
         """Close every trade_updates connection now."""
-        conns = [listener.conn for listener in self.listeners]
-        await asyncio.gather(
-            *(c.abort(WSCloseCode.GOING_AWAY, b"sim: stream dropped") for c in conns)
-        )
+        await drop_all([listener.conn for listener in self.listeners])
 
     # -- events --------------------------------------------------------------------
 
