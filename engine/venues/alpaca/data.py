@@ -39,6 +39,7 @@ from engine.model.events import FeedEvent, FeedState
 from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff
 from engine.venues.alpaca.errors import ConnectionLimitError, ReconnectError, stream_error
 from engine.venues.alpaca.protocol import (
+    ActionCodec,
     DataCodec,
     DataError,
     DataSubscription,
@@ -69,7 +70,7 @@ class AlpacaMarketData:
     ``bench/ws_clients.py`` measures both.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword tunables; DataConfig is next)
         self,
         url: str,
         key: str,
@@ -175,20 +176,13 @@ class AlpacaMarketData:
     async def _handshake(self, ws: WebSocket, decoder: TickDecoder, symbols: list[str]) -> None:
         deadline = time.monotonic() + self._handshake_s
         await self._expect(ws, decoder, deadline, "connected")
-        await self._send(ws, auth_action(self._key, self._secret))
+        await send_action(ws, self._codec, auth_action(self._key, self._secret))
         await self._expect(ws, decoder, deadline, "authenticated")
-        await self._send(ws, subscribe_action(symbols))
+        await send_action(ws, self._codec, subscribe_action(symbols))
         await self._expect(ws, decoder, deadline, None)
         absent = set(symbols) - set(decoder.subscribed[0])
         if absent:
             log.warning("market data: the venue did not subscribe quotes for %s", sorted(absent))
-
-    async def _send(self, ws: WebSocket, action: dict[str, object]) -> None:
-        frame = self._codec.encode(action)
-        if self._codec.encoding == "msgpack":
-            await ws.send_bytes(frame)
-        else:
-            await ws.send_str(frame.decode())
 
     async def _expect(
         self, ws: WebSocket, decoder: TickDecoder, deadline: float, success: str | None
@@ -233,6 +227,15 @@ class AlpacaMarketData:
     def _emit(self, state: FeedState, symbol: str = "", detail: str = "") -> None:
         if self._sink is not None:
             self._sink.on_feed(FeedEvent(self._clock(), FEED, state, symbol, detail))
+
+
+async def send_action(ws: WebSocket, codec: ActionCodec, action: dict[str, object]) -> None:
+    """One client action: a binary frame in msgpack, a text frame in JSON (both streams)."""
+    frame = codec.encode(action)
+    if codec.encoding == "msgpack":
+        await ws.send_bytes(frame)
+    else:
+        await ws.send_str(frame.decode())
 
 
 async def _pump(ws: WebSocket, on_frame: Callable[[bytes], None]) -> None:

@@ -75,10 +75,24 @@ class _Tagged(msgspec.Struct):
 DATA_TYPES = frozenset({"success", "error", "subscription", "q", "t", "b"})
 
 
-class DataCodec:
+class ActionCodec:
+    """What both stream codecs share: their encoding, and client actions encoded in it."""
+
+    __slots__ = ("encoding",)
+
+    def __init__(self, encoding: Encoding) -> None:
+        self.encoding = encoding
+
+    def encode(self, action: dict[str, object]) -> bytes:
+        if self.encoding == "msgpack":
+            return msgspec.msgpack.encode(action)
+        return msgspec.json.encode(action)
+
+
+class DataCodec(ActionCodec):
     """Decodes data-stream frames and encodes client actions in one encoding."""
 
-    __slots__ = ("decode", "decode_one", "decode_raw", "decode_tag", "encoding")
+    __slots__ = ("decode", "decode_one", "decode_raw", "decode_tag")
 
     decode: Callable[[bytes], list[DataMessage]]
     decode_raw: Callable[[bytes], list[msgspec.Raw]]
@@ -86,17 +100,12 @@ class DataCodec:
     decode_tag: Callable[[bytes], _Tagged]
 
     def __init__(self, encoding: Encoding = "json") -> None:
-        self.encoding = encoding
+        super().__init__(encoding)
         mod: Any = msgspec.msgpack if encoding == "msgpack" else msgspec.json
         self.decode = mod.Decoder(list[DataMessage]).decode
         self.decode_raw = mod.Decoder(list[msgspec.Raw]).decode
         self.decode_one = mod.Decoder(DataMessage).decode
         self.decode_tag = mod.Decoder(_Tagged).decode
-
-    def encode(self, action: dict[str, object]) -> bytes:
-        if self.encoding == "msgpack":
-            return msgspec.msgpack.encode(action)
-        return msgspec.json.encode(action)
 
     @property
     def content_type(self) -> str:
@@ -203,10 +212,10 @@ class TradeUpdate(msgspec.Struct):
     timestamp: TimeField | None = None
 
 
-class StreamCodec:
+class StreamCodec(ActionCodec):
     """Decodes trade_updates frames (JSON in binary frames, or msgpack)."""
 
-    __slots__ = ("auth", "encoding", "envelope", "listening", "update")
+    __slots__ = ("auth", "envelope", "listening", "update")
 
     envelope: Callable[[bytes], StreamEnvelope]
     auth: Callable[[bytes | msgspec.Raw], AuthorizationData]
@@ -214,17 +223,12 @@ class StreamCodec:
     update: Callable[[bytes | msgspec.Raw], TradeUpdate]
 
     def __init__(self, encoding: Encoding = "json") -> None:
-        self.encoding = encoding
+        super().__init__(encoding)
         mod: Any = msgspec.msgpack if encoding == "msgpack" else msgspec.json
         self.envelope = mod.Decoder(StreamEnvelope).decode
         self.auth = mod.Decoder(AuthorizationData).decode
         self.listening = mod.Decoder(ListeningData).decode
         self.update = mod.Decoder(TradeUpdate).decode
-
-    def encode(self, action: dict[str, object]) -> bytes:
-        if self.encoding == "msgpack":
-            return msgspec.msgpack.encode(action)
-        return msgspec.json.encode(action)
 
 
 def authenticate_action(key: str, secret: str) -> dict[str, object]:

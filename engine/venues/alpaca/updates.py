@@ -37,7 +37,7 @@ from engine.venues.alpaca.config import (
     ExecutionConfig,
     updates_url,
 )
-from engine.venues.alpaca.data import WebSocket
+from engine.venues.alpaca.data import WebSocket, send_action
 from engine.venues.alpaca.errors import AlpacaAuthError, AlpacaRedirectError, ReconnectError
 from engine.venues.alpaca.mapping import ORDER_STATUS, Mapper, WireError, event_ts
 from engine.venues.alpaca.protocol import (
@@ -159,16 +159,9 @@ class TradeUpdates:
                 self._lasted = time.monotonic() - up
                 on_feed(FeedEvent(self._clock(), FEED, FeedState.DISCONNECTED))
 
-    async def _send(self, ws: WebSocket, action: dict[str, object]) -> None:
-        frame = self._codec.encode(action)
-        if self._codec.encoding == "msgpack":
-            await ws.send_bytes(frame)
-        else:
-            await ws.send_str(frame.decode())
-
     async def _handshake(self, ws: WebSocket) -> None:
         deadline = time.monotonic() + self._handshake_s
-        await self._send(ws, authenticate_action(self._key, self._secret))
+        await send_action(ws, self._codec, authenticate_action(self._key, self._secret))
         env = await self._expect(ws, "authorization", deadline)
         try:
             auth = self._codec.auth(env.data)
@@ -176,7 +169,7 @@ class TradeUpdates:
             raise ReconnectError(f"unreadable authorization reply: {exc}") from None
         if auth.status != "authorized":
             raise AlpacaAuthError(401, f"trade_updates authentication {auth.status or 'failed'}")
-        await self._send(ws, LISTEN_ACTION)
+        await send_action(ws, self._codec, LISTEN_ACTION)
         env = await self._expect(ws, "listening", deadline)
         try:
             listening = self._codec.listening(env.data)
