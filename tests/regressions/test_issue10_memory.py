@@ -13,15 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.bus import EventBus
-from engine.core.risk import RiskLimits
-from engine.core.strategies import SmaCross, SmaCrossParams
-from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
 from engine.model import (
     ClientOrderId,
     ExecutionId,
     ExecutionReport,
-    IdFactory,
     Instrument,
     OrderIntent,
     OrderStatus,
@@ -39,6 +35,7 @@ from engine.store import StoreReader, StoreWriter, create_store_engine, migrate
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.execution import AlpacaExecution
 from engine.venues.base import VenueOrder, VenuePosition
+from tests.kit.core import sma_core
 
 SYM = Symbol("AAA")
 INST = Instrument(symbol=SYM, price_increment=Decimal("0.01"), size_increment=Decimal(1))
@@ -48,15 +45,7 @@ STEP = SEC // 10  # ten orders a second
 
 
 def new_core(run: str = "1") -> TradingCore:
-    return TradingCore(
-        [INST],
-        SmaCross,
-        SmaCrossParams(),
-        TraderConfig(),
-        RiskLimits(),
-        IdFactory("m", run),
-        10**15,
-    )
+    return sma_core(INST, "m", run)
 
 
 def trade(core: TradingCore, i: int, side: Side) -> ClientOrderId:

@@ -27,8 +27,6 @@ import pytest
 from engine.bus import EventBus
 from engine.config.schedule import ScheduleConfig
 from engine.config.schema import default_risk
-from engine.core.risk import RiskLimits
-from engine.core.strategies import SmaCross, SmaCrossParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
 from engine.model import (
@@ -36,7 +34,6 @@ from engine.model import (
     ExecutionId,
     ExecutionReport,
     Fill,
-    IdFactory,
     Instrument,
     LiquiditySide,
     Order,
@@ -62,6 +59,7 @@ from engine.venues.base import VenueOrder, VenuePosition
 from engine.venues.sim import SimVenue
 from engine.venues.sim.orders import SimOrder
 from tests.engine.runtime.conftest import Running, options, started_sim, until, until_async
+from tests.kit.core import sma_core
 
 SIMEQ = Symbol("SIMEQ")
 AAA = Symbol("AAA")
@@ -716,15 +714,7 @@ def recorder_of(bus: EventBus) -> list[EngineEvent]:
 
 
 def _core() -> TradingCore:
-    return TradingCore(
-        [AAA_INSTRUMENT],
-        SmaCross,
-        SmaCrossParams(),
-        TraderConfig(),
-        RiskLimits(),
-        IdFactory("t", "1"),
-        10**15,
-    )
+    return sma_core(AAA_INSTRUMENT)
 
 
 def _filled(

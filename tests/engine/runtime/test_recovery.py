@@ -5,15 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from engine.core.risk import RiskLimits
-from engine.core.strategies import SmaCross, SmaCrossParams
-from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
 from engine.model import (
     ClientOrderId,
     ExecutionId,
     ExecutionReport,
-    IdFactory,
     Instrument,
     OrderIntent,
     OrderStatus,
@@ -23,21 +19,14 @@ from engine.model import (
 )
 from engine.runtime.recovery import rebuild_from_store
 from engine.store import StoreReader, StoreWriter, create_store_engine, migrate
+from tests.kit.core import sma_core
 
 SYM = Symbol("AAA")
 INST = Instrument(symbol=SYM, price_increment=Decimal("0.01"), size_increment=Decimal(1))
 
 
 def core() -> TradingCore:
-    return TradingCore(
-        [INST],
-        SmaCross,
-        SmaCrossParams(),
-        TraderConfig(),
-        RiskLimits(),
-        IdFactory("t", "1"),
-        10**15,
-    )
+    return sma_core(INST)
 
 
 def report(cid: ClientOrderId, kind: ReportKind, ts: int, **kw: object) -> ExecutionReport:
