@@ -47,6 +47,15 @@ async def sim() -> AsyncIterator[SimVenue]:
     await venue.stop()
 
 
+async def accepted_entry(rig: LiveRig, what: str = "accepted") -> ClientOrderId:
+    """Signal an entry at 100.00/100.02 and wait until the bot holds it ACCEPTED."""
+    await rig.quote(100.00, 100.02, signal=1)
+    await until(rig.sent, 5, "the entry")
+    cid = rig.sent()[0]
+    await until(lambda: rig.core.orders.status(cid) is OrderStatus.ACCEPTED, 5, what)
+    return cid
+
+
 async def time_out_entry(rig: LiveRig, cid: ClientOrderId) -> None:
     """Quotes until the core gives up on the entry (its timeout, driven by quotes)."""
     deadline = time.monotonic() + 5
@@ -66,10 +75,7 @@ async def test_item_03_a_cancel_whose_delete_and_query_fail_is_retried(fake: Fak
     order = TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=0.3)
     rig = await LiveRig(fake, order=order).start()
     try:
-        await rig.quote(100.00, 100.02, signal=1)
-        await until(rig.sent, 5, "the entry")
-        cid = rig.sent()[0]
-        await until(lambda: rig.core.orders.status(cid) is OrderStatus.ACCEPTED, 5, "accepted")
+        cid = await accepted_entry(rig)
         vid = rig.venue_order(cid)["id"]
         delete = f"DELETE /v2/orders/{vid}"
         fake.faults[delete] = [Fault(status=500) for _ in range(3)]  # 1 try + 2 retries
@@ -100,10 +106,7 @@ async def test_item_03_a_delete_answered_ok_is_checked_and_sent_again(fake: Fake
     order = TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=0.3)
     rig = await LiveRig(fake, order=order).start()
     try:
-        await rig.quote(100.00, 100.02, signal=1)
-        await until(rig.sent, 5, "the entry")
-        cid = rig.sent()[0]
-        await until(lambda: rig.core.orders.status(cid) is OrderStatus.ACCEPTED, 5, "accepted")
+        cid = await accepted_entry(rig)
         vid = rig.venue_order(cid)["id"]
         fake.faults[f"DELETE /v2/orders/{vid}"] = [Fault(status=200, body={})]
         await time_out_entry(rig, cid)
@@ -142,10 +145,7 @@ async def exit_called_not_at_venue(
     infers "not_at_venue" (then, with ``fill_at_once``, the venue fills the exit and
     says nothing). Quotes keep coming for a second: a trader that believes its exit
     failed retries it after exit_retry_s (0.2 s)."""
-    await rig.quote(100.00, 100.02, signal=1)
-    await until(rig.sent, 5, "the entry")
-    entry = rig.sent()[0]
-    await until(lambda: rig.core.orders.status(entry) is OrderStatus.ACCEPTED, 5, "ack")
+    entry = await accepted_entry(rig, "ack")
     placed = rig.venue_order(entry)
     fake.touch(placed, status="filled", filled_qty="1", filled_avg_price="100.02")
     await fake.push_update("fill", placed, price="100.02", qty="1", execution_id="e1")
