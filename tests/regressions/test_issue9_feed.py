@@ -113,6 +113,18 @@ ETH_BID = 300_000  # 3,000.00 in ticks of 0.01
 SIMEQ_BID = 15_000  # 150.00
 
 
+def holding_one_simeq() -> Rig:
+    """A rig holding 1 SIMEQ (as reconciliation books it), marked to a real market of
+    four agreeing quotes, its events so far applied."""
+    rig = Rig()
+    for _ in range(3):
+        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    rig.core.adjust_position(SIMEQ, 1, SIMEQ_BID, rig.clock.now, "x1", "test")
+    rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
+    rig.live.apply([])
+    return rig
+
+
 # -- item 8: the price band ------------------------------------------------------------
 
 
@@ -236,13 +248,8 @@ async def test_item_08_a_sustained_mis_scaled_feed_is_never_accepted(scale: floa
     2 s), so the position was marked 1000x, the high-water mark jumped and the drawdown
     breaker tripped when the real price came back. A level this far is never accepted:
     the symbol is held (entries blocked) and the alert asks for a person."""
-    rig = Rig()
+    rig = holding_one_simeq()
     core, pf = rig.core, rig.core.portfolio
-    for _ in range(3):
-        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
-    core.adjust_position(SIMEQ, 1, SIMEQ_BID, rig.clock.now, "x1", "test")
-    rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
-    rig.live.apply([])
     events_before = len(rig.events)
     quotes, mark, hwm = core.market(SIMEQ).quotes, pf.position(SIMEQ).mark2, pf.high_water_mark
     bad = max(1, int(SIMEQ_BID * scale))
@@ -351,15 +358,9 @@ async def test_item_08_alternating_quotes_hold_the_symbol_with_an_alert_a_minute
 
 
 async def test_item_09_a_1000x_quote_never_marks_a_position_or_trips_a_breaker() -> None:
-    rig = Rig()
+    rig = holding_one_simeq()
     core = rig.core
     pf = core.portfolio
-    for _ in range(3):
-        rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
-    # Holding 1 SIMEQ (as reconciliation books it), marked to the real market.
-    core.adjust_position(SIMEQ, 1, SIMEQ_BID, rig.clock.now, "x1", "test")
-    rig.quote(SIMEQ, SIMEQ_BID, SIMEQ_BID + 1)
-    rig.live.apply([])
     events_before = len(rig.events)
     mark, hwm, equity = pf.position(SIMEQ).mark2, pf.high_water_mark, pf.equity
     assert mark == 2 * SIMEQ_BID + 1
