@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,25 +28,28 @@ from tests.engine.replay.support import DATA, write_text
 USDM = KNOWN_INSTRUMENTS[0].instrument
 SPOT = KNOWN_INSTRUMENTS[1].instrument
 SYM = USDM.symbol
+T = TypeVar("T")
 TMP_SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
+def read_clean(read: Callable[..., Iterator[T]], name: str) -> list[T]:
+    """Everything ``read`` yields from the USD-M file ``name``; the file has no bad row."""
+    rejects = RejectCounter()
+    rows = list(read(DATA / name, USDM, rejects))
+    assert not rejects
+    return rows
+
+
 @pytest.fixture(scope="module")
 def usdm_quotes() -> list[Quote]:
-    rejects = RejectCounter()
-    quotes = list(read_quotes(DATA / "binance_usdm_btcusdt_20240808_quotes.csv", USDM, rejects))
-    assert not rejects
-    return quotes
+    return read_clean(read_quotes, "binance_usdm_btcusdt_20240808_quotes.csv")
 
 
 @pytest.fixture(scope="module")
 def usdm_depth() -> list[BookUpdate]:
-    rejects = RejectCounter()
-    updates = list(read_depth(DATA / "binance_usdm_btcusdt_20240808_depth.csv.gz", USDM, rejects))
-    assert not rejects
-    return updates
+    return read_clean(read_depth, "binance_usdm_btcusdt_20240808_depth.csv.gz")
 
 
 # -- the real files ------------------------------------------------------------------
