@@ -82,7 +82,7 @@ class RefusalLimiter:
 class Gate:
     """Decides every update; refuses with ``ApplicationHandlerStop``."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (the gate wiring, passed by name)
         self,
         users: Mapping[int, Role],
         registry: Registry,

@@ -16,8 +16,8 @@ Point = tuple[int, Decimal, Decimal]  # (ts ns, equity, drawdown)
 
 def equity_png(points: Sequence[Point], title: str) -> bytes:
     """Two panels: equity over time, and drawdown below it (as a negative area)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 (lazy heavy import)
+    from matplotlib.figure import Figure  # noqa: PLC0415 (lazy heavy import)
 
     times = [datetime.fromtimestamp(ts / 1e9, UTC) for ts, _, _ in points]
     equity = [float(e) for _, e, _ in points]

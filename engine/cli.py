@@ -6,14 +6,13 @@ import argparse
 import sys
 
 from engine import __version__
+from engine.backtest import cli as backtest
+from engine.config import cli as check_config
+from engine.runtime import cli as run
+from engine.venues.sim import cli as sim_venue
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from engine.backtest import cli as backtest
-    from engine.config import cli as check_config
-    from engine.runtime import cli as run
-    from engine.venues.sim import cli as sim_venue
-
     parser = argparse.ArgumentParser(prog="scalpbot", description="An asynchronous scalping bot.")
     parser.add_argument("--version", action="version", version=f"scalpbot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

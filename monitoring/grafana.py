@@ -59,7 +59,7 @@ OK_TRIPPED = mapping({"0": ("ok", "green"), "1": ("TRIPPED", "red")})
 YES_NO = mapping({"0": ("no", "red"), "1": ("yes", "green")})
 
 
-def panel(
+def panel(  # noqa: PLR0913 (keyword-only Grafana panel fields)
     kind: str,
     title: str,
     tgts: list[JSON],

@@ -138,7 +138,7 @@ async def _store(
     result: BacktestResult,
     events: list[EngineEvent],
 ) -> int:
-    from engine.store import create_store_engine, migrate, write_run
+    from engine.store import create_store_engine, migrate, write_run  # noqa: PLC0415 (sqlalchemy only with --db)
 
     engine = create_store_engine(url)
     try:

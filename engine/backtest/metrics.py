@@ -79,7 +79,7 @@ class Metrics:
     def sample(self, ts: int, equity: int, drawdown: int) -> None:
         self.equity.append((ts, equity, drawdown))
 
-    def summary(
+    def summary(  # noqa: PLR0913 (keyword-only run facts)
         self,
         *,
         ticks: int,

@@ -86,10 +86,10 @@ def _write_equity(path: Path, metrics: Metrics) -> Path:
 
 
 def _write_chart(path: Path, metrics: Metrics, summary: dict[str, Any]) -> Path:
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 (lazy heavy import, only with a chart)
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # noqa: PLC0415 (after use("Agg"))
 
     eq = metrics.equity
     t0 = eq[0][0] if eq else 0

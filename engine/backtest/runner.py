@@ -11,6 +11,7 @@ import msgspec
 from engine.backtest.config import BacktestConfig
 from engine.backtest.metrics import Metrics
 from engine.core.params import ParamError
+from engine.core.strategies import strategy_factory
 from engine.core.trading_core import TradingCore
 from engine.model import (
     BookUpdate,
@@ -52,8 +53,6 @@ def build(
     refuses the configuration for these instruments (``risk.max_order_qty`` below
     one lot, ``order.qty`` below the minimum size).
     """
-    from engine.core.strategies import strategy_factory
-
     try:
         core = TradingCore(
             instruments,

@@ -56,7 +56,7 @@ class ControlError(ValueError):
 class Control:
     """The one public, typed, transport-agnostic control API."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (wired parts plus keyword tunables)
         self,
         core: TradingCore,
         live: LiveView,

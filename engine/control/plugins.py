@@ -30,7 +30,7 @@ class PluginContext:
     """What one plugin may use. ``settings`` are that plugin's own (plain data, no
     secrets); :meth:`secret` answers only that plugin's own secrets."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (what a plugin may use)
         self,
         control: Control,
         bus: EventBus,

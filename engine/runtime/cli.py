@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
+import os
 import sys
 from pathlib import Path
+from secrets import token_hex, token_urlsafe
 from typing import Any
 
 import msgspec
@@ -15,6 +18,8 @@ from engine.config.schema import Config
 from engine.runtime.logs import setup_logging
 from engine.runtime.options import RuntimeOptions
 from engine.runtime.sanity import GateConfig
+from engine.venues.sim import DEFAULT_SYMBOLS, SimVenueConfig, parse_faults, synthetic_symbols
+from engine.venues.sim.keys import client_keys
 
 
 def add_parser(sub: Any) -> None:
@@ -107,17 +112,8 @@ def plugin_secrets(config: Config) -> dict[str, dict[str, str]]:
     return {"telegram": {"telegram_token": token.get_secret_value()}}
 
 
-def sim_config(config: Config) -> Any:
+def sim_config(config: Config) -> SimVenueConfig:
     """The embedded simulated venue's config from the ``[sim]`` section."""
-    import msgspec
-
-    from engine.venues.sim import (
-        DEFAULT_SYMBOLS,
-        SimVenueConfig,
-        parse_faults,
-        synthetic_symbols,
-    )
-
     s = config.sim
     if isinstance(s.symbols, int):
         symbols = synthetic_symbols(s.symbols)
@@ -141,15 +137,9 @@ def sim_config(config: Config) -> Any:
         changes["key"] = s.key.get_secret_value()
         changes["secret"] = s.secret.get_secret_value()
     elif config.venue.embedded:  # unset: a random pair for this run, known to no one else
-        import secrets
-
-        changes["key"] = "SIM" + secrets.token_hex(8).upper()
-        changes["secret"] = secrets.token_urlsafe(30)
+        changes["key"] = "SIM" + token_hex(8).upper()
+        changes["secret"] = token_urlsafe(30)
     else:  # a sim venue by URL: the pair `scalpbot sim-venue` was given or made
-        import os
-
-        from engine.venues.sim.keys import client_keys
-
         pair = client_keys(os.environ)
         if pair is not None:
             changes["key"], changes["secret"] = pair
@@ -169,10 +159,8 @@ def main(args: argparse.Namespace) -> int:
     secrets = [options.key, options.secret] if options.venue_kind == "alpaca" else []
     secrets += [s for own in options.plugin_secrets.values() for s in own.values()]
     setup_logging(options.log_level, options.log_json, secrets)
-    import logging
-
     logging.getLogger("scalpbot").info("config: %s", describe(config))
-    from engine.runtime.app import Runtime
+    from engine.runtime.app import Runtime  # noqa: PLC0415 (lazy: sqlalchemy, aiohttp web; --help stays fast)
 
     runner = _runner()
     return int(runner(Runtime(options).run()))
@@ -181,7 +169,7 @@ def main(args: argparse.Namespace) -> int:
 def _runner() -> Any:
     """uvloop when it is installed, else the default loop."""
     try:
-        import uvloop
+        import uvloop  # noqa: PLC0415 (optional dependency)
 
         return uvloop.run
     except ImportError:  # pragma: no cover - uvloop is a dependency on Linux

@@ -59,7 +59,7 @@ TIMER_INTERVAL_S = 0.1
 class LiveEngine:
     """Implements the venue port's MarketSink; owns order dispatch and resolution."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword-only tunables)
         self,
         core: TradingCore,
         execution: Execution,

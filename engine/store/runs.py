@@ -81,7 +81,7 @@ def _chunks(items: Iterable[StoreItem], size: int) -> Iterator[list[StoreItem]]:
         yield chunk
 
 
-async def write_run(
+async def write_run(  # noqa: PLR0913 (keyword-only run record)
     engine: AsyncEngine,
     *,
     run_id: str,

@@ -86,7 +86,7 @@ class RiskGate:
         c.max_rate_total = limits.max_orders_per_window_total
         c.dup_window_ns = limits.duplicate_window_ms * 1_000_000
 
-    def check(
+    def check(  # noqa: PLR0913 (hot path: no per-call struct)
         self,
         intent: OrderIntent,
         now: int,

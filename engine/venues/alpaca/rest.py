@@ -114,7 +114,7 @@ class Rest:
     """One base URL, one key pair, one session (from :func:`client_session`; a session
     passed in lends only its connector, which stays the caller's to close)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword-only tunables)
         self,
         base_url: str,
         key: str,

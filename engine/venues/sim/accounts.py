@@ -55,7 +55,7 @@ _EVENT_OF = {
 class Account:
     """Orders, fills, positions and cash of the one simulated account."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword-only account terms)
         self,
         instruments: Iterable[Instrument],
         asset_classes: dict[str, str],
@@ -128,7 +128,7 @@ class Account:
     def new_id(self) -> str:
         return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
 
-    def submit(
+    def submit(  # noqa: PLR0913 (the fields of an order request)
         self,
         *,
         symbol: str,

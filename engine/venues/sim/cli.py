@@ -15,6 +15,8 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import msgspec
+
 from engine.config.schema import is_loopback
 from engine.replay import DataError
 from engine.venues.sim.config import (
@@ -133,8 +135,6 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
         **extra,
     )
     if key is None or secret is None:
-        import msgspec
-
         path = keys_file(os.environ, args.keys_file)
         try:
             pair = read_keys(path)

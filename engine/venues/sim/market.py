@@ -17,7 +17,7 @@ import msgspec
 
 from engine.model import Instrument, MarketEvent, Quote, Side, Symbol, Trade
 from engine.replay import EventSource, merge, open_source
-from engine.venues.sim.config import SymbolSpec
+from engine.venues.sim.config import SimVenueConfig, SymbolSpec
 
 _NS = 1_000_000_000
 _MAX_CATCH_UP_NS = 2 * _NS  # after a longer stall of the loop, skip ahead instead
@@ -297,22 +297,12 @@ class ReplayMarket:
         return out
 
 
-def open_market(
-    specs: tuple[SymbolSpec, ...],
-    data_files: tuple[str, ...],
-    *,
-    seed: int,
-    quote_rate: float,
-    trade_ratio: float,
-    speed: float,
-    batch: int,
-    loop: bool,
-    start: int,
-) -> SyntheticMarket | ReplayMarket:
-    """The replay of ``data_files`` when given, else the synthetic market of ``specs``."""
-    if data_files:
-        return ReplayMarket(data_files, speed, batch, loop)
-    return SyntheticMarket(specs, seed, quote_rate, trade_ratio, start)
+def open_market(cfg: SimVenueConfig, start: int) -> SyntheticMarket | ReplayMarket:
+    """The replay of ``cfg.data_files`` when given, else the synthetic market of
+    ``cfg.symbols`` starting at ``start``."""
+    if cfg.data_files:
+        return ReplayMarket(cfg.data_files, cfg.speed, cfg.replay_batch, cfg.replay_loop)
+    return SyntheticMarket(cfg.symbols, cfg.seed, cfg.quote_rate, cfg.trade_ratio, start)
 
 
 def symbols_of(market: MarketSource) -> list[Symbol]:

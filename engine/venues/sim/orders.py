@@ -43,7 +43,7 @@ class SimOrder:
         "updated_at",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (keyword-only order record)
         self,
         *,
         id: str,

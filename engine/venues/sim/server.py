@@ -51,17 +51,7 @@ class SimVenue:
         self.config = cfg = config or SimVenueConfig()
         self._clock = clock
         self.faults = FaultInjector(cfg.faults, cfg.seed)
-        self.market: SyntheticMarket | ReplayMarket = open_market(
-            cfg.symbols,
-            cfg.data_files,
-            seed=cfg.seed,
-            quote_rate=cfg.quote_rate,
-            trade_ratio=cfg.trade_ratio,
-            speed=cfg.speed,
-            batch=cfg.replay_batch,
-            loop=cfg.replay_loop,
-            start=clock(),
-        )
+        self.market: SyntheticMarket | ReplayMarket = open_market(cfg, clock())
         instruments = self.market.instruments
         classes: dict[str, str]
         if cfg.data_files:
