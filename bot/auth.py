@@ -137,21 +137,29 @@ class Gate:
         user = update.effective_user
         if user is None:
             return IGNORE
-        uid = user.id
-        role = self._users.get(uid)
-        query = update.callback_query
-        if query is not None:
-            if role is None:
-                return Decision(False, uid, "button", "not allow-listed", NOT_AUTHORIZED)
-            if query.message is not None and not self.chat_allowed(uid, query.message.chat):
-                return self._wrong_chat(uid, "button", query.message.chat)
-            return ALLOW
+        role = self._users.get(user.id)
+        if update.callback_query is not None:
+            return self._decide_button(user.id, role, update.callback_query)
         message = update.message
         if message is None:
             return IGNORE  # edits, channel posts, inline queries, member updates
         name = command_name(message, self._username())
         if name is None:
             return IGNORE
+        return self._decide_command(uid=user.id, role=role, message=message, name=name)
+
+    def _decide_button(self, uid: int, role: Role | None, query: CallbackQuery) -> Decision:
+        """A button press: from an allow-listed user in an allowed chat."""
+        if role is None:
+            return Decision(False, uid, "button", "not allow-listed", NOT_AUTHORIZED)
+        if query.message is not None and not self.chat_allowed(uid, query.message.chat):
+            return self._wrong_chat(uid, "button", query.message.chat)
+        return ALLOW
+
+    def _decide_command(
+        self, *, uid: int, role: Role | None, message: Message, name: str
+    ) -> Decision:
+        """The sender's checks: allow-listed, in an allowed chat, typed (not forwarded)."""
         where = f"{message.chat.type} chat {message.chat.id}"
         if role is None:
             return Decision(False, uid, name, f"not allow-listed ({where})", NOT_AUTHORIZED)
@@ -166,6 +174,11 @@ class Gate:
                 f"Forwarded commands are not run: send /{name} yourself.",
                 always_tell=True,
             )
+        return self._decide_run(uid=uid, role=role, message=message, name=name)
+
+    def _decide_run(self, *, uid: int, role: Role, message: Message, name: str) -> Decision:
+        """The command's checks: the role it needs, its age, then the user's budget
+        (a protective command is never held back by the budget)."""
         command = self._registry.get(name)
         needed = command.role if command is not None else Role.VIEWER
         if role < needed:

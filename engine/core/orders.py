@@ -20,6 +20,11 @@ for an evicted order is unknown here: the shell looks the order up in the store
 and brings it back with :meth:`OrderManager.recall` (its stored status, fills and
 execution ids) before applying the report, so a late or duplicate fill is
 recognised as such and never booked twice.
+
+The transition table is data in ``order_table.py``; the rest stays one module (just
+over 500 lines) because the transitions, the fill booking, the provisional outcomes
+and the memory window all read and write the same ``_Record`` and are checked
+together by tests/engine/core/test_orders.py.
 """
 
 from __future__ import annotations
@@ -28,8 +33,18 @@ import math
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from engine.core.order_table import (
+    ACKNOWLEDGED,
+    FILLABLE,
+    INFERRED,
+    LATE_BENIGN,
+    NOT_AT_VENUE,
+    SETTLING,
+    TRANSITIONS,
+)
 from engine.model import (
     ClientOrderId,
+    ExecutionId,
     ExecutionReport,
     Fill,
     IdFactory,
@@ -44,55 +59,6 @@ from engine.model.events import EngineEvent, OrderError, OrderSubmitted, OrderUp
 
 S = OrderStatus
 K = ReportKind
-
-# (status, report kind) -> next status. FILL is resolved by quantity (see _after_fill).
-TRANSITIONS: dict[tuple[OrderStatus, ReportKind], OrderStatus] = {
-    (S.NEW, K.ACCEPTED): S.ACCEPTED,
-    (S.NEW, K.REJECTED): S.REJECTED,
-    (S.NEW, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
-    (S.NEW, K.CANCELLED): S.CANCELLED,
-    (S.NEW, K.EXPIRED): S.EXPIRED,
-    (S.NEW, K.SUBMIT_AMBIGUOUS): S.UNKNOWN,
-    (S.NEW, K.CANCEL_REJECTED): S.NEW,
-    (S.UNKNOWN, K.ACCEPTED): S.ACCEPTED,
-    (S.UNKNOWN, K.REJECTED): S.REJECTED,
-    (S.UNKNOWN, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
-    (S.UNKNOWN, K.CANCELLED): S.CANCELLED,
-    (S.UNKNOWN, K.EXPIRED): S.EXPIRED,
-    (S.UNKNOWN, K.CANCEL_REJECTED): S.UNKNOWN,
-    (S.ACCEPTED, K.ACCEPTED): S.ACCEPTED,
-    (S.ACCEPTED, K.REJECTED): S.REJECTED,  # acknowledged, then refused (venue risk checks)
-    (S.ACCEPTED, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
-    (S.ACCEPTED, K.CANCELLED): S.CANCELLED,
-    (S.ACCEPTED, K.EXPIRED): S.EXPIRED,
-    (S.ACCEPTED, K.CANCEL_REJECTED): S.ACCEPTED,
-    (S.PARTIALLY_FILLED, K.ACCEPTED): S.PARTIALLY_FILLED,
-    (S.PARTIALLY_FILLED, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
-    (S.PARTIALLY_FILLED, K.CANCELLED): S.CANCELLED,
-    (S.PARTIALLY_FILLED, K.EXPIRED): S.EXPIRED,
-    (S.PARTIALLY_FILLED, K.CANCEL_REJECTED): S.PARTIALLY_FILLED,
-    (S.CANCEL_PENDING, K.CANCEL_REQUESTED): S.CANCEL_PENDING,
-    (S.CANCEL_PENDING, K.CANCELLED): S.CANCELLED,
-    (S.CANCEL_PENDING, K.EXPIRED): S.EXPIRED,
-    (S.CANCEL_PENDING, K.REJECTED): S.REJECTED,
-    # Handled in code: CANCEL_PENDING + CANCEL_REJECTED returns to the status before
-    # the cancel request; CANCEL_PENDING + ACCEPTED (a late acknowledgement) is
-    # remembered for that; SUBMIT_AMBIGUOUS after an acknowledgement is a late duplicate.
-}
-
-FILLABLE = frozenset({S.NEW, S.UNKNOWN, S.ACCEPTED, S.PARTIALLY_FILLED, S.CANCEL_PENDING})
-
-# Reports that may arrive late for a finished order and mean nothing new.
-_LATE_BENIGN = frozenset({K.ACCEPTED, K.CANCEL_REJECTED, K.CANCEL_REQUESTED, K.SUBMIT_AMBIGUOUS})
-
-# An ambiguous submit (REST timed out) reported after the venue already told us
-# more (acknowledged, filled, or we asked to cancel) adds nothing: a late duplicate.
-_ACKNOWLEDGED = frozenset({S.ACCEPTED, S.PARTIALLY_FILLED, S.CANCEL_PENDING})
-
-# The reason the shell gives when it infers an outcome from the venue's silence.
-NOT_AT_VENUE = "not_at_venue"
-_INFERRED = frozenset({S.REJECTED, S.CANCELLED})
-_SETTLING = {K.CANCELLED: S.CANCELLED, K.REJECTED: S.REJECTED, K.EXPIRED: S.EXPIRED}
 
 # The window of finished orders kept in memory (see the module doc).
 WINDOW_S = 900.0
@@ -268,12 +234,12 @@ class OrderManager:
         if status.is_terminal:
             if rec.provisional:
                 self._on_provisional(report.client_order_id, rec, report)
-            elif kind in _LATE_BENIGN or _same_terminal(status, kind):
+            elif kind in LATE_BENIGN or _same_terminal(status, kind):
                 self.duplicates += 1
             else:
                 self._error(report, "transition", f"{kind.value} after {status.value}")
             return None
-        if kind is K.SUBMIT_AMBIGUOUS and status in _ACKNOWLEDGED:
+        if kind is K.SUBMIT_AMBIGUOUS and status in ACKNOWLEDGED:
             self.duplicates += 1
             return None
         if status is S.CANCEL_PENDING and kind is K.ACCEPTED:
@@ -296,7 +262,7 @@ class OrderManager:
             return None
         if nxt is S.CANCEL_PENDING:
             rec.before_cancel = status
-        if nxt in _INFERRED and report.reason == NOT_AT_VENUE:
+        if nxt in INFERRED and report.reason == NOT_AT_VENUE:
             rec.provisional = True
             self._provisional[report.client_order_id] = rec
         self._move(report.client_order_id, rec, nxt, report)
@@ -307,8 +273,8 @@ class OrderManager:
         kind = report.kind
         if kind is K.ACCEPTED:
             nxt = S.PARTIALLY_FILLED if rec.filled_qty else S.ACCEPTED
-        elif kind in _SETTLING and report.reason != NOT_AT_VENUE:
-            nxt = _SETTLING[kind]  # the venue's own word: final
+        elif kind in SETTLING and report.reason != NOT_AT_VENUE:
+            nxt = SETTLING[kind]  # the venue's own word: final
         else:
             self.duplicates += 1
             return
@@ -320,6 +286,16 @@ class OrderManager:
         if not exec_id:
             self._error(report, "fill_without_exec_id", "a fill must carry an execution id")
             return None
+        qty = self._new_fill_qty(rec, report, exec_id)
+        if qty is None:
+            return None
+        return self._book_fill(rec, report, exec_id, qty)
+
+    def _new_fill_qty(
+        self, rec: _Record, report: ExecutionReport, exec_id: ExecutionId
+    ) -> int | None:
+        """The quantity this fill adds, or None for a duplicate (counted) or an
+        impossible fill (counted and announced as an error)."""
         if exec_id in self._seen_exec:
             self.duplicates += 1
             return None
@@ -349,6 +325,14 @@ class OrderManager:
                 f"fill {exec_id}: {rec.filled_qty}+{qty} > ordered {rec.intent.qty}",
             )
             return None
+        return qty
+
+    def _book_fill(
+        self, rec: _Record, report: ExecutionReport, exec_id: ExecutionId, qty: int
+    ) -> Fill:
+        """Record the fill's execution id and quantity, move the order on, and
+        return the fill."""
+        cum = report.cum_qty
         self._seen_exec[exec_id] = report.client_order_id
         if rec.exec_ids is None:
             rec.exec_ids = [exec_id]

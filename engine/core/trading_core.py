@@ -11,6 +11,12 @@ see ``OrderManager``) for ``provisional_hold_ns``; no order breaks a risk limit
 except to reduce; a working order never blocks an exit or a flatten; a flatten
 asked outside ACTIVE is not called off by a strategy signal; while closes are
 held (``hold_closes``) no order at all.
+
+It stays one module (just over 500 lines): ``TradingCore`` is the one facade every
+shell drives, and its per-symbol decisions (signal, send, in doubt, revive) and the
+operator's commands (state, flatten, hold, limits) act on the same per-symbol slots;
+the parts with state of their own already live beside it (orders, portfolio, risk,
+trader, strategies).
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ import msgspec
 
 from engine.bus import EventBus
 from engine.config.limits import restore_detail as restore_limits
-from engine.core.orders import MAX_FINISHED, NOT_AT_VENUE, WINDOW_S
+from engine.core.order_table import NOT_AT_VENUE
+from engine.core.orders import MAX_FINISHED, WINDOW_S
 from engine.core.risk.breakers import LOSS_STREAK
 from engine.core.trading_core import ALL, TradingCore
 from engine.model import (
