@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.plugin import TelegramPlugin
 from engine.runtime.app import Runtime
 from tests.bot.conftest import FAST, TOKEN, VIEWER, context_for, telegram_settings
-from tests.kit.fake_telegram import FakeTelegram
 from tests.engine.runtime.conftest import Running, options, started_sim, until_async
+from tests.kit.fake_telegram import FakeTelegram
 
 PROBE_S = 0.005
 
