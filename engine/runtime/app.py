@@ -47,8 +47,9 @@ from engine.venues.registry import open_venue
 log = logging.getLogger("scalpbot.runtime")
 
 READY_FLUSH_TIMEOUT_S = 10.0
-# An empty strategy.symbols takes every symbol the venue offers: a simulator's few, not
-# the thousands of assets a real venue lists (each one a subscription and a risk budget).
+# An empty strategy.symbols takes every symbol the venue offers: a simulator's (as many as
+# its sim.symbols or its data file make), but at most this many of a real venue, which
+# lists thousands of assets (each one a subscription and a risk budget).
 MAX_OFFERED_SYMBOLS = 50
 
 
@@ -188,7 +189,7 @@ class Runtime:
             instruments = await venue.execution.instruments(list(symbols))
         except Exception as exc:
             raise StartupError(f"could not load instruments from the venue: {exc}") from exc
-        if not symbols and len(instruments) > MAX_OFFERED_SYMBOLS:
+        if not symbols and opts.venue_kind != "sim" and len(instruments) > MAX_OFFERED_SYMBOLS:
             raise StartupError(
                 f"strategy.symbols is empty (every symbol the venue offers) and the venue "
                 f"offers {len(instruments)}; name the symbols to trade in strategy.symbols "

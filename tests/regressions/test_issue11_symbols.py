@@ -33,20 +33,28 @@ async def test_review_an_empty_symbol_list_refuses_a_venue_offering_too_many(
         symbols=synthetic_symbols(MAX_OFFERED_SYMBOLS + 1),
     )
     async with running_sim(config) as venue:
-        runtime = Runtime(options(venue, tmp_path, symbols=()))
+        # The simulator speaks Alpaca's API: as kind "alpaca" it stands for a real account.
+        runtime = Runtime(options(venue, tmp_path, symbols=(), venue_kind="alpaca"))
         assert await runtime.run() == 1
         assert not venue.account.orders
     refusal = [r.getMessage() for r in caplog.records if "strategy.symbols" in r.getMessage()]
     assert refusal and f"offers {MAX_OFFERED_SYMBOLS + 1}" in refusal[0], caplog.text
 
 
-async def test_review_an_empty_symbol_list_takes_a_simulators_few(tmp_path: Path) -> None:
-    """The venue lists exactly as many as may be taken unnamed: the bot trades them all."""
+@pytest.mark.parametrize(
+    ("kind", "offered"),
+    [("alpaca", MAX_OFFERED_SYMBOLS), ("sim", MAX_OFFERED_SYMBOLS + 10)],
+)
+async def test_review_an_empty_symbol_list_takes_what_may_be_taken_unnamed(
+    tmp_path: Path, kind: str, offered: int
+) -> None:
+    """A real venue listing exactly as many as may be taken unnamed, or a simulator
+    listing more (the count its operator chose in sim.symbols): the bot trades them all."""
     config = msgspec.structs.replace(
-        SimVenueConfig(), seed=3, quote_rate=50.0, symbols=synthetic_symbols(MAX_OFFERED_SYMBOLS)
+        SimVenueConfig(), seed=3, quote_rate=50.0, symbols=synthetic_symbols(offered)
     )
     async with running_sim(config) as venue:
-        run = Running(Runtime(options(venue, tmp_path, symbols=())))
+        run = Running(Runtime(options(venue, tmp_path, symbols=(), venue_kind=kind)))
         rt = await run.ready()
-        assert rt.core is not None and len(rt.core.symbols) == MAX_OFFERED_SYMBOLS
+        assert rt.core is not None and len(rt.core.symbols) == offered
         assert await run.stop() == 0
