@@ -37,6 +37,7 @@ import websockets.asyncio.client as wsclient
 
 from engine.model import Instrument, Side, Symbol
 from engine.model.events import FeedEvent
+from engine.venues.alpaca.config import DataConfig
 from engine.venues.alpaca.data import AlpacaMarketData
 from engine.venues.alpaca.protocol import DataMessage, Encoding, ext_timestamp
 
@@ -221,7 +222,7 @@ async def run_adapter(root: str, expect: int, encoding: Encoding) -> float:
         for s in SYMBOLS
     }
     feed = AlpacaMarketData(
-        root, "k", "s", ins, stale_after_s=60, heartbeat_s=60, encoding=encoding
+        DataConfig(root, "k", "s", stale_after_s=60, heartbeat_s=60, encoding=encoding), ins
     )
     done = asyncio.Event()
     sink = CountingSink(expect, done)

@@ -40,7 +40,7 @@ from engine.model import ClientOrderId, Order, OrderStatus, OrderType, Side, Sym
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
-from engine.venues.alpaca.config import ExecutionConfig
+from engine.venues.alpaca.config import DataConfig, ExecutionConfig
 from engine.venues.base import SubmitOutcome, VenueError
 from engine.venues.sim import SimVenue, SimVenueConfig
 from tests.engine.runtime.conftest import Running, options, until
@@ -416,12 +416,8 @@ async def test_item_05_market_data_stream_never_follows_a_redirect(
     clear error instead of connecting there (or reconnecting forever)."""
     ws_url = "ws" + redirector.url[4:] + "/v2/iex"
     feed = AlpacaMarketData(
-        ws_url,
-        KEY,
-        SECRET,
+        DataConfig(ws_url, KEY, SECRET, backoff_initial_s=0.01, backoff_max_s=0.05),
         INSTRUMENTS,
-        backoff_initial_s=0.01,
-        backoff_max_s=0.05,
         rng=random.Random(1),
     )
     task = asyncio.create_task(feed.run([Symbol("AAPL")], Sink()))

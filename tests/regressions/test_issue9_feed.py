@@ -413,7 +413,7 @@ async def test_item_10_a_far_future_tick_is_dropped_and_does_not_freeze_the_symb
 
 
 async def test_item_10_a_symbol_whose_every_tick_is_dropped_goes_stale_and_alerts() -> None:
-    from engine.venues.alpaca import AlpacaMarketData
+    from engine.venues.alpaca import AlpacaMarketData, DataConfig
     from tests.engine.venues.alpaca.conftest import equity, until
     from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
 
@@ -434,7 +434,9 @@ async def test_item_10_a_symbol_whose_every_tick_is_dropped_goes_stale_and_alert
     live = LiveEngine(core, RecordingVenue(), bus)  # type: ignore[arg-type]
     fake = FakeAlpaca()
     await fake.start()
-    feed = AlpacaMarketData(fake.url, KEY, SECRET, instruments, stale_after_s=0.3, heartbeat_s=5.0)
+    feed = AlpacaMarketData(
+        DataConfig(fake.url, KEY, SECRET, stale_after_s=0.3, heartbeat_s=5.0), instruments
+    )
     task = asyncio.create_task(feed.run([aapl, amd], live))
 
     def stale_events(sym: str, state: FeedState) -> list[FeedEvent]:

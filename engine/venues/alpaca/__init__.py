@@ -8,6 +8,7 @@ from engine.venues.alpaca.config import (
     AlpacaUrls,
     Backoff,
     Credentials,
+    DataConfig,
     ExecutionConfig,
     credentials_from_env,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "AlpacaUrls",
     "Backoff",
     "Credentials",
+    "DataConfig",
     "ExecutionConfig",
     "credentials_from_env",
 ]

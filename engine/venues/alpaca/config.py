@@ -48,13 +48,39 @@ class ExecutionConfig(msgspec.Struct, frozen=True):
     venue_ids_kept: float = VENUE_IDS_KEPT  # inf = keep every venue order id
 
     def __repr__(self) -> str:
-        fields = []
-        for name in self.__struct_fields__:
-            value = "**********" if name in ("key", "secret") else getattr(self, name)
-            fields.append(f"{name}={value!r}")
-        return f"ExecutionConfig({', '.join(fields)})"
+        return _masked_repr(self)
 
     __str__ = __repr__
+
+
+class DataConfig(msgspec.Struct, frozen=True):
+    """What :class:`~engine.venues.alpaca.data.AlpacaMarketData` is built from (plain
+    data; the objects it is lent, the instruments, an rng, a clock and a session, are
+    arguments of its own). ``repr`` shows neither key."""
+
+    url: str  # the stream, or a server root to which ``/v2/{feed}`` is appended
+    key: str
+    secret: str
+    feed: str = "iex"
+    stale_after_s: float = 5.0  # a symbol without an accepted quote this long is STALE
+    heartbeat_s: float = 10.0  # ping interval
+    backoff_initial_s: float = 0.5  # reconnect backoff
+    backoff_max_s: float = 30.0
+    encoding: Encoding = "json"  # JSON text frames or msgpack binary frames
+    handshake_timeout_s: float = 10.0  # connect, authenticate, subscribe
+
+    def __repr__(self) -> str:
+        return _masked_repr(self)
+
+    __str__ = __repr__
+
+
+def _masked_repr(config: msgspec.Struct) -> str:
+    fields = []
+    for name in config.__struct_fields__:
+        value = "**********" if name in ("key", "secret") else getattr(config, name)
+        fields.append(f"{name}={value!r}")
+    return f"{type(config).__name__}({', '.join(fields)})"
 
 
 class AlpacaUrls(msgspec.Struct, frozen=True):

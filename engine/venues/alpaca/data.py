@@ -36,7 +36,7 @@ import aiohttp
 
 from engine.model import Instrument, Symbol
 from engine.model.events import FeedEvent, FeedState
-from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff
+from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff, DataConfig
 from engine.venues.alpaca.errors import ConnectionLimitError, ReconnectError, stream_error
 from engine.venues.alpaca.protocol import (
     ActionCodec,
@@ -44,7 +44,6 @@ from engine.venues.alpaca.protocol import (
     DataError,
     DataSubscription,
     DataSuccess,
-    Encoding,
     auth_action,
     subscribe_action,
 )
@@ -64,42 +63,38 @@ RETRYABLE = (ReconnectError, aiohttp.ClientError, TimeoutError, OSError)
 class AlpacaMarketData:
     """Quotes and trades from Alpaca's stream v2 (or the simulated venue).
 
-    ``url`` is the stream (``wss://stream.data.alpaca.markets/v2/iex``) or a server
-    root (``ws://`` or ``http://host:port``), to which ``/v2/{feed}`` is appended.
-    ``encoding`` picks JSON text frames (the default) or msgpack binary frames;
+    ``config.url`` is the stream (``wss://stream.data.alpaca.markets/v2/iex``) or a
+    server root (``ws://`` or ``http://host:port``), to which ``/v2/{feed}`` is appended.
+    ``config.encoding`` picks JSON text frames (the default) or msgpack binary frames;
     ``bench/ws_clients.py`` measures both.
     """
 
-    def __init__(  # noqa: PLR0913 (keyword tunables; DataConfig is next)
+    def __init__(
         self,
-        url: str,
-        key: str,
-        secret: str,
+        config: DataConfig,
         instruments: dict[Symbol, Instrument],
         *,
-        feed: str = "iex",
-        stale_after_s: float = 5.0,
-        heartbeat_s: float = 10.0,
-        backoff_initial_s: float = 0.5,
-        backoff_max_s: float = 30.0,
         rng: random.Random | None = None,
         clock: Callable[[], int] = time.time_ns,
-        encoding: Encoding = "json",
-        handshake_timeout_s: float = 10.0,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
+        url = config.url
         if url.startswith(("http://", "https://")):
             url = "ws" + url[4:]
-        self.url = url if "/v2/" in url or "/v1beta" in url else f"{url.rstrip('/')}/v2/{feed}"
-        self._key = key
-        self._secret = secret
+        if "/v2/" not in url and "/v1beta" not in url:
+            url = f"{url.rstrip('/')}/v2/{config.feed}"
+        self.url = url
+        self._key = config.key
+        self._secret = config.secret
         self._instruments = instruments
-        self._stale_ns = int(stale_after_s * 1e9)
-        self._heartbeat_s = heartbeat_s
-        self.backoff = Backoff(backoff_initial_s, backoff_max_s, rng or random.Random())
+        self._stale_ns = int(config.stale_after_s * 1e9)
+        self._heartbeat_s = config.heartbeat_s
+        self.backoff = Backoff(
+            config.backoff_initial_s, config.backoff_max_s, rng or random.Random()
+        )
         self._clock = clock
-        self._codec = DataCodec(encoding)
-        self._handshake_s = handshake_timeout_s
+        self._codec = DataCodec(config.encoding)
+        self._handshake_s = config.handshake_timeout_s
         self._session = session
         self._sink: MarketSink | None = None
         self._decoder: TickDecoder | None = None

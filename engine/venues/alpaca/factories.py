@@ -13,7 +13,7 @@ import random
 from collections.abc import AsyncIterator
 
 from engine.model import Instrument, Symbol
-from engine.venues.alpaca.config import AlpacaUrls, ExecutionConfig
+from engine.venues.alpaca.config import AlpacaUrls, DataConfig, ExecutionConfig
 from engine.venues.alpaca.data import AlpacaMarketData
 from engine.venues.alpaca.execution import AlpacaExecution
 from engine.venues.base import Venue, VenueSpec
@@ -50,14 +50,8 @@ class AlpacaVenue:
         self, instruments: dict[Symbol, Instrument], rng: random.Random
     ) -> AlpacaMarketData:
         spec = self.spec
-        return AlpacaMarketData(
-            self.urls.data,
-            spec.key,
-            spec.secret,
-            instruments,
-            stale_after_s=spec.stale_after_s,
-            rng=rng,
-        )
+        config = DataConfig(self.urls.data, spec.key, spec.secret, stale_after_s=spec.stale_after_s)
+        return AlpacaMarketData(config, instruments, rng=rng)
 
 
 def alpaca_urls(spec: VenueSpec, url: str | None) -> AlpacaUrls:

@@ -24,7 +24,7 @@ from engine.model import ClientOrderId, IdFactory, Instrument, Symbol
 from engine.model.events import EngineEvent, FillApplied, OrderSubmitted
 from engine.runtime.live import LiveEngine
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
-from engine.venues.alpaca.config import ExecutionConfig
+from engine.venues.alpaca.config import DataConfig, ExecutionConfig
 from tests.engine.core.helpers import CASH, Script, ScriptedStrategy
 from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
 from tests.kit.wait import poller
@@ -77,7 +77,7 @@ class LiveRig:
         )
         self.live = LiveEngine(self.core, self.ex, self.bus, **(live_options or {}))
         self.data = AlpacaMarketData(
-            fake.url, KEY, SECRET, {AAPL: INSTRUMENT}, backoff_initial_s=0.05
+            DataConfig(fake.url, KEY, SECRET, backoff_initial_s=0.05), {AAPL: INSTRUMENT}
         )
         self._tasks: list[asyncio.Task[Any]] = []
 

@@ -13,7 +13,12 @@ import pytest
 
 from engine.model import Side, Symbol
 from engine.model.events import FeedState
-from engine.venues.alpaca import AlpacaAuthError, AlpacaMarketData, AlpacaStreamError
+from engine.venues.alpaca import (
+    AlpacaAuthError,
+    AlpacaMarketData,
+    AlpacaStreamError,
+    DataConfig,
+)
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, stop, until
 from tests.kit.fake_alpaca import KEY, SECRET, T0, FakeAlpaca
 
@@ -35,9 +40,9 @@ async def stream(fake: FakeAlpaca) -> AsyncIterator[Callable[..., Any]]:
             "heartbeat_s": 5.0,
             "backoff_initial_s": 0.01,
             "backoff_max_s": 0.05,
-            "rng": random.Random(7),
         } | kw
-        feed = AlpacaMarketData(fake.url, KEY, SECRET, INSTRUMENTS, **opts)
+        rng = opts.pop("rng", random.Random(7))
+        feed = AlpacaMarketData(DataConfig(fake.url, KEY, SECRET, **opts), INSTRUMENTS, rng=rng)
         sink = Sink()
         task = asyncio.create_task(feed.run(SYMS, sink))
         tasks.append(task)
@@ -150,12 +155,8 @@ async def test_reconnects_with_backoff_and_resubscribes(fake: FakeAlpaca, stream
 
 async def test_backoff_draws_full_jitter_from_the_injected_rng(fake: FakeAlpaca) -> None:
     feed = AlpacaMarketData(
-        fake.url,
-        KEY,
-        SECRET,
+        DataConfig(fake.url, KEY, SECRET, backoff_initial_s=0.1, backoff_max_s=0.4),
         INSTRUMENTS,
-        backoff_initial_s=0.1,
-        backoff_max_s=0.4,
         rng=random.Random(3),
     )
     delays = [feed.backoff.next() for _ in range(6)]
@@ -204,7 +205,9 @@ async def test_auth_failure_raises_and_does_not_spin(
     fake: FakeAlpaca, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    feed = AlpacaMarketData(fake.url, KEY, "wrong-" + SECRET, INSTRUMENTS, rng=random.Random(1))
+    feed = AlpacaMarketData(
+        DataConfig(fake.url, KEY, "wrong-" + SECRET), INSTRUMENTS, rng=random.Random(1)
+    )
     with pytest.raises(AlpacaAuthError) as info:
         await asyncio.wait_for(feed.run(SYMS, Sink()), 3)
     assert info.value.code == 402
@@ -231,7 +234,7 @@ async def test_slow_client_407_reconnects(fake: FakeAlpaca, stream: Any) -> None
 
 
 async def test_unknown_symbol_in_run_fails_closed(fake: FakeAlpaca) -> None:
-    feed = AlpacaMarketData(fake.url, KEY, SECRET, INSTRUMENTS)
+    feed = AlpacaMarketData(DataConfig(fake.url, KEY, SECRET), INSTRUMENTS)
     with pytest.raises(ValueError, match="TSLA"):
         await feed.run([Symbol("TSLA")], Sink())
 

@@ -326,11 +326,11 @@ def venue_id_type_is_str(ex: AlpacaExecution) -> bool:
 
 def test_the_adapters_implement_the_venue_port() -> None:
     """Checked by mypy: the Alpaca classes are the port's Execution and MarketData."""
-    from engine.venues.alpaca import AlpacaMarketData
+    from engine.venues.alpaca import AlpacaMarketData, DataConfig
     from engine.venues.base import Execution, MarketData
 
     execution: Execution = AlpacaExecution(ExecutionConfig("http://127.0.0.1:1", KEY, SECRET))
-    data: MarketData = AlpacaMarketData("ws://127.0.0.1:1", KEY, SECRET, INSTRUMENTS)
+    data: MarketData = AlpacaMarketData(DataConfig("ws://127.0.0.1:1", KEY, SECRET), INSTRUMENTS)
     assert callable(execution.close) and callable(data.run)
 
 

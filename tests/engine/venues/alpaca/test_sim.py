@@ -25,7 +25,7 @@ from engine.model import (
 )
 from engine.model.events import FeedState
 from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData, AlpacaUrls
-from engine.venues.alpaca.config import ExecutionConfig
+from engine.venues.alpaca.config import DataConfig, ExecutionConfig
 from engine.venues.alpaca.protocol import Encoding
 from engine.venues.base import SubmitOutcome
 from tests.engine.venues.alpaca.conftest import Sink, Updates, stop, until
@@ -78,13 +78,15 @@ async def test_market_data_from_the_sim(
     assert instruments[BTC].size_increment == Decimal("0.001")
     urls = AlpacaUrls.from_venue_url(venue.url)  # type: ignore[attr-defined]
     feed = AlpacaMarketData(
-        urls.data,
-        sim.DEFAULT_KEY,
-        sim.DEFAULT_SECRET,
+        DataConfig(
+            urls.data,
+            sim.DEFAULT_KEY,
+            sim.DEFAULT_SECRET,
+            encoding=encoding,
+            backoff_initial_s=0.01,
+            backoff_max_s=0.05,
+        ),
         instruments,
-        encoding=encoding,
-        backoff_initial_s=0.01,
-        backoff_max_s=0.05,
         rng=random.Random(1),
     )
     sink = Sink()
