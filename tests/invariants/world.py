@@ -44,6 +44,7 @@ from typing import Any, ClassVar
 import msgspec
 
 from engine.core.market_state import MarketState
+from engine.core.orders import OrderManager
 from engine.core.risk import DAILY_LOSS, DRAWDOWN, RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import ALL, TradingCore
@@ -106,6 +107,7 @@ RESOLVE_DELAYS_NS = tuple(int(d * SEC) for d in (0.25, 0.5, 1.0, 2.0, 4.0))
 CANCEL_DELAYS_NS = tuple(int(d * SEC) for d in CANCEL_DELAYS_S)  # LiveEngine._cancel's pauses
 CANCEL_MAX_DELAY_NS = int(CANCEL_MAX_DELAY_S * SEC)
 WATCH_NS = int(WATCH_INTERVAL_S * SEC)  # LiveEngine._watch: provisional orders looked up
+EVICT_AFTER = 2  # finished orders the core keeps in memory (the runtime: 2,000, 15 min)
 EQUITY_SNAPSHOT_NS = 60 * SEC  # options.equity_snapshot_s: the drawdown reference is saved
 VENUE_CLOSE_PREFIX = "venueclose"
 
@@ -236,6 +238,14 @@ class _Venue(PaperVenue):
         super()._emit(report, ts)
 
 
+class _RecallView:
+    """What ``Reconciler.recall`` reads of its Reconciler: the core and the store's reader."""
+
+    def __init__(self, core: TradingCore, reader: _Reader) -> None:
+        self.core = core
+        self.reader = reader
+
+
 class _ReconcilerView:
     """What ``Reconciler._adjustment_price`` and ``mark_from_venue`` read of their
     Reconciler (the core, the venue's positions of the last run): the world calls the
@@ -335,6 +345,9 @@ class World:
         for sym, view in self.venue_market.items():
             self.paper.attach(sym, view)
         self.store: Store | None = Store()
+        # What the store holds, also in a look-ahead clone (which has no store): where
+        # ``_recall`` reads the orders the core's window evicted.
+        self.history: Store = self.store
         self.mids = {AAA: 10_000, BBB: 5_000}
         # -- the shell model ---------------------------------------------------------
         self.submit_fault: tuple[str, int] | None = None  # armed for the next submit
@@ -375,15 +388,30 @@ class World:
 
     def _new_core(self) -> TradingCore:
         cash = START_CASH if self.run == 0 else 0
-        return TradingCore(
+        ids = IdFactory("t", str(self.run))
+        core = TradingCore(
             list(INSTRUMENTS),
             TestStrategy,
             self.signals,
             self.trader_config,
             self.config.limits,  # the configuration's; stored overrides are restored after
-            IdFactory("t", str(self.run)),
+            ids,
             cash,
         )
+        # MEMORY: the order manager's window made tiny, so that generated runs evict
+        # finished orders all the time and their late, duplicate or listed reports take
+        # the shell's way back through the store (``_recall``).
+        core.orders = OrderManager(
+            ids, core.events, window_s=0.0, window_orders=EVICT_AFTER, max_finished=EVICT_AFTER
+        )
+        return core
+
+    def _recall(self, cids: Iterable[ClientOrderId]) -> None:
+        """``Reconciler.recall``: orders out of the window come back from the store (the
+        runtime does it for a report of an order not in memory, ``LiveEngine.on_unknown``,
+        and before it plans a reconciliation)."""
+        view = _RecallView(self.core, _Reader(*self.history.rows()))
+        run_sync(Reconciler.recall(view, cids))  # type: ignore[arg-type]
 
     def clone(self) -> World:
         """A deep copy without the store (a look-ahead never restarts)."""
@@ -462,6 +490,8 @@ class World:
         for report in reports:
             self.delivered.append(report)
             del self.delivered[:-20]
+            if self.core.orders.status(report.client_order_id) is None:
+                self._recall([report.client_order_id])
             self.core.on_report(report)
             self._check_new_orders()
         self._flush()
@@ -502,6 +532,8 @@ class World:
         self._latch_guard(batch)
         if self.store is not None:
             self.store.write(batch)
+        if self.history is not self.store:
+            self.history.write(batch)  # a look-ahead clone's own copy
 
     def _keeper(self) -> Any:
         return _BreakerKeeper(self.core, None, None)  # type: ignore[arg-type]
@@ -828,8 +860,10 @@ class World:
         ask again the cancels the venue still works), then query each working order it
         did not list (while running, only those older than ``unlisted_age_ns``)."""
         core = self.core
+        listed = self.venue_orders()
+        self._recall(o.client_order_id for o in listed)
         known = {o.client_order_id: o for o in core.orders.all_orders()}
-        plan = reconcile.plan(known, self.venue_orders(), self.now)
+        plan = reconcile.plan(known, listed, self.now)
         unlisted = [c for c in plan.unlisted if self.now - known[c].created_ts > unlisted_age_ns]
         self._apply_plan(plan)
         self.pump()
