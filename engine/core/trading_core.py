@@ -295,7 +295,11 @@ class TradingCore:
                 return  # the venue confirmed the inferred outcome
             self._revived(slot, cid, status)
         elif cid not in (trader.entry, trader.closing):
-            return  # not the trader's (adopted, or replayed at start-up)
+            # Not the trader's (adopted, or replayed at start-up); but what such an order
+            # filled is closed too while a flatten is in force or trading is halted.
+            if fill is not None:
+                self._flatten_if_halted(slot)
+            return
         if status.is_terminal:
             pos = self.portfolio.position_qty(slot.instrument.symbol)
             trader.on_done(cid, pos, self._failed(trader, cid, status), self.now)
@@ -473,7 +477,17 @@ class TradingCore:
             self.events.append(trip)
             # a loss the venue closed without us still counts toward the loss streak
             self.breakers.on_round_trip(trip.pnl, ts, self.events)
-        self._slots[symbol].strategy.on_position(pos, self.portfolio.avg_price(symbol), ts)
+        slot = self._slots[symbol]
+        slot.strategy.on_position(pos, self.portfolio.avg_price(symbol), ts)
+        self._flatten_if_halted(slot)
+
+    def _flatten_if_halted(self, slot: _Slot) -> None:
+        """A position that appears without an order of the trader's (adopted, adjusted
+        to the venue) while a flatten is in force or trading is HALTED (a kill, a
+        breaker: flat and stay flat) is closed like the rest."""
+        symbol = slot.instrument.symbol
+        if slot.trader.flatten or self.trading_state(symbol) is TradingState.HALTED:
+            self.flatten(symbol)
 
     def set_stale(self, symbol: Symbol | None, stale: bool) -> None:
         """Mark market data of one symbol (or all) stale: entries are denied (FEED_STALE)."""
