@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
+from aiohttp import web
 
 from engine.venues.sim import SymbolSpec
 

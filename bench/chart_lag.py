@@ -38,8 +38,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.plugin import TelegramPlugin
 from engine.runtime.app import Runtime
-from tests.bot.conftest import FAST, TOKEN, VIEWER, context_for, telegram_settings
-from tests.engine.runtime.conftest import Running, options, started_sim, until_async
+from tests.bot.conftest import FAST
+from tests.bot.conftest import TOKEN
+from tests.bot.conftest import VIEWER
+from tests.bot.conftest import context_for
+from tests.bot.conftest import telegram_settings
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import started_sim
+from tests.engine.runtime.conftest import until_async
 from tests.kit.fake_telegram import FakeTelegram
 
 PROBE_S = 0.005

@@ -21,9 +21,12 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 
-from engine.core.indicators import EMA, SMA, RollingStd
+from engine.core.indicators import EMA
+from engine.core.indicators import SMA
+from engine.core.indicators import RollingStd
 
 
 def btc_walk(count: int, seed: int = 7) -> list[int]:

@@ -39,25 +39,24 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def child(variant: str, n: int) -> dict[str, object]:
+def child(variant: str, n: int) -> dict[str, object]:  # noqa: PLR0915 - one import a line, inside: the parent stays engine-free
     from engine.core.orders import OrderManager
     from engine.core.risk import RiskLimits
-    from engine.core.strategies import SmaCross, SmaCrossParams
+    from engine.core.strategies import SmaCross
+    from engine.core.strategies import SmaCrossParams
     from engine.core.trader import TraderConfig
     from engine.core.trading_core import TradingCore
-    from engine.model import (
-        ExecutionId,
-        ExecutionReport,
-        IdFactory,
-        Instrument,
-        OrderIntent,
-        OrderType,
-        ReportKind,
-        Side,
-        Symbol,
-        TimeInForce,
-        VenueOrderId,
-    )
+    from engine.model import ExecutionId
+    from engine.model import ExecutionReport
+    from engine.model import IdFactory
+    from engine.model import Instrument
+    from engine.model import OrderIntent
+    from engine.model import OrderType
+    from engine.model import ReportKind
+    from engine.model import Side
+    from engine.model import Symbol
+    from engine.model import TimeInForce
+    from engine.model import VenueOrderId
     from engine.venues.alpaca.config import ExecutionConfig
     from engine.venues.alpaca.execution import AlpacaExecution
 

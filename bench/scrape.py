@@ -23,21 +23,22 @@ import sys
 import time
 from pathlib import Path
 
-from prometheus_client import (
-    CollectorRegistry,
-    GCCollector,
-    PlatformCollector,
-    ProcessCollector,
-    generate_latest,
-)
+from prometheus_client import CollectorRegistry
+from prometheus_client import GCCollector
+from prometheus_client import PlatformCollector
+from prometheus_client import ProcessCollector
+from prometheus_client import generate_latest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from engine.bus import EventBus
-from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
+from engine.control import HistogramView
+from engine.control import SymbolTelemetry
+from engine.control import TelemetrySnapshot
 from monitoring.collector import ScalpbotCollector
 from monitoring.event_counts import EventCounts
-from monitoring.exposition import Encoder, render
+from monitoring.exposition import Encoder
+from monitoring.exposition import render
 from monitoring.loop_lag import LoopLag
 
 INF = float("inf")

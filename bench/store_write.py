@@ -18,21 +18,24 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    Fill,
-    LiquiditySide,
-    Order,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-)
-from engine.model.events import FillApplied, OrderUpdated
-from engine.store import StoreItem, StoreWriter, create_store_engine, migrate, sqlite_url
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import Fill
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model.events import FillApplied
+from engine.model.events import OrderUpdated
+from engine.store import StoreItem
+from engine.store import StoreWriter
+from engine.store import create_store_engine
+from engine.store import migrate
+from engine.store import sqlite_url
 
 T0 = 1_700_000_000_000_000_000
 SYMBOL = Symbol("BTCUSDT")

@@ -51,9 +51,11 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 import uvloop
 
@@ -63,16 +65,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from _ttt_experiments import NAMES  # noqa: E402
-from _ttt_report import (  # noqa: E402
-    figures,
-    floor_table,
-    pct,
-    print_fanin,
-    print_latency,
-    print_targets,
-    stage_table,
-)
-from _ttt_venue import MARKER_LOTS, Venue, clock  # noqa: E402
+from _ttt_report import figures  # noqa: E402
+from _ttt_report import floor_table  # noqa: E402
+from _ttt_report import pct  # noqa: E402
+from _ttt_report import print_fanin  # noqa: E402
+from _ttt_report import print_latency  # noqa: E402
+from _ttt_report import print_targets  # noqa: E402
+from _ttt_report import stage_table  # noqa: E402
+from _ttt_venue import MARKER_LOTS  # noqa: E402
+from _ttt_venue import Venue  # noqa: E402
+from _ttt_venue import clock  # noqa: E402
 
 from engine.venues.sim import synthetic_symbols  # noqa: E402
 

@@ -35,11 +35,15 @@ import aiohttp
 import msgspec
 import websockets.asyncio.client as wsclient
 
-from engine.model import Instrument, Side, Symbol
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
 from engine.model.events import FeedEvent
 from engine.venues.alpaca.config import DataConfig
 from engine.venues.alpaca.data import AlpacaMarketData
-from engine.venues.alpaca.protocol import DataMessage, Encoding, ext_timestamp
+from engine.venues.alpaca.protocol import DataMessage
+from engine.venues.alpaca.protocol import Encoding
+from engine.venues.alpaca.protocol import ext_timestamp
 
 SYMBOLS = [f"S{i:02d}" for i in range(20)]
 T0 = 1_700_000_000_000_000_000

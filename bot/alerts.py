@@ -9,29 +9,35 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.outbox import Job, Priority
-from bot.render import Units, esc, nanos, pairs
+from bot.outbox import Job
+from bot.outbox import Priority
+from bot.render import Units
+from bot.render import esc
+from bot.render import nanos
+from bot.render import pairs
 from bot.settings import Role
-from engine.model import ReportKind, TradingState
-from engine.model.events import (
-    BreakerReset,
-    BreakerTripped,
-    BreakerWarning,
-    DailyDigest,
-    Discrepancy,
-    EngineEvent,
-    FeedEvent,
-    FeedState,
-    FillApplied,
-    Lifecycle,
-    OrderUpdated,
-    RoundTripClosed,
-    TradingStateChanged,
-)
+from engine.model import ReportKind
+from engine.model import TradingState
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import DailyDigest
+from engine.model.events import Discrepancy
+from engine.model.events import EngineEvent
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import FillApplied
+from engine.model.events import Lifecycle
+from engine.model.events import OrderUpdated
+from engine.model.events import RoundTripClosed
+from engine.model.events import TradingStateChanged
 
 log = logging.getLogger("scalpbot.telegram")
 

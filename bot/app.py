@@ -18,24 +18,26 @@ import time
 from typing import Any
 
 from aiohttp import web
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import InvalidToken, TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram import BotCommand
+from telegram import BotCommandScopeChat
+from telegram import Update
+from telegram.error import InvalidToken
+from telegram.error import TelegramError
+from telegram.ext import Application
+from telegram.ext import ApplicationBuilder
+from telegram.ext import CallbackQueryHandler
+from telegram.ext import CommandHandler
+from telegram.ext import MessageHandler
+from telegram.ext import TypeHandler
+from telegram.ext import filters
 
 from bot.auth import Gate
 from bot.dispatch import Dispatcher
 from bot.outbox import Outbox
 from bot.registry import Registry
 from bot.sender import PtbSender
-from bot.settings import BotSettings, SettingsError
+from bot.settings import BotSettings
+from bot.settings import SettingsError
 
 log = logging.getLogger("scalpbot.telegram")
 

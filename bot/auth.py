@@ -18,16 +18,24 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery, Chat, Message, MessageEntity, Update
+from telegram import CallbackQuery
+from telegram import Chat
+from telegram import Message
+from telegram import MessageEntity
+from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.registry import Registry
 from bot.settings import Role
-from bot.throttle import AuditFn, CommandBudget, RefusalAudit
+from bot.throttle import AuditFn
+from bot.throttle import CommandBudget
+from bot.throttle import RefusalAudit
 
 NOT_AUTHORIZED = "Not authorized."
 GROUP_TYPES = frozenset({Chat.GROUP, Chat.SUPERGROUP})

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from decimal import Decimal
 
 Point = tuple[int, Decimal, Decimal]  # (ts ns, equity, drawdown)

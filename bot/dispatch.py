@@ -8,16 +8,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Coroutine
 from typing import Any
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery
+from telegram import Update
 from telegram.error import TelegramError
 
 from bot.auth import Gate
-from bot.confirm import ANSWERS, Confirmations, Pending, Verdict, buttons, parse_data
-from bot.outbox import Buttons, Job, Outbox, Priority
-from bot.registry import Call, Command, Registry, Reply, Services, UsageError, parse_args
+from bot.confirm import ANSWERS
+from bot.confirm import Confirmations
+from bot.confirm import Pending
+from bot.confirm import Verdict
+from bot.confirm import buttons
+from bot.confirm import parse_data
+from bot.outbox import Buttons
+from bot.outbox import Job
+from bot.outbox import Outbox
+from bot.outbox import Priority
+from bot.registry import Call
+from bot.registry import Command
+from bot.registry import Registry
+from bot.registry import Reply
+from bot.registry import Services
+from bot.registry import UsageError
+from bot.registry import parse_args
 from bot.render import esc
 from bot.throttle import AuditFn
 from engine.control import ControlError

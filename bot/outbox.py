@@ -17,12 +17,16 @@ import bisect
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
 from enum import IntEnum
 from typing import Protocol
 
-from bot.render import SAFE_MESSAGE, split_message
+from bot.render import SAFE_MESSAGE
+from bot.render import split_message
 from bot.settings import RateLimits
 from engine.control import redact_secrets
 

@@ -12,22 +12,36 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Mapping
 from typing import Any
 
 from bot import logsafe
-from bot.alerts import AlertFeed, AlertPrefs, Translator, jobs_for, startup_alert
-from bot.app import TelegramApp, build_application
-from bot.auth import Gate, RefusalLimiter
+from bot.alerts import AlertFeed
+from bot.alerts import AlertPrefs
+from bot.alerts import Translator
+from bot.alerts import jobs_for
+from bot.alerts import startup_alert
+from bot.app import TelegramApp
+from bot.app import build_application
+from bot.auth import Gate
+from bot.auth import RefusalLimiter
 from bot.commands import build_registry
 from bot.confirm import Confirmations
-from bot.dispatch import Answers, Dispatcher
-from bot.outbox import Job, Outbox, Priority
+from bot.dispatch import Answers
+from bot.dispatch import Dispatcher
+from bot.outbox import Job
+from bot.outbox import Outbox
+from bot.outbox import Priority
 from bot.registry import Services
 from bot.render import Units
-from bot.settings import BotSettings, load_settings
-from bot.throttle import CommandBudget, RefusalAudit
-from engine.control import Control, PluginContext
+from bot.settings import BotSettings
+from bot.settings import load_settings
+from bot.throttle import CommandBudget
+from bot.throttle import RefusalAudit
+from engine.control import Control
+from engine.control import PluginContext
 from engine.model import Instrument
 from engine.model.events import AuditRecord
 

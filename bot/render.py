@@ -10,22 +10,23 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from engine.control import (
-    ActionResult,
-    FlattenResult,
-    HealthReport,
-    KillResult,
-    OrderView,
-    PnlReport,
-    PositionView,
-    StatusReport,
-    TradeView,
-)
-from engine.model import Instrument, money_to_decimal
+from engine.control import ActionResult
+from engine.control import FlattenResult
+from engine.control import HealthReport
+from engine.control import KillResult
+from engine.control import OrderView
+from engine.control import PnlReport
+from engine.control import PositionView
+from engine.control import StatusReport
+from engine.control import TradeView
+from engine.model import Instrument
+from engine.model import money_to_decimal
 from engine.model.events import AuditRecord
 
 MAX_MESSAGE = 4096

@@ -8,24 +8,24 @@ scrubbed of the token before they can reach a log.
 
 from __future__ import annotations
 
-from telegram import (
-    Bot,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    ReplyParameters,
-)
+from telegram import Bot
+from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardMarkup
+from telegram import LinkPreviewOptions
+from telegram import ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest
+from telegram.error import ChatMigrated
+from telegram.error import Forbidden
+from telegram.error import RetryAfter
+from telegram.error import TelegramError
 
-from bot.outbox import (
-    Buttons,
-    RejectedError,
-    SendError,
-    ThrottledError,
-    TransientError,
-    UnreachableError,
-)
+from bot.outbox import Buttons
+from bot.outbox import RejectedError
+from bot.outbox import SendError
+from bot.outbox import ThrottledError
+from bot.outbox import TransientError
+from bot.outbox import UnreachableError
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 

@@ -15,18 +15,18 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from enum import IntEnum
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult
+from urllib.parse import urlsplit
 
-from engine.control import (
-    SecretFileError,
-    ShortSecretError,
-    is_loopback,
-    read_secret_file,
-    register_secret,
-)
+from engine.control import SecretFileError
+from engine.control import ShortSecretError
+from engine.control import is_loopback
+from engine.control import read_secret_file
+from engine.control import register_secret
 
 USERS_VAR = "TELEGRAM_ALLOWED_USERS"
 TOKEN_VAR = "TELEGRAM_BOT_TOKEN"

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 AuditFn = Callable[[str, str, str, str], None]  # actor, action, args, outcome
 MAX_ACTIONS_SHOWN = 5

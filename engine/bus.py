@@ -11,7 +11,8 @@ logged, and never stops the others or trading.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 
 from engine.model.events import EngineEvent
 

@@ -9,20 +9,22 @@ scrape is still served.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import TypeVar
 
-from prometheus_client.core import (
-    CounterMetricFamily,
-    GaugeMetricFamily,
-    HistogramMetricFamily,
-    InfoMetricFamily,
-    Metric,
-)
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import HistogramMetricFamily
+from prometheus_client.core import InfoMetricFamily
+from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
 
 from engine.bus import EventBus
-from engine.control import HistogramView, TelemetrySnapshot
+from engine.control import HistogramView
+from engine.control import TelemetrySnapshot
 from engine.model import TradingState
 from monitoring import metrics as m
 from monitoring.event_counts import EventCounts

@@ -8,26 +8,28 @@ families at scrape time. Nothing here is per tick.
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections import OrderedDict
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
-from engine.model import Order, ReportKind
-from engine.model.events import (
-    BreakerTripped,
-    BreakerWarning,
-    Discrepancy,
-    EngineEvent,
-    FillApplied,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    RiskDenied,
-    RoundTripClosed,
-)
+from engine.model import Order
+from engine.model import ReportKind
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import Discrepancy
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import RiskDenied
+from engine.model.events import RoundTripClosed
 from engine.model.histogram import Histogram as Buckets
 from monitoring import metrics as m
-from monitoring.labels import BoundedValues, tidy
+from monitoring.labels import BoundedValues
+from monitoring.labels import tidy
 
 Labels = tuple[str, ...]
 

@@ -24,17 +24,17 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client import generate_latest
 from prometheus_client.metrics_core import Metric
-from prometheus_client.openmetrics.exposition import (
-    UNDERSCORES,
-    escape_label_name,
-    escape_metric_name,
-)
+from prometheus_client.openmetrics.exposition import UNDERSCORES
+from prometheus_client.openmetrics.exposition import escape_label_name
+from prometheus_client.openmetrics.exposition import escape_metric_name
 from prometheus_client.registry import Collector
 from prometheus_client.utils import floatToGoString
 

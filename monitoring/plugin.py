@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import logging
 
-from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
+from prometheus_client import CollectorRegistry
+from prometheus_client import GCCollector
+from prometheus_client import PlatformCollector
+from prometheus_client import ProcessCollector
 
 from engine.control import PluginContext
 from monitoring.collector import ScalpbotCollector

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import admin, meta, read, trade
+from bot.commands import admin
+from bot.commands import meta
+from bot.commands import read
+from bot.commands import trade
 from bot.registry import Registry
 
 

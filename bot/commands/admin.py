@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.registry import Arg, Call, Command, Reply
-from bot.render import esc, render_action, render_audit
+from bot.registry import Arg
+from bot.registry import Call
+from bot.registry import Command
+from bot.registry import Reply
+from bot.render import esc
+from bot.render import render_action
+from bot.render import render_audit
 from bot.settings import Role
 from engine.control import ControlError
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from bot.alerts import Level
-from bot.registry import Arg, Call, Command, Reply
-from bot.render import esc, pairs
+from bot.registry import Arg
+from bot.registry import Call
+from bot.registry import Command
+from bot.registry import Reply
+from bot.render import esc
+from bot.render import pairs
 from bot.settings import Role
 
 LEVELS = {"on": Level.ALL, "off": Level.OFF, "critical": Level.CRITICAL}

@@ -7,7 +7,10 @@ import weakref
 
 from bot import render
 from bot.chart import equity_png
-from bot.registry import Arg, Call, Command, Reply
+from bot.registry import Arg
+from bot.registry import Call
+from bot.registry import Command
+from bot.registry import Reply
 from bot.settings import Role
 
 # Charts are drawn one at a time (per event loop): a worker thread drawing one still

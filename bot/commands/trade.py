@@ -8,8 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.registry import Arg, Call, Command, Reply
-from bot.render import esc, render_action, render_flatten, render_kill
+from bot.registry import Arg
+from bot.registry import Call
+from bot.registry import Command
+from bot.registry import Reply
+from bot.render import esc
+from bot.render import render_action
+from bot.render import render_flatten
+from bot.render import render_kill
 from bot.settings import Role
 
 

@@ -8,16 +8,22 @@ import json
 import secrets
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from engine.backtest.config import build_config
-from engine.backtest.report import summary_json, write_report
-from engine.backtest.runner import BacktestResult, run
+from engine.backtest.report import summary_json
+from engine.backtest.report import write_report
+from engine.backtest.runner import BacktestResult
+from engine.backtest.runner import run
 from engine.core.params import ParamError
 from engine.model.events import EngineEvent
-from engine.replay import DataError, merge, open_source
+from engine.replay import DataError
+from engine.replay import merge
+from engine.replay import open_source
 
 EXIT_USAGE = 2
 
@@ -138,7 +144,9 @@ async def _store(
     result: BacktestResult,
     events: list[EngineEvent],
 ) -> int:
-    from engine.store import create_store_engine, migrate, write_run  # noqa: PLC0415 (sqlalchemy only with --db)
+    from engine.store import create_store_engine  # noqa: PLC0415 (sqlalchemy only with --db)
+    from engine.store import migrate  # noqa: PLC0415 (sqlalchemy only with --db)
+    from engine.store import write_run  # noqa: PLC0415 (sqlalchemy only with --db)
 
     engine = create_store_engine(url)
     try:

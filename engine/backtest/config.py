@@ -13,7 +13,8 @@ from typing import Any
 
 import msgspec
 
-from engine.core.params import ParamError, parse_params
+from engine.core.params import ParamError
+from engine.core.params import parse_params
 from engine.core.risk import RiskLimits
 from engine.core.strategies import strategy_factory
 from engine.core.trader import TraderConfig

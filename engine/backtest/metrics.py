@@ -13,20 +13,16 @@ import math
 from collections import Counter
 from typing import Any
 
-from engine.model import (
-    OrderStatus,
-    Side,
-    money_to_float,
-)
-from engine.model.events import (
-    EngineEvent,
-    FillApplied,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    RiskDenied,
-    RoundTripClosed,
-)
+from engine.model import OrderStatus
+from engine.model import Side
+from engine.model import money_to_float
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import RiskDenied
+from engine.model.events import RoundTripClosed
 
 _SECONDS_PER_YEAR = 365 * 86_400
 

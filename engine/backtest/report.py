@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.backtest.metrics import Metrics
-from engine.model import Instrument, money_to_decimal
+from engine.model import Instrument
+from engine.model import money_to_decimal
 
 
 def summary_json(summary: dict[str, Any]) -> str:

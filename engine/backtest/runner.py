@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -13,15 +14,13 @@ from engine.backtest.metrics import Metrics
 from engine.core.params import ParamError
 from engine.core.strategies import strategy_factory
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    BookUpdate,
-    IdFactory,
-    Instrument,
-    MarketEvent,
-    Quote,
-    Trade,
-    decimal_to_money,
-)
+from engine.model import BookUpdate
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import MarketEvent
+from engine.model import Quote
+from engine.model import Trade
+from engine.model import decimal_to_money
 from engine.model.commands import SubmitOrder
 from engine.model.events import EngineEvent
 from engine.paper import PaperVenue

@@ -7,10 +7,12 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+from typing import TextIO
 
 from engine.config.errors import ConfigError
-from engine.config.load import config_hash, load_config
+from engine.config.load import config_hash
+from engine.config.load import load_config
 from engine.config.safety import is_live_venue
 from engine.config.schema import Config
 

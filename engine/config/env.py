@@ -16,7 +16,8 @@ import msgspec
 import msgspec.inspect as mi
 
 from engine.config.errors import ConfigError
-from engine.config.secret import ShortSecretError, register
+from engine.config.secret import ShortSecretError
+from engine.config.secret import register
 
 PREFIX = "SCALPBOT__"
 SECRET_VARS = "APCA_API_KEY_ID, APCA_API_SECRET_KEY, TELEGRAM_BOT_TOKEN"

@@ -15,15 +15,18 @@ every field of :class:`~engine.core.risk.RiskLimits`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any
+from typing import NamedTuple
 
 import msgspec
 
 from engine.config.errors import ConfigError
-from engine.config.safety import check_risk, magnitude_problem
+from engine.config.safety import check_risk
+from engine.config.safety import magnitude_problem
 from engine.core.risk import RiskLimits
 from engine.core.risk.limits import limit_problem
 

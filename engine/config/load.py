@@ -11,18 +11,25 @@ from typing import Any
 
 import msgspec
 
-from engine.config.env import SECRET_VARS, env_overrides, register_env_secrets, telegram_users
-from engine.config.errors import ConfigError, from_validation
+from engine.config.env import SECRET_VARS
+from engine.config.env import env_overrides
+from engine.config.env import register_env_secrets
+from engine.config.env import telegram_users
+from engine.config.errors import ConfigError
+from engine.config.errors import from_validation
 from engine.config.plugins import check_plugins
-from engine.config.safety import check_live_explicit, check_safety, is_live_venue
-from engine.config.schema import (
-    ALPACA_DATA_URL,
-    ALPACA_PAPER_URL,
-    Config,
-    Secrets,
-    VenueConfig,
-)
-from engine.config.secret import MASK, SecretFileError, SecretStr, read_secret_file
+from engine.config.safety import check_live_explicit
+from engine.config.safety import check_safety
+from engine.config.safety import is_live_venue
+from engine.config.schema import ALPACA_DATA_URL
+from engine.config.schema import ALPACA_PAPER_URL
+from engine.config.schema import Config
+from engine.config.schema import Secrets
+from engine.config.schema import VenueConfig
+from engine.config.secret import MASK
+from engine.config.secret import SecretFileError
+from engine.config.secret import SecretStr
+from engine.config.secret import read_secret_file
 from engine.core.params import ParamError
 from engine.core.strategies import strategy_factory
 

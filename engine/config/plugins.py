@@ -10,7 +10,8 @@ two installed packages both claim, stops the start-up naming the key.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
+from importlib.metadata import entry_points
 from typing import Any
 
 from engine.config.errors import ConfigError

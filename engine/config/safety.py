@@ -7,13 +7,16 @@ key to change. ``docs/configuration.md`` lists them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable
+from collections.abc import Collection
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from engine.config.errors import ConfigError
 from engine.config.schedule import ALL_SYMBOLS
-from engine.config.schema import Config, VenueConfig, is_loopback
+from engine.config.schema import Config
+from engine.config.schema import VenueConfig
+from engine.config.schema import is_loopback
 from engine.core.risk import RiskLimits
 
 ALPACA_PAPER_HOST = "paper-api.alpaca.markets"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from datetime import time
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
 
 import msgspec
 

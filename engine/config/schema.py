@@ -10,7 +10,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
+from typing import Literal
 from urllib.parse import urlsplit
 
 import msgspec

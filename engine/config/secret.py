@@ -9,7 +9,8 @@ import re
 import stat
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote
+from urllib.parse import quote_plus
 
 MASK = "**********"
 

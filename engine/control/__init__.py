@@ -6,28 +6,31 @@ and ``monitoring`` import nothing deeper of the engine than this,
 """
 
 from engine.config.schema import is_loopback
-from engine.config.secret import SecretFileError, ShortSecretError, read_secret_file
+from engine.config.secret import SecretFileError
+from engine.config.secret import ShortSecretError
+from engine.config.secret import read_secret_file
 from engine.config.secret import redact as redact_secrets
 from engine.config.secret import register as register_secret
-from engine.control.api import Control, ControlError
-from engine.control.plugins import Plugin, PluginContext
-from engine.control.results import (
-    ActionResult,
-    FlattenResult,
-    HealthReport,
-    HistogramView,
-    KillResult,
-    OrderView,
-    PnlReport,
-    PositionView,
-    StatusReport,
-    SymbolOutcome,
-    SymbolStatus,
-    SymbolTelemetry,
-    TelemetrySnapshot,
-    TradeView,
-)
-from engine.control.views import LiveView, RuntimeView
+from engine.control.api import Control
+from engine.control.api import ControlError
+from engine.control.plugins import Plugin
+from engine.control.plugins import PluginContext
+from engine.control.results import ActionResult
+from engine.control.results import FlattenResult
+from engine.control.results import HealthReport
+from engine.control.results import HistogramView
+from engine.control.results import KillResult
+from engine.control.results import OrderView
+from engine.control.results import PnlReport
+from engine.control.results import PositionView
+from engine.control.results import StatusReport
+from engine.control.results import SymbolOutcome
+from engine.control.results import SymbolStatus
+from engine.control.results import SymbolTelemetry
+from engine.control.results import TelemetrySnapshot
+from engine.control.results import TradeView
+from engine.control.views import LiveView
+from engine.control.views import RuntimeView
 
 __all__ = [
     "ActionResult",

@@ -20,31 +20,31 @@ from engine.config.limits import Provenance
 from engine.config.limits import override as limits_override
 from engine.config.limits import overrides as limits_overrides
 from engine.control.kill import Closing
-from engine.control.readings import health_report, telemetry_snapshot
-from engine.control.results import (
-    ActionResult,
-    FlattenResult,
-    HealthReport,
-    KillResult,
-    OrderView,
-    PnlReport,
-    PositionView,
-    StatusReport,
-    SymbolOutcome,
-    SymbolStatus,
-    TelemetrySnapshot,
-    TradeView,
-)
-from engine.control.views import LiveView, RuntimeView, SaveState
+from engine.control.readings import health_report
+from engine.control.readings import telemetry_snapshot
+from engine.control.results import ActionResult
+from engine.control.results import FlattenResult
+from engine.control.results import HealthReport
+from engine.control.results import KillResult
+from engine.control.results import OrderView
+from engine.control.results import PnlReport
+from engine.control.results import PositionView
+from engine.control.results import StatusReport
+from engine.control.results import SymbolOutcome
+from engine.control.results import SymbolStatus
+from engine.control.results import TelemetrySnapshot
+from engine.control.results import TradeView
+from engine.control.views import LiveView
+from engine.control.views import RuntimeView
+from engine.control.views import SaveState
 from engine.core.risk import RiskLimits
-from engine.core.trading_core import ALL, TradingCore
-from engine.model import (
-    Instrument,
-    OrderType,
-    Symbol,
-    TradingState,
-    money_to_decimal,
-)
+from engine.core.trading_core import ALL
+from engine.core.trading_core import TradingCore
+from engine.model import Instrument
+from engine.model import OrderType
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model import money_to_decimal
 from engine.model.events import AuditRecord
 from engine.venues.base import Execution
 

@@ -15,9 +15,12 @@ running in the bot's process. Enable only plugins you would run as the bot.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
 from aiohttp import web
 

@@ -8,8 +8,12 @@ return them.
 from __future__ import annotations
 
 from engine.bus import EventBus
-from engine.control.results import HealthReport, HistogramView, SymbolTelemetry, TelemetrySnapshot
-from engine.control.views import LiveView, RuntimeView
+from engine.control.results import HealthReport
+from engine.control.results import HistogramView
+from engine.control.results import SymbolTelemetry
+from engine.control.results import TelemetrySnapshot
+from engine.control.views import LiveView
+from engine.control.views import RuntimeView
 from engine.core.trading_core import TradingCore
 from engine.model import money_to_float
 from engine.model.histogram import Histogram

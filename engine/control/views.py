@@ -8,12 +8,16 @@ structurally (nothing subclasses them) and the runtime passes them in.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
 from engine.control.results import TradeView
-from engine.model import ExecutionReport, Symbol
+from engine.model import ExecutionReport
+from engine.model import Symbol
 from engine.model.events import AuditRecord
 from engine.model.histogram import Histogram
 from engine.model.portfolio import AccountSnapshot

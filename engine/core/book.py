@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engine.model import BookLevel, BookUpdate
+from engine.model import BookLevel
+from engine.model import BookUpdate
 
 MAX_PENDING = 10_000
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from engine.core.book import Book
-from engine.model import BookUpdate, Instrument, Side
+from engine.model import BookUpdate
+from engine.model import Instrument
+from engine.model import Side
 
 
 class MarketState:

@@ -7,7 +7,8 @@ which status to which, and the sets of statuses and reports the manager reads.
 
 from __future__ import annotations
 
-from engine.model import OrderStatus, ReportKind
+from engine.model import OrderStatus
+from engine.model import ReportKind
 
 S = OrderStatus
 K = ReportKind

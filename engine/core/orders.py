@@ -31,31 +31,31 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 
-from engine.core.order_table import (
-    ACKNOWLEDGED,
-    FILLABLE,
-    INFERRED,
-    LATE_BENIGN,
-    NOT_AT_VENUE,
-    SETTLING,
-    TRANSITIONS,
-)
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Fill,
-    IdFactory,
-    Order,
-    OrderIntent,
-    OrderStatus,
-    ReportKind,
-    Symbol,
-    VenueOrderId,
-)
-from engine.model.events import EngineEvent, OrderError, OrderSubmitted, OrderUpdated
+from engine.core.order_table import ACKNOWLEDGED
+from engine.core.order_table import FILLABLE
+from engine.core.order_table import INFERRED
+from engine.core.order_table import LATE_BENIGN
+from engine.core.order_table import NOT_AT_VENUE
+from engine.core.order_table import SETTLING
+from engine.core.order_table import TRANSITIONS
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Fill
+from engine.model import IdFactory
+from engine.model import Order
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Symbol
+from engine.model import VenueOrderId
+from engine.model.events import EngineEvent
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
 
 S = OrderStatus
 K = ReportKind

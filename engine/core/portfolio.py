@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections import deque
 
-from engine.model import AccountSnapshot, Fill, Instrument, Position, Side, Symbol
+from engine.model import AccountSnapshot
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import Position
+from engine.model import Side
+from engine.model import Symbol
 from engine.model.events import RoundTripClosed
 
 

@@ -27,7 +27,12 @@ from enum import Enum
 import msgspec
 
 from engine.core.market_state import MarketState
-from engine.model import ClientOrderId, Instrument, OrderIntent, OrderType, Side, TimeInForce
+from engine.model import ClientOrderId
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import TimeInForce
 
 
 class TraderState(Enum):

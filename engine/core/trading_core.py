@@ -26,33 +26,35 @@ from typing import Any
 from engine.core.market_state import MarketState
 from engine.core.orders import OrderManager
 from engine.core.portfolio import Portfolio
-from engine.core.risk import Breakers, RiskGate, RiskLimits, check_limits
+from engine.core.risk import Breakers
+from engine.core.risk import RiskGate
+from engine.core.risk import RiskLimits
+from engine.core.risk import check_limits
 from engine.core.strategies.base import Strategy
-from engine.core.trader import Trader, TraderConfig
-from engine.model import (
-    BookUpdate,
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Fill,
-    IdFactory,
-    Instrument,
-    LiquiditySide,
-    OrderIntent,
-    OrderStatus,
-    ReportKind,
-    Side,
-    Symbol,
-    TradingState,
-)
-from engine.model.commands import CancelOrder, SubmitOrder, VenueCommand
-from engine.model.events import (
-    EngineEvent,
-    FillApplied,
-    RiskDenied,
-    SignalChanged,
-    TradingStateChanged,
-)
+from engine.core.trader import Trader
+from engine.core.trader import TraderConfig
+from engine.model import BookUpdate
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Fill
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import LiquiditySide
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model.commands import CancelOrder
+from engine.model.commands import SubmitOrder
+from engine.model.commands import VenueCommand
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.events import RiskDenied
+from engine.model.events import SignalChanged
+from engine.model.events import TradingStateChanged
 
 ALL = "*"
 # No new closing order (entry) while an earlier one of the symbol may still be live

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
-from engine.model.ids import ClientOrderId, Symbol
+from engine.model.ids import ClientOrderId
+from engine.model.ids import Symbol
 from engine.model.orders import Order
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import Enum
+from enum import IntEnum
 
 
 class Side(IntEnum):

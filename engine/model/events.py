@@ -10,10 +10,14 @@ from enum import Enum
 
 import msgspec
 
-from engine.model.enums import ReportKind, TradingState
-from engine.model.ids import ClientOrderId, Symbol
-from engine.model.orders import Fill, Order
-from engine.model.portfolio import AccountSnapshot, Position
+from engine.model.enums import ReportKind
+from engine.model.enums import TradingState
+from engine.model.ids import ClientOrderId
+from engine.model.ids import Symbol
+from engine.model.orders import Fill
+from engine.model.orders import Order
+from engine.model.portfolio import AccountSnapshot
+from engine.model.portfolio import Position
 
 
 class SignalChanged(msgspec.Struct, frozen=True, tag=True):

@@ -7,7 +7,9 @@ the quote currency (:data:`MONEY_SCALE`). Decimals appear only at the edges.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN
+from decimal import Decimal
+from decimal import InvalidOperation
 
 import msgspec
 

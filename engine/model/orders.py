@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import msgspec
 
-from engine.model.enums import (
-    LiquiditySide,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    TimeInForce,
-)
-from engine.model.ids import ClientOrderId, ExecutionId, Symbol, VenueOrderId
+from engine.model.enums import LiquiditySide
+from engine.model.enums import OrderStatus
+from engine.model.enums import OrderType
+from engine.model.enums import ReportKind
+from engine.model.enums import Side
+from engine.model.enums import TimeInForce
+from engine.model.ids import ClientOrderId
+from engine.model.ids import ExecutionId
+from engine.model.ids import Symbol
+from engine.model.ids import VenueOrderId
 
 
 class OrderIntent(msgspec.Struct, frozen=True):

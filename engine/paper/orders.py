@@ -6,17 +6,15 @@ from bisect import insort
 
 import msgspec
 
-from engine.model import (
-    ExecutionId,
-    ExecutionReport,
-    Instrument,
-    LiquiditySide,
-    Order,
-    OrderStatus,
-    ReportKind,
-    Side,
-    VenueOrderId,
-)
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import VenueOrderId
 
 
 class Working:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from engine.model import Instrument, Order, OrderType, TimeInForce
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderType
+from engine.model import TimeInForce
 
 
 def rejection_reason(order: Order, instrument: Instrument | None, duplicate: bool) -> str:

@@ -20,29 +20,33 @@ so a run is a pure function of its inputs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from heapq import heappop, heappush
+from heapq import heappop
+from heapq import heappush
 
 import msgspec
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    Instrument,
-    LiquiditySide,
-    Order,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
 from engine.paper.config import PaperConfig
 from engine.paper.counters import PaperCounters
 from engine.paper.fees import FeeSchedule
-from engine.paper.matching import NO_LIMIT, quote_crosses, take, trade_fill, would_take
-from engine.paper.orders import Resting, Working
+from engine.paper.matching import NO_LIMIT
+from engine.paper.matching import quote_crosses
+from engine.paper.matching import take
+from engine.paper.matching import trade_fill
+from engine.paper.matching import would_take
+from engine.paper.orders import Resting
+from engine.paper.orders import Working
 from engine.paper.validation import rejection_reason
 from engine.paper.view import MarketView
 

@@ -15,19 +15,27 @@ from itertools import chain
 
 import msgspec
 
-from engine.model import BookLevel, BookUpdate, Instrument, Quote, Side, Symbol, Trade
-from engine.replay.errors import (
-    DataError,
-    Reason,
-    RejectCounter,
-    RowError,
-    quote_problem,
-    snapshot_problem,
-    trade_problem,
-)
-from engine.replay.files import Pathish, clip, open_bytes
-from engine.replay.instruments import UnitCache, unit_caches
-from engine.replay.lines import Layout, read_lines
+from engine.model import BookLevel
+from engine.model import BookUpdate
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay.errors import DataError
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
+from engine.replay.errors import RowError
+from engine.replay.errors import quote_problem
+from engine.replay.errors import snapshot_problem
+from engine.replay.errors import trade_problem
+from engine.replay.files import Pathish
+from engine.replay.files import clip
+from engine.replay.files import open_bytes
+from engine.replay.instruments import UnitCache
+from engine.replay.instruments import unit_caches
+from engine.replay.lines import Layout
+from engine.replay.lines import read_lines
 
 _Levels = list[tuple[str, str]]
 _LINE_START = re.compile(rb"\d+ \{")

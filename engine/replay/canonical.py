@@ -16,7 +16,10 @@ path is written gzip-compressed; reading recognises gzip by content.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from decimal import Decimal
 from os import PathLike
 from types import TracebackType
@@ -24,27 +27,30 @@ from typing import IO
 
 import msgspec
 
-from engine.model import Instrument, MarketEvent, Quote, Side, Symbol, Trade
-from engine.replay.errors import (
-    ROW_ERRORS,
-    DataError,
-    Reason,
-    RejectCounter,
-    RowError,
-    quote_problem,
-    reason_of,
-    trade_problem,
-)
-from engine.replay.files import (
-    IO_ERRORS,
-    Pathish,
-    clip,
-    describe,
-    numbered_lines,
-    open_text,
-    reject_line,
-)
-from engine.replay.instruments import UnitCache, grids, unit_caches
+from engine.model import Instrument
+from engine.model import MarketEvent
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay.errors import ROW_ERRORS
+from engine.replay.errors import DataError
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
+from engine.replay.errors import RowError
+from engine.replay.errors import quote_problem
+from engine.replay.errors import reason_of
+from engine.replay.errors import trade_problem
+from engine.replay.files import IO_ERRORS
+from engine.replay.files import Pathish
+from engine.replay.files import clip
+from engine.replay.files import describe
+from engine.replay.files import numbered_lines
+from engine.replay.files import open_text
+from engine.replay.files import reject_line
+from engine.replay.instruments import UnitCache
+from engine.replay.instruments import grids
+from engine.replay.instruments import unit_caches
 
 MAGIC = "# scalpbot-market-data v1"
 COLUMNS = "ts_ns,symbol,kind,bid,bid_size,ask,ask_size,price,size,aggressor,trade_id"

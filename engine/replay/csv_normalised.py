@@ -11,23 +11,33 @@ commas directly (about twice as fast as the csv module).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from functools import partial
 
-from engine.model import BookLevel, BookUpdate, Instrument, Quote, Side, Symbol, Trade
-from engine.replay.errors import (
-    ROW_ERRORS,
-    Reason,
-    RejectCounter,
-    RowError,
-    quote_problem,
-    reason_of,
-    snapshot_problem,
-    trade_problem,
-)
-from engine.replay.files import Pathish, reject_line
-from engine.replay.instruments import UnitCache, unit_caches
-from engine.replay.lines import header_layout, numbered_rows, read_lines
+from engine.model import BookLevel
+from engine.model import BookUpdate
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay.errors import ROW_ERRORS
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
+from engine.replay.errors import RowError
+from engine.replay.errors import quote_problem
+from engine.replay.errors import reason_of
+from engine.replay.errors import snapshot_problem
+from engine.replay.errors import trade_problem
+from engine.replay.files import Pathish
+from engine.replay.files import reject_line
+from engine.replay.instruments import UnitCache
+from engine.replay.instruments import unit_caches
+from engine.replay.lines import header_layout
+from engine.replay.lines import numbered_rows
+from engine.replay.lines import read_lines
 
 QUOTES_HEADER = "ts_local_ns,ts_exch_ms,update_id,bid,bid_qty,ask,ask_qty"
 TRADES_HEADER = "ts_local_ns,ts_exch_ms,trade_id,price,qty,is_buyer_maker"

@@ -9,7 +9,9 @@ from io import BufferedReader
 from os import PathLike
 from typing import IO
 
-from engine.replay.errors import DataError, Reason, RejectCounter
+from engine.replay.errors import DataError
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
 
 GZIP_MAGIC = b"\x1f\x8b"
 

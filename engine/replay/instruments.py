@@ -9,14 +9,17 @@ result is always what :meth:`Instrument.ticks` would give, at float speed.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 from os import PathLike
 from pathlib import Path
 
 import msgspec
 
-from engine.model import Instrument, Symbol
-from engine.replay.errors import Reason, RowError
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.replay.errors import Reason
+from engine.replay.errors import RowError
 
 MAX_UNITS = 2**53
 """Prices and sizes of this many ticks or lots or more are rejected as out of range."""

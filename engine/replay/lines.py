@@ -20,22 +20,29 @@ written out per format (bench/replay.py measures the whole path).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic
+from typing import TypeVar
 
-from engine.model import BookUpdate, Quote, Trade
-from engine.replay.errors import ROW_ERRORS, DataError, Reason, RejectCounter, RowError, reason_of
-from engine.replay.files import (
-    IO_ERRORS,
-    Pathish,
-    describe,
-    expect_header,
-    numbered_lines,
-    open_text,
-    reject_line,
-)
+from engine.model import BookUpdate
+from engine.model import Quote
+from engine.model import Trade
+from engine.replay.errors import ROW_ERRORS
+from engine.replay.errors import DataError
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
+from engine.replay.errors import RowError
+from engine.replay.errors import reason_of
+from engine.replay.files import IO_ERRORS
+from engine.replay.files import Pathish
+from engine.replay.files import describe
+from engine.replay.files import expect_header
+from engine.replay.files import numbered_lines
+from engine.replay.files import open_text
+from engine.replay.files import reject_line
 
 Line = TypeVar("Line", str, bytes)
 Event = TypeVar("Event", bound=Quote | Trade | BookUpdate)

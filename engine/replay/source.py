@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from enum import StrEnum
 from functools import partial
 from operator import attrgetter
@@ -12,21 +14,27 @@ from typing import Protocol
 
 import msgspec
 
-from engine.model import Instrument, MarketEvent, Symbol
+from engine.model import Instrument
+from engine.model import MarketEvent
+from engine.model import Symbol
 from engine.replay.binance_raw import read_binance_raw
-from engine.replay.canonical import read_canonical, read_canonical_header
-from engine.replay.csv_normalised import (
-    DEPTH_HEADER,
-    QUOTES_HEADER,
-    TRADES_HEADER,
-    read_depth,
-    read_quotes,
-    read_trades,
-)
-from engine.replay.errors import DataError, RejectCounter
-from engine.replay.files import Pathish, clip, first_line
-from engine.replay.instruments import KNOWN_INSTRUMENTS, infer_instrument
-from engine.replay.truefx import TRUEFX_HEADER, read_truefx
+from engine.replay.canonical import read_canonical
+from engine.replay.canonical import read_canonical_header
+from engine.replay.csv_normalised import DEPTH_HEADER
+from engine.replay.csv_normalised import QUOTES_HEADER
+from engine.replay.csv_normalised import TRADES_HEADER
+from engine.replay.csv_normalised import read_depth
+from engine.replay.csv_normalised import read_quotes
+from engine.replay.csv_normalised import read_trades
+from engine.replay.errors import DataError
+from engine.replay.errors import RejectCounter
+from engine.replay.files import Pathish
+from engine.replay.files import clip
+from engine.replay.files import first_line
+from engine.replay.instruments import KNOWN_INSTRUMENTS
+from engine.replay.instruments import infer_instrument
+from engine.replay.truefx import TRUEFX_HEADER
+from engine.replay.truefx import read_truefx
 
 
 class Format(StrEnum):

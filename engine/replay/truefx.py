@@ -7,15 +7,22 @@ Timestamps are ISO-8601 with an optional fraction and a UTC offset, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from functools import partial
 
-from engine.model import Instrument, Quote
-from engine.replay.errors import RejectCounter, RowError, quote_problem
+from engine.model import Instrument
+from engine.model import Quote
+from engine.replay.errors import RejectCounter
+from engine.replay.errors import RowError
+from engine.replay.errors import quote_problem
 from engine.replay.files import Pathish
 from engine.replay.instruments import unit_caches
-from engine.replay.lines import header_layout, read_lines
+from engine.replay.lines import header_layout
+from engine.replay.lines import read_lines
 
 TRUEFX_HEADER = "timestamp,bid,ask"
 TRUEFX_LAYOUT = header_layout(TRUEFX_HEADER)

@@ -21,27 +21,44 @@ import logging
 import secrets
 import signal
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from engine.bus import EventBus
-from engine.control import Control, TradeView
+from engine.control import Control
+from engine.control import TradeView
 from engine.core.trading_core import TradingCore
-from engine.model import Instrument, Symbol, money_to_decimal
-from engine.model.events import AuditRecord, EngineEvent, FeedEvent, FeedState, Lifecycle
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.model import money_to_decimal
+from engine.model.events import AuditRecord
+from engine.model.events import EngineEvent
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import Lifecycle
 from engine.model.portfolio import AccountSnapshot
 from engine.runtime.http import HttpServer
 from engine.runtime.live import LiveEngine
 from engine.runtime.options import RuntimeOptions
-from engine.runtime.plugins import PluginHost, plugin_context_factory, plugin_info
+from engine.runtime.plugins import PluginHost
+from engine.runtime.plugins import plugin_context_factory
+from engine.runtime.plugins import plugin_info
 from engine.runtime.recovery import Reconciler
-from engine.runtime.session import RunContext, Session, StartupError, assemble
+from engine.runtime.session import RunContext
+from engine.runtime.session import Session
+from engine.runtime.session import StartupError
+from engine.runtime.session import assemble
 from engine.runtime.storage import RunStore
 from engine.runtime.tasks import event_logger
-from engine.store import StoreReader, StoreWriter
-from engine.venues.base import Execution, Venue, VenueRefusedError
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.venues.base import Execution
+from engine.venues.base import Venue
+from engine.venues.base import VenueRefusedError
 from engine.venues.registry import open_venue
 
 log = logging.getLogger("scalpbot.runtime")

@@ -8,17 +8,24 @@ import logging
 import os
 import sys
 from pathlib import Path
-from secrets import token_hex, token_urlsafe
+from secrets import token_hex
+from secrets import token_urlsafe
 from typing import Any
 
 import msgspec
 
-from engine.config import ConfigError, config_hash, describe, load_config
+from engine.config import ConfigError
+from engine.config import config_hash
+from engine.config import describe
+from engine.config import load_config
 from engine.config.schema import Config
 from engine.runtime.logs import setup_logging
 from engine.runtime.options import RuntimeOptions
 from engine.runtime.sanity import GateConfig
-from engine.venues.sim import DEFAULT_SYMBOLS, SimVenueConfig, parse_faults, synthetic_symbols
+from engine.venues.sim import DEFAULT_SYMBOLS
+from engine.venues.sim import SimVenueConfig
+from engine.venues.sim import parse_faults
+from engine.venues.sim import synthetic_symbols
 from engine.venues.sim.keys import client_keys
 
 

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import Awaitable
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -28,8 +30,11 @@ import msgspec
 from engine.config.schedule import ScheduleConfig
 from engine.core.trading_core import TradingCore
 from engine.model import money_to_float
-from engine.model.events import EngineEvent, FillApplied, RoundTripClosed
-from engine.runtime.scheduler import TradingDay, trading_day
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.events import RoundTripClosed
+from engine.runtime.scheduler import TradingDay
+from engine.runtime.scheduler import trading_day
 from engine.store import StoreReader
 
 log = logging.getLogger("scalpbot.day")

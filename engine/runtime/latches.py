@@ -29,13 +29,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import Any
 
 from engine.core.risk.breakers import DRAWDOWN
-from engine.core.trading_core import ALL, TradingCore
+from engine.core.trading_core import ALL
+from engine.core.trading_core import TradingCore
 from engine.model import TradingState
-from engine.model.events import BreakerReset, BreakerTripped, EngineEvent
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import EngineEvent
 from engine.runtime.live import LiveEngine
 
 log = logging.getLogger("scalpbot.breakers")

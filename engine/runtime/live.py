@@ -18,28 +18,34 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Coroutine
 from typing import Any
 
 import msgspec
 
 from engine.bus import EventBus
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    Order,
-    OrderStatus,
-    ReportKind,
-    Side,
-    Symbol,
-)
-from engine.model.commands import SubmitOrder, VenueCommand
-from engine.model.events import EngineEvent, FeedEvent, FeedState
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model.commands import SubmitOrder
+from engine.model.commands import VenueCommand
+from engine.model.events import EngineEvent
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
 from engine.model.histogram import Histogram
 from engine.runtime import reconcile
-from engine.runtime.sanity import GateConfig, SanityGate
-from engine.venues.base import Execution, SubmitOutcome, SubmitResult
+from engine.runtime.sanity import GateConfig
+from engine.runtime.sanity import SanityGate
+from engine.venues.base import Execution
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import SubmitResult
 
 log = logging.getLogger("scalpbot.live")
 

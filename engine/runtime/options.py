@@ -9,7 +9,9 @@ from __future__ import annotations
 import msgspec
 
 from engine.config.schedule import ScheduleConfig
-from engine.config.secret import MASK, SecretStr, register_all
+from engine.config.secret import MASK
+from engine.config.secret import SecretStr
+from engine.config.secret import register_all
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.runtime.sanity import GateConfig

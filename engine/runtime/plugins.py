@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable
+from collections.abc import Coroutine
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
@@ -20,7 +22,8 @@ from engine import __version__
 from engine.bus import EventBus
 from engine.control import Control
 from engine.control import plugins as entry_points
-from engine.control.plugins import Plugin, PluginContext
+from engine.control.plugins import Plugin
+from engine.control.plugins import PluginContext
 from engine.runtime.options import RuntimeOptions
 
 log = logging.getLogger("scalpbot.runtime")

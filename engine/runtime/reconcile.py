@@ -19,23 +19,24 @@ only after the reports are applied: :func:`announce_fills` says
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 
 import msgspec
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Instrument,
-    Order,
-    OrderStatus,
-    ReportKind,
-    Symbol,
-)
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Symbol
 from engine.model.events import Discrepancy
-from engine.model.instrument import amount, price_text
-from engine.venues.base import VenueOrder, VenuePosition
+from engine.model.instrument import amount
+from engine.model.instrument import price_text
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 
 _TERMINAL_REPORT = {
     OrderStatus.CANCELLED: ReportKind.CANCELLED,

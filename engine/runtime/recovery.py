@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -13,24 +15,30 @@ import msgspec
 from engine.bus import EventBus
 from engine.config.limits import restore_detail as restore_limits
 from engine.core.order_table import NOT_AT_VENUE
-from engine.core.orders import MAX_FINISHED, WINDOW_S
+from engine.core.orders import MAX_FINISHED
+from engine.core.orders import WINDOW_S
 from engine.core.risk.breakers import LOSS_STREAK
-from engine.core.trading_core import ALL, TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    Order,
-    OrderStatus,
-    ReportKind,
-    Symbol,
-    TradingState,
-)
-from engine.model.events import Discrepancy, EngineEvent, FillApplied
-from engine.model.instrument import amount, price_text
+from engine.core.trading_core import ALL
+from engine.core.trading_core import TradingCore
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model.events import Discrepancy
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.instrument import amount
+from engine.model.instrument import price_text
 from engine.runtime import reconcile
 from engine.runtime.live import LiveEngine
-from engine.store import FillHistory, StoreReader
-from engine.venues.base import Execution, VenueOrder, VenuePosition
+from engine.store import FillHistory
+from engine.store import StoreReader
+from engine.venues.base import Execution
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 
 log = logging.getLogger("scalpbot.recovery")
 

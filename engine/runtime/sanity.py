@@ -81,7 +81,8 @@ from collections.abc import Callable
 import msgspec
 
 from engine.model import Symbol
-from engine.model.events import FeedEvent, FeedState
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
 
 FUTURE_TOLERANCE_S = 2.0
 """Default tolerance for a tick stamped ahead of the local clock (clock skew, jitter)."""

@@ -19,10 +19,15 @@ from zoneinfo import ZoneInfo
 
 from engine.config.schedule import ScheduleConfig
 from engine.core.trading_core import TradingCore
-from engine.model import ExecutionReport, Symbol, TradingState
-from engine.model.events import DailyDigest, EngineEvent
+from engine.model import ExecutionReport
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model.events import DailyDigest
+from engine.model.events import EngineEvent
 from engine.runtime.day import DayKeeper
-from engine.runtime.scheduler import Scheduler, SessionPhase, session_phases
+from engine.runtime.scheduler import Scheduler
+from engine.runtime.scheduler import SessionPhase
+from engine.runtime.scheduler import session_phases
 
 log = logging.getLogger("scalpbot.schedule")
 

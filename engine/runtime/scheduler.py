@@ -25,20 +25,29 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from datetime import time as wall_time
+from datetime import timedelta
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent  # type: ignore[import-untyped]
+from apscheduler.events import EVENT_JOB_MISSED  # type: ignore[import-untyped]
+from apscheduler.events import JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
-from engine.config.schedule import DAYS, ScheduleConfig, SessionConfig, parse_hhmm
+from engine.config.schedule import DAYS
+from engine.config.schedule import ScheduleConfig
+from engine.config.schedule import SessionConfig
+from engine.config.schedule import parse_hhmm
 from engine.config.schema import Config
 
 log = logging.getLogger("engine.scheduler")  # its name before it moved under the runtime

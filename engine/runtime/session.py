@@ -18,26 +18,38 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
+from typing import Protocol
 
 from engine.bus import EventBus
 from engine.config.schedule import ScheduleConfig
-from engine.control import Control, RuntimeView
+from engine.control import Control
+from engine.control import RuntimeView
 from engine.core.strategies import strategy_factory
-from engine.core.trading_core import ALL, TradingCore
-from engine.model import IdFactory, Instrument, TradingState
-from engine.model.events import EngineEvent, EquitySnapshot, Lifecycle
+from engine.core.trading_core import ALL
+from engine.core.trading_core import TradingCore
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import TradingState
+from engine.model.events import EngineEvent
+from engine.model.events import EquitySnapshot
+from engine.model.events import Lifecycle
 from engine.model.instrument import amount
 from engine.runtime.day import DayKeeper
 from engine.runtime.latches import BreakerKeeper
 from engine.runtime.live import LiveEngine
 from engine.runtime.options import RuntimeOptions
-from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
+from engine.runtime.recovery import Reconciler
+from engine.runtime.recovery import rebuild_from_store
+from engine.runtime.recovery import restore_control_state
 from engine.runtime.reports import ReportRouter
 from engine.runtime.schedule import RuntimeSchedule
 from engine.runtime.storage import RunStore
-from engine.runtime.tasks import every, status_line
-from engine.venues.base import Execution, MarketData, Venue
+from engine.runtime.tasks import every
+from engine.runtime.tasks import status_line
+from engine.venues.base import Execution
+from engine.venues.base import MarketData
+from engine.venues.base import Venue
 
 log = logging.getLogger("scalpbot.runtime")
 

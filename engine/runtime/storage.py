@@ -17,19 +17,17 @@ from pathlib import Path
 
 from engine.model.events import AuditRecord
 from engine.model.portfolio import AccountSnapshot
-from engine.store import (
-    FillRecord,
-    StoreItem,
-    StoreReader,
-    StoreWriter,
-    create_store_engine,
-    finish_run,
-    load_control_state,
-    migrate,
-    save_control_state,
-    save_control_states,
-    start_run,
-)
+from engine.store import FillRecord
+from engine.store import StoreItem
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.store import create_store_engine
+from engine.store import finish_run
+from engine.store import load_control_state
+from engine.store import migrate
+from engine.store import save_control_state
+from engine.store import save_control_states
+from engine.store import start_run
 
 log = logging.getLogger("scalpbot.runtime")
 

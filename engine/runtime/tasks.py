@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 
 from engine.core.trading_core import TradingCore
-from engine.model import Instrument, Symbol, money_to_float
-from engine.model.events import (
-    BreakerReset,
-    BreakerTripped,
-    BreakerWarning,
-    DailyDigest,
-    Discrepancy,
-    EngineEvent,
-    FeedEvent,
-    FillApplied,
-    Lifecycle,
-    OrderError,
-    RiskDenied,
-    TradingStateChanged,
-)
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.model import money_to_float
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import DailyDigest
+from engine.model.events import Discrepancy
+from engine.model.events import EngineEvent
+from engine.model.events import FeedEvent
+from engine.model.events import FillApplied
+from engine.model.events import Lifecycle
+from engine.model.events import OrderError
+from engine.model.events import RiskDenied
+from engine.model.events import TradingStateChanged
 from engine.runtime.live import LiveEngine
 
 log = logging.getLogger("scalpbot")

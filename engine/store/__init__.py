@@ -5,25 +5,28 @@ comes only from the Alembic migrations (:func:`migrate`); writes go through the
 batching :class:`StoreWriter`; reads through :class:`StoreReader`.
 """
 
-from engine.store.control_state import (
-    load_control_state,
-    save_control_state,
-    save_control_states,
-)
-from engine.store.db import (
-    DEFAULT_URL,
-    create_store_engine,
-    current_revision,
-    downgrade,
-    head_revision,
-    migrate,
-    migration_sql,
-    sqlite_url,
-)
-from engine.store.persist import StoreItem, write_items
-from engine.store.queries import FillHistory, FillRecord, RunRecord, StoreReader
-from engine.store.runs import finish_run, start_run, write_run
-from engine.store.writer import StoreWriter, WriterStats
+from engine.store.control_state import load_control_state
+from engine.store.control_state import save_control_state
+from engine.store.control_state import save_control_states
+from engine.store.db import DEFAULT_URL
+from engine.store.db import create_store_engine
+from engine.store.db import current_revision
+from engine.store.db import downgrade
+from engine.store.db import head_revision
+from engine.store.db import migrate
+from engine.store.db import migration_sql
+from engine.store.db import sqlite_url
+from engine.store.persist import StoreItem
+from engine.store.persist import write_items
+from engine.store.queries import FillHistory
+from engine.store.queries import FillRecord
+from engine.store.queries import RunRecord
+from engine.store.queries import StoreReader
+from engine.store.runs import finish_run
+from engine.store.runs import start_run
+from engine.store.runs import write_run
+from engine.store.writer import StoreWriter
+from engine.store.writer import WriterStats
 
 __all__ = [
     "DEFAULT_URL",

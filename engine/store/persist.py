@@ -7,34 +7,40 @@ a select-then-write fallback on any other database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeAlias, get_args
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+from typing import TypeAlias
+from typing import get_args
 
 import msgspec
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Table
+from sqlalchemy import bindparam
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from engine.model.events import (
-    AuditRecord,
-    EngineEvent,
-    EquitySnapshot,
-    FillApplied,
-    OrderSubmitted,
-    OrderUpdated,
-    PositionSnapshot,
-    TradingStateChanged,
-)
-from engine.model.orders import ExecutionReport, Order
-from engine.store.models import (
-    AuditRow,
-    EquitySnapshotRow,
-    EventRow,
-    ExecutionReportRow,
-    FillRow,
-    OrderRow,
-    PositionSnapshotRow,
-)
+from engine.model.events import AuditRecord
+from engine.model.events import EngineEvent
+from engine.model.events import EquitySnapshot
+from engine.model.events import FillApplied
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import PositionSnapshot
+from engine.model.events import TradingStateChanged
+from engine.model.orders import ExecutionReport
+from engine.model.orders import Order
+from engine.store.models import AuditRow
+from engine.store.models import EquitySnapshotRow
+from engine.store.models import EventRow
+from engine.store.models import ExecutionReportRow
+from engine.store.models import FillRow
+from engine.store.models import OrderRow
+from engine.store.models import PositionSnapshotRow
 
 StoreItem: TypeAlias = EngineEvent | ExecutionReport
 """Anything the store writer accepts."""

@@ -6,19 +6,39 @@ ORM rows. "Recent" lists are newest first; "since" lists are oldest first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import Any
+from typing import TypeVar
 
 import msgspec
-from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import Select
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from engine.model.enums import LiquiditySide, OrderStatus, OrderType, Side, TimeInForce
-from engine.model.events import AuditRecord, EngineEvent
-from engine.model.ids import ClientOrderId, ExecutionId, Symbol, VenueOrderId
-from engine.model.orders import Fill, Order
+from engine.model.enums import LiquiditySide
+from engine.model.enums import OrderStatus
+from engine.model.enums import OrderType
+from engine.model.enums import Side
+from engine.model.enums import TimeInForce
+from engine.model.events import AuditRecord
+from engine.model.events import EngineEvent
+from engine.model.ids import ClientOrderId
+from engine.model.ids import ExecutionId
+from engine.model.ids import Symbol
+from engine.model.ids import VenueOrderId
+from engine.model.orders import Fill
+from engine.model.orders import Order
 from engine.model.portfolio import AccountSnapshot
-from engine.store.models import AuditRow, EquitySnapshotRow, EventRow, FillRow, OrderRow, RunRow
+from engine.store.models import AuditRow
+from engine.store.models import EquitySnapshotRow
+from engine.store.models import EventRow
+from engine.store.models import FillRow
+from engine.store.models import OrderRow
+from engine.store.models import RunRow
 
 T = TypeVar("T")
 

@@ -8,16 +8,22 @@ stores the run row and every item in one transaction, in batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from itertools import islice
 from typing import Any
 
 import msgspec
-from sqlalchemy import Table, insert, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Table
+from sqlalchemy import insert
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from engine.store.models import RunRow
-from engine.store.persist import StoreItem, write_items
+from engine.store.persist import StoreItem
+from engine.store.persist import write_items
 
 RUNS: Table = RunRow.__table__  # type: ignore[assignment]
 

@@ -28,7 +28,8 @@ import msgspec
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.store.persist import StoreItem, write_items
+from engine.store.persist import StoreItem
+from engine.store.persist import write_items
 
 log = logging.getLogger(__name__)
 

@@ -12,27 +12,28 @@ the server side of the Alpaca protocol: its factory serves it through the Alpaca
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from enum import Enum
 from typing import Protocol
 
 import msgspec
 
-from engine.config.secret import MASK, register_all
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    Instrument,
-    Order,
-    OrderStatus,
-    OrderType,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
-from engine.model.events import FeedEvent, FeedState
+from engine.config.secret import MASK
+from engine.config.secret import register_all
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
 
 __all__ = ["FeedEvent", "FeedState"]  # re-exported for adapters
 

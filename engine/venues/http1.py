@@ -30,8 +30,10 @@ import contextlib
 import logging
 import ssl
 import time
-from collections.abc import Callable, Coroutine
-from typing import Any, cast
+from collections.abc import Callable
+from collections.abc import Coroutine
+from typing import Any
+from typing import cast
 from urllib.parse import urlsplit
 
 import msgspec

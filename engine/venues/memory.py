@@ -14,37 +14,36 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
 
 import msgspec
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Instrument,
-    Order,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
-from engine.model.events import FeedEvent, FeedState
-from engine.venues.base import (
-    CloseResult,
-    FeedHandler,
-    RecoveryHandler,
-    ReportHandler,
-    SubmitOutcome,
-    SubmitResult,
-    VenueAccount,
-    VenueError,
-    VenueOrder,
-    VenuePosition,
-)
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.venues.base import CloseResult
+from engine.venues.base import FeedHandler
+from engine.venues.base import RecoveryHandler
+from engine.venues.base import ReportHandler
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import SubmitResult
+from engine.venues.base import VenueAccount
+from engine.venues.base import VenueError
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 
 OPEN = "open"
 CLOSED = "closed"

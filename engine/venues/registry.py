@@ -12,7 +12,9 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 
 from engine.venues.alpaca.factories import open_alpaca
-from engine.venues.base import Venue, VenueFactory, VenueSpec
+from engine.venues.base import Venue
+from engine.venues.base import VenueFactory
+from engine.venues.base import VenueSpec
 from engine.venues.sim.factories import open_sim
 
 FACTORIES: dict[str, VenueFactory] = {

@@ -14,7 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-from monitoring.dashboards import execution, system, trading
+from monitoring.dashboards import execution
+from monitoring.dashboards import system
+from monitoring.dashboards import trading
 from monitoring.dashboards.table import Board
 from monitoring.dashboards.table import render as render_board
 

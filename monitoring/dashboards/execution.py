@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from monitoring.dashboards.table import BarGauge, Board, Row, Series
-from monitoring.grafana import RATE, SYM, VEN, quantiles
+from monitoring.dashboards.table import BarGauge
+from monitoring.dashboards.table import Board
+from monitoring.dashboards.table import Row
+from monitoring.dashboards.table import Series
+from monitoring.grafana import RATE
+from monitoring.grafana import SYM
+from monitoring.grafana import VEN
+from monitoring.grafana import quantiles
 
 BOARD = Board(
     "scalpbot-execution",

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from monitoring.dashboards.table import Board, Row, Series, Stat
-from monitoring.grafana import PROC, RATE, SYM, UP_DOWN, VEN, YES_NO, quantiles, thresholds
+from monitoring.dashboards.table import Board
+from monitoring.dashboards.table import Row
+from monitoring.dashboards.table import Series
+from monitoring.dashboards.table import Stat
+from monitoring.grafana import PROC
+from monitoring.grafana import RATE
+from monitoring.grafana import SYM
+from monitoring.grafana import UP_DOWN
+from monitoring.grafana import VEN
+from monitoring.grafana import YES_NO
+from monitoring.grafana import quantiles
+from monitoring.grafana import thresholds
 
 _UP = thresholds((None, "red"), (1, "green"))
 _ANY_RED = thresholds((None, "green"), (1, "red"))

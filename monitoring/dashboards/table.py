@@ -14,7 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from monitoring.grafana import JSON, Layout, dashboard, panel, target
+from monitoring.grafana import JSON
+from monitoring.grafana import Layout
+from monitoring.grafana import dashboard
+from monitoring.grafana import panel
+from monitoring.grafana import target
 
 Query = tuple[str, str]
 """A PromQL expression and its legend."""

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from monitoring.dashboards.table import Board, Gauge, Row, Series, Stat
-from monitoring.grafana import LOSS_STEPS, OK_TRIPPED, RATE, SIGNED, SYM, VEN, thresholds
+from monitoring.dashboards.table import Board
+from monitoring.dashboards.table import Gauge
+from monitoring.dashboards.table import Row
+from monitoring.dashboards.table import Series
+from monitoring.dashboards.table import Stat
+from monitoring.grafana import LOSS_STEPS
+from monitoring.grafana import OK_TRIPPED
+from monitoring.grafana import RATE
+from monitoring.grafana import SIGNED
+from monitoring.grafana import SYM
+from monitoring.grafana import VEN
+from monitoring.grafana import thresholds
 
 
 def win_rate(window: str) -> str:

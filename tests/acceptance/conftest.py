@@ -18,21 +18,36 @@ import socket
 import subprocess
 import sys
 import time
-from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections import Counter
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
+from typing import NamedTuple
+from typing import TypeVar
 
 import aiohttp
 import pytest
 
-from engine.model import Fill, Instrument, Order, OrderStatus, Symbol
-from engine.model.events import EngineEvent, Lifecycle
-from engine.store import StoreReader, create_store_engine
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import Symbol
+from engine.model.events import EngineEvent
+from engine.model.events import Lifecycle
+from engine.store import StoreReader
+from engine.store import create_store_engine
 from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import VenueOrder
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue
+from engine.venues.sim import DEFAULT_KEY
+from engine.venues.sim import DEFAULT_SECRET
+from engine.venues.sim import SimVenue
 from tests.kit.sim import started_sim
 
 T = TypeVar("T")

@@ -23,7 +23,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,22 +32,21 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from tests.acceptance.conftest import (
-    HOST,
-    REPO,
-    SCALPBOT,
-    SIM_KEY,
-    SIM_SECRET,
-    BotRun,
-    Child,
-    Children,
-    Venue,
-    child_env,
-    eventually,
-    free_port,
-)
+from tests.acceptance.conftest import HOST
+from tests.acceptance.conftest import REPO
+from tests.acceptance.conftest import SCALPBOT
+from tests.acceptance.conftest import SIM_KEY
+from tests.acceptance.conftest import SIM_SECRET
+from tests.acceptance.conftest import BotRun
+from tests.acceptance.conftest import Child
+from tests.acceptance.conftest import Children
+from tests.acceptance.conftest import Venue
+from tests.acceptance.conftest import child_env
+from tests.acceptance.conftest import eventually
+from tests.acceptance.conftest import free_port
 from tests.acceptance.conftest import start_venue as start_sim_venue
-from tests.kit.fake_telegram import FakeTelegram, plain_text
+from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import plain_text
 
 LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 HEADERS = {"APCA-API-KEY-ID": SIM_KEY, "APCA-API-SECRET-KEY": SIM_SECRET}

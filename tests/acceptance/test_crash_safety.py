@@ -21,23 +21,21 @@ from typing import Any
 import aiohttp
 
 from engine.model.events import Discrepancy
-from tests.acceptance.conftest import (
-    SIM_KEY,
-    SIM_SECRET,
-    BotRun,
-    Children,
-    bot_config,
-    check_books,
-    check_ids,
-    check_one_intent_one_order,
-    eventually,
-    get_json,
-    read_store,
-    run_of,
-    start_bot,
-    start_venue,
-    venue_truth,
-)
+from tests.acceptance.conftest import SIM_KEY
+from tests.acceptance.conftest import SIM_SECRET
+from tests.acceptance.conftest import BotRun
+from tests.acceptance.conftest import Children
+from tests.acceptance.conftest import bot_config
+from tests.acceptance.conftest import check_books
+from tests.acceptance.conftest import check_ids
+from tests.acceptance.conftest import check_one_intent_one_order
+from tests.acceptance.conftest import eventually
+from tests.acceptance.conftest import get_json
+from tests.acceptance.conftest import read_store
+from tests.acceptance.conftest import run_of
+from tests.acceptance.conftest import start_bot
+from tests.acceptance.conftest import start_venue
+from tests.acceptance.conftest import venue_truth
 
 SEED = 20_240_611
 KILLS = 20

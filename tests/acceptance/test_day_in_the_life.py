@@ -30,46 +30,49 @@ import asyncio
 import signal
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 from sqlalchemy import select
 
-from engine.model import Side, TradingState
-from engine.model.events import BreakerTripped, Discrepancy, Lifecycle, TradingStateChanged
+from engine.model import Side
+from engine.model import TradingState
+from engine.model.events import BreakerTripped
+from engine.model.events import Discrepancy
+from engine.model.events import Lifecycle
+from engine.model.events import TradingStateChanged
 from engine.store import create_store_engine
 from engine.store.models import ControlStateRow
-from tests.acceptance.conftest import (
-    BotRun,
-    Children,
-    StoreView,
-    VenueTruth,
-    check_books,
-    eventually,
-    get_json,
-    read_store,
-    run_of,
-    venue_truth,
-)
-from tests.acceptance.daylife import (
-    FakeClock,
-    Operator,
-    bot_positions,
-    day_start,
-    metric,
-    start_bot,
-    start_venue,
-    symbol_state,
-    venue_open_orders,
-    venue_positions,
-    write_bot_config,
-)
+from tests.acceptance.conftest import BotRun
+from tests.acceptance.conftest import Children
+from tests.acceptance.conftest import StoreView
+from tests.acceptance.conftest import VenueTruth
+from tests.acceptance.conftest import check_books
+from tests.acceptance.conftest import eventually
+from tests.acceptance.conftest import get_json
+from tests.acceptance.conftest import read_store
+from tests.acceptance.conftest import run_of
+from tests.acceptance.conftest import venue_truth
+from tests.acceptance.daylife import FakeClock
+from tests.acceptance.daylife import Operator
+from tests.acceptance.daylife import bot_positions
+from tests.acceptance.daylife import day_start
+from tests.acceptance.daylife import metric
+from tests.acceptance.daylife import start_bot
+from tests.acceptance.daylife import start_venue
+from tests.acceptance.daylife import symbol_state
+from tests.acceptance.daylife import venue_open_orders
+from tests.acceptance.daylife import venue_positions
+from tests.acceptance.daylife import write_bot_config
 from tests.kit.fake_telegram import FakeTelegram
 
 T = TypeVar("T")

@@ -36,26 +36,31 @@ import aiohttp
 from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import ClientOrderId, OrderStatus
-from engine.model.events import FeedEvent, FeedState, Lifecycle, RiskDenied
+from engine.model import ClientOrderId
+from engine.model import OrderStatus
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import Lifecycle
+from engine.model.events import RiskDenied
 from engine.runtime.app import Runtime
 from engine.runtime.live import RESOLVE_DELAYS_S
 from engine.runtime.options import RuntimeOptions
-from engine.venues.sim import FaultConfig, SimVenue
-from tests.acceptance.conftest import (
-    Children,
-    StoreView,
-    bot_config,
-    check_books,
-    check_ids,
-    check_one_intent_one_order,
-    get_json,
-    read_store,
-    start_bot,
-    start_venue,
-    venue_truth,
-)
-from tests.engine.runtime.conftest import Running, options, until
+from engine.venues.sim import FaultConfig
+from engine.venues.sim import SimVenue
+from tests.acceptance.conftest import Children
+from tests.acceptance.conftest import StoreView
+from tests.acceptance.conftest import bot_config
+from tests.acceptance.conftest import check_books
+from tests.acceptance.conftest import check_ids
+from tests.acceptance.conftest import check_one_intent_one_order
+from tests.acceptance.conftest import get_json
+from tests.acceptance.conftest import read_store
+from tests.acceptance.conftest import start_bot
+from tests.acceptance.conftest import start_venue
+from tests.acceptance.conftest import venue_truth
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
 
 SEED = 4242
 TRADING_S = 25.0

@@ -16,13 +16,19 @@ from pathlib import Path
 from engine.control import KillResult
 from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
-from engine.model import OrderType, TradingState
+from engine.model import OrderType
+from engine.model import TradingState
 from engine.model.events import AuditRecord
 from engine.runtime.app import Runtime
 from engine.runtime.options import RuntimeOptions
-from engine.venues.sim import FaultConfig, SimVenue
-from tests.acceptance.conftest import VenueTruth, eventually, venue_truth
-from tests.engine.runtime.conftest import Running, options, until
+from engine.venues.sim import FaultConfig
+from engine.venues.sim import SimVenue
+from tests.acceptance.conftest import VenueTruth
+from tests.acceptance.conftest import eventually
+from tests.acceptance.conftest import venue_truth
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
 
 
 def holding_options(venue: SimVenue, tmp_path: Path) -> RuntimeOptions:

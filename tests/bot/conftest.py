@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,13 @@ from aiohttp import web
 from bot.plugin import TelegramPlugin
 from engine.control import PluginContext
 from engine.runtime.app import Runtime
-from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.conftest import venue  # noqa: F401
 from tests.kit.fake_telegram import FakeTelegram
-from tests.kit.serve import HOST, serve
+from tests.kit.serve import HOST
+from tests.kit.serve import serve
 from tests.kit.wait import poller
 
 ADMIN, TRADER, VIEWER, STRANGER = 111, 222, 333, 444

@@ -7,14 +7,25 @@ from decimal import Decimal
 
 import pytest
 
-from bot.alerts import AlertFeed, AlertPrefs, Level, Translator
+from bot.alerts import AlertFeed
+from bot.alerts import AlertPrefs
+from bot.alerts import Level
+from bot.alerts import Translator
 from bot.outbox import Priority
 from bot.render import Units
 from bot.settings import Role
-from engine.model import Instrument, Side, Symbol
-from engine.model.events import FeedEvent, FeedState, SignalChanged
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import SignalChanged
 from tests.bot.events import EXPECTED
-from tests.kit.events import B, every_kind, fill_event, rejected, round_trip
+from tests.kit.events import B
+from tests.kit.events import every_kind
+from tests.kit.events import fill_event
+from tests.kit.events import rejected
+from tests.kit.events import round_trip
 from tests.kit.fake_telegram import plain_text
 
 INST = {

@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from engine.model import Side
-from tests.bot.conftest import ADMIN, TRADER, VIEWER, Bot, telegram_settings, wait_for
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import TRADER
+from tests.bot.conftest import VIEWER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import telegram_settings
+from tests.bot.conftest import wait_for
 from tests.bot.events import EXPECTED
-from tests.kit.events import every_kind, fill_event
+from tests.kit.events import every_kind
+from tests.kit.events import fill_event
 from tests.kit.fake_telegram import plain_text
 
 

@@ -6,10 +6,13 @@ import time
 from typing import Any
 
 import pytest
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery
+from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.auth import Gate, RefusalLimiter, command_name
+from bot.auth import Gate
+from bot.auth import RefusalLimiter
+from bot.auth import command_name
 from bot.commands import build_registry
 from bot.settings import Role
 from bot.throttle import CommandBudget

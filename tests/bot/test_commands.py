@@ -9,16 +9,14 @@ from typing import Any
 from bot.settings import Role
 from engine.model import TradingState
 from engine.model.events import AuditRecord
-from tests.bot.conftest import (
-    ADMIN,
-    GROUP,
-    STRANGER,
-    TRADER,
-    VIEWER,
-    Bot,
-    telegram_settings,
-    wait_for,
-)
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import GROUP
+from tests.bot.conftest import STRANGER
+from tests.bot.conftest import TRADER
+from tests.bot.conftest import VIEWER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import telegram_settings
+from tests.bot.conftest import wait_for
 from tests.engine.runtime.conftest import until_async
 from tests.kit.fake_telegram import plain_text
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bot.confirm import Confirmations, Verdict, buttons, parse_data
+from bot.confirm import Confirmations
+from bot.confirm import Verdict
+from bot.confirm import buttons
+from bot.confirm import parse_data
 
 
 class Clock:

@@ -6,7 +6,12 @@ from typing import Any
 
 from engine.model import TradingState
 from engine.model.events import AuditRecord
-from tests.bot.conftest import ADMIN, GROUP, TRADER, Bot, telegram_settings, wait_for
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import GROUP
+from tests.bot.conftest import TRADER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import telegram_settings
+from tests.bot.conftest import wait_for
 from tests.kit.fake_telegram import plain_text
 
 

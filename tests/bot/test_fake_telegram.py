@@ -9,19 +9,25 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from telegram import (
-    Bot,
-    BotCommand,
-    BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-)
+from telegram import Bot
+from telegram import BotCommand
+from telegram import BotCommandScopeChat
+from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.error import BadRequest
+from telegram.error import Conflict
+from telegram.error import Forbidden
+from telegram.error import InvalidToken
+from telegram.error import NetworkError
+from telegram.error import RetryAfter
 
 from bot.sender import retry_after_s
-from tests.bot.conftest import TOKEN, wait_for
-from tests.kit.fake_telegram import ApiError, FakeTelegram, plain_text
+from tests.bot.conftest import TOKEN
+from tests.bot.conftest import wait_for
+from tests.kit.fake_telegram import ApiError
+from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import plain_text
 
 
 @pytest.fixture

@@ -20,7 +20,12 @@ from typing import Any
 
 from engine.model import TradingState
 from engine.model.events import FillApplied
-from tests.bot.conftest import ADMIN, TRADER, VIEWER, Bot, telegram_settings, wait_for
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import TRADER
+from tests.bot.conftest import VIEWER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import telegram_settings
+from tests.bot.conftest import wait_for
 from tests.engine.runtime.conftest import until
 
 PHASE_S = float(os.environ.get("SCALPBOT_TG_PHASE_S", "3"))

@@ -5,20 +5,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 
 import pytest
 
-from bot.outbox import (
-    Job,
-    Outbox,
-    Priority,
-    RejectedError,
-    SendError,
-    ThrottledError,
-    TransientError,
-    UnreachableError,
-)
+from bot.outbox import Job
+from bot.outbox import Outbox
+from bot.outbox import Priority
+from bot.outbox import RejectedError
+from bot.outbox import SendError
+from bot.outbox import ThrottledError
+from bot.outbox import TransientError
+from bot.outbox import UnreachableError
 from bot.settings import RateLimits
 from tests.bot.conftest import wait_for
 

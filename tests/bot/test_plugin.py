@@ -12,18 +12,18 @@ import pytest
 from bot.plugin import TelegramPlugin
 from bot.settings import SettingsError
 from engine.runtime.app import Runtime
-from tests.bot.conftest import (
-    ADMIN,
-    TOKEN,
-    TRADER,
-    Bot,
-    context_for,
-    telegram_settings,
-    wait_for,
-    webhook_plugin,
-)
-from tests.engine.runtime.conftest import Running, options
-from tests.kit.fake_telegram import FakeTelegram, plain_text
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import TOKEN
+from tests.bot.conftest import TRADER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import context_for
+from tests.bot.conftest import telegram_settings
+from tests.bot.conftest import wait_for
+from tests.bot.conftest import webhook_plugin
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import plain_text
 
 
 async def test_not_configured_does_nothing(make_bot, fake: FakeTelegram) -> None:

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from bot.commands import build_registry
-from bot.registry import Arg, Command, Registry, Reply, UsageError, parse_args
+from bot.registry import Arg
+from bot.registry import Command
+from bot.registry import Registry
+from bot.registry import Reply
+from bot.registry import UsageError
+from bot.registry import parse_args
 from bot.settings import Role
 
 SYMBOLS = ["AAPL", "MSFT"]

@@ -5,41 +5,40 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.render import (
-    MAX_MESSAGE,
-    Units,
-    esc,
-    money,
-    number,
-    render_audit,
-    render_flatten,
-    render_health,
-    render_kill,
-    render_limits,
-    render_orders,
-    render_pnl,
-    render_positions,
-    render_status,
-    render_trades,
-    split_message,
-    table,
-)
-from engine.control import (
-    FlattenResult,
-    HealthReport,
-    KillResult,
-    OrderView,
-    PnlReport,
-    PositionView,
-    StatusReport,
-    SymbolOutcome,
-    SymbolStatus,
-    TradeView,
-)
-from engine.model import Instrument, Symbol, TradingState
+from bot.render import MAX_MESSAGE
+from bot.render import Units
+from bot.render import esc
+from bot.render import money
+from bot.render import number
+from bot.render import render_audit
+from bot.render import render_flatten
+from bot.render import render_health
+from bot.render import render_kill
+from bot.render import render_limits
+from bot.render import render_orders
+from bot.render import render_pnl
+from bot.render import render_positions
+from bot.render import render_status
+from bot.render import render_trades
+from bot.render import split_message
+from bot.render import table
+from engine.control import FlattenResult
+from engine.control import HealthReport
+from engine.control import KillResult
+from engine.control import OrderView
+from engine.control import PnlReport
+from engine.control import PositionView
+from engine.control import StatusReport
+from engine.control import SymbolOutcome
+from engine.control import SymbolStatus
+from engine.control import TradeView
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.model import TradingState
 from engine.model.events import AuditRecord
 from tests.kit.fake_telegram import plain_text
 

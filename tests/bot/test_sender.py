@@ -6,27 +6,25 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Conflict,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import BadRequest
+from telegram.error import ChatMigrated
+from telegram.error import Conflict
+from telegram.error import Forbidden
+from telegram.error import InvalidToken
+from telegram.error import NetworkError
+from telegram.error import RetryAfter
+from telegram.error import TelegramError
+from telegram.error import TimedOut
 
 from bot import logsafe
-from bot.outbox import (
-    RejectedError,
-    SendError,
-    ThrottledError,
-    TransientError,
-    UnreachableError,
-)
-from bot.sender import classify, is_not_modified, markup
+from bot.outbox import RejectedError
+from bot.outbox import SendError
+from bot.outbox import ThrottledError
+from bot.outbox import TransientError
+from bot.outbox import UnreachableError
+from bot.sender import classify
+from bot.sender import is_not_modified
+from bot.sender import markup
 
 
 @pytest.mark.parametrize(

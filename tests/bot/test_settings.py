@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Role, SettingsError, load_settings, parse_users
+from bot.settings import Role
+from bot.settings import SettingsError
+from bot.settings import load_settings
+from bot.settings import parse_users
 
 USERS = [{"id": 1, "role": "admin"}, {"id": 2, "role": "viewer"}]
 TOKEN = "1234:settings-test-token"

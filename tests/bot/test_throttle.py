@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.throttle import CommandBudget, RefusalAudit
+from bot.throttle import CommandBudget
+from bot.throttle import RefusalAudit
 
 
 class Clock:

@@ -63,31 +63,30 @@ from decimal import Decimal
 
 import msgspec
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis.stateful import initialize
+from hypothesis.stateful import invariant
+from hypothesis.stateful import rule
 
 from engine.core.risk import RiskLimits
 from engine.core.risk.limits import money
 from engine.core.trading_core import ALL
-from engine.model import Order, OrderType, Side, TradingState
+from engine.model import Order
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import TradingState
 from tests.invariants.conftest import invariant_settings
-from tests.invariants.world import (
-    AAA,
-    BBB,
-    BY_SYMBOL,
-    MS,
-    SEC,
-    START_CASH,
-    TIMER_NS,
-    VENUE_CLOSE_PREFIX,
-    Config,
-    World,
-    fail,
-)
+from tests.invariants.world import AAA
+from tests.invariants.world import BBB
+from tests.invariants.world import BY_SYMBOL
+from tests.invariants.world import MS
+from tests.invariants.world import SEC
+from tests.invariants.world import START_CASH
+from tests.invariants.world import TIMER_NS
+from tests.invariants.world import VENUE_CLOSE_PREFIX
+from tests.invariants.world import Config
+from tests.invariants.world import World
+from tests.invariants.world import fail
 
 SYMBOLS = st.sampled_from([AAA, BBB])
 SCOPES = st.sampled_from([ALL, AAA, BBB])

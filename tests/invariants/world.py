@@ -37,47 +37,55 @@ from __future__ import annotations
 
 import heapq
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 import msgspec
 
 from engine.core.market_state import MarketState
 from engine.core.orders import OrderManager
-from engine.core.risk import DAILY_LOSS, DRAWDOWN, RiskLimits
+from engine.core.risk import DAILY_LOSS
+from engine.core.risk import DRAWDOWN
+from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
-from engine.core.trading_core import ALL, TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    IdFactory,
-    Instrument,
-    Order,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    TradingState,
-    VenueOrderId,
-)
+from engine.core.trading_core import ALL
+from engine.core.trading_core import TradingCore
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import TradingState
+from engine.model import VenueOrderId
 from engine.model.commands import SubmitOrder
-from engine.model.events import (
-    BreakerReset,
-    BreakerTripped,
-    EngineEvent,
-    FillApplied,
-    OrderSubmitted,
-    OrderUpdated,
-)
-from engine.paper import PaperConfig, PaperVenue
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.paper import PaperConfig
+from engine.paper import PaperVenue
 from engine.runtime import reconcile
-from engine.runtime.live import CANCEL_DELAYS_S, CANCEL_MAX_DELAY_S, WATCH_INTERVAL_S
-from engine.runtime.recovery import Reconciler, rebuild_from_store, restore_control_state
-from engine.store.queries import FillHistory, FillRecord
-from engine.venues.base import VenueOrder, VenuePosition
+from engine.runtime.live import CANCEL_DELAYS_S
+from engine.runtime.live import CANCEL_MAX_DELAY_S
+from engine.runtime.live import WATCH_INTERVAL_S
+from engine.runtime.recovery import Reconciler
+from engine.runtime.recovery import rebuild_from_store
+from engine.runtime.recovery import restore_control_state
+from engine.store.queries import FillHistory
+from engine.store.queries import FillRecord
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 from tests.kit import builders as kit
 
 try:  # the one validation path for limits changed at run time (engine/config/limits.py)

@@ -13,19 +13,17 @@ from typing import Any
 
 import msgspec
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    Fill,
-    Instrument,
-    LiquiditySide,
-    Order,
-    OrderStatus,
-    OrderType,
-    Side,
-    Symbol,
-    TimeInForce,
-)
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
 from engine.model.events import FillApplied
 
 BTC = Symbol("BTCUSDT")

@@ -4,10 +4,12 @@ default parameters, default trader config and risk limits, a large cash balance.
 from __future__ import annotations
 
 from engine.core.risk import RiskLimits
-from engine.core.strategies import SmaCross, SmaCrossParams
+from engine.core.strategies import SmaCross
+from engine.core.strategies import SmaCrossParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import IdFactory, Instrument
+from engine.model import IdFactory
+from engine.model import Instrument
 
 CASH = 10**15  # nanos
 

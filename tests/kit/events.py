@@ -10,45 +10,41 @@ from __future__ import annotations
 
 import time
 
-from engine.model import (
-    AccountSnapshot,
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    LiquiditySide,
-    Order,
-    OrderStatus,
-    OrderType,
-    Position,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    TradingState,
-    VenueOrderId,
-)
-from engine.model.events import (
-    AuditRecord,
-    BreakerReset,
-    BreakerTripped,
-    BreakerWarning,
-    DailyDigest,
-    Discrepancy,
-    EngineEvent,
-    EquitySnapshot,
-    FeedEvent,
-    FeedState,
-    FillApplied,
-    Lifecycle,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    PositionSnapshot,
-    RiskDenied,
-    RoundTripClosed,
-    SignalChanged,
-    TradingStateChanged,
-)
+from engine.model import AccountSnapshot
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Position
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import TradingState
+from engine.model import VenueOrderId
+from engine.model.events import AuditRecord
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import DailyDigest
+from engine.model.events import Discrepancy
+from engine.model.events import EngineEvent
+from engine.model.events import EquitySnapshot
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import FillApplied
+from engine.model.events import Lifecycle
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import PositionSnapshot
+from engine.model.events import RiskDenied
+from engine.model.events import RoundTripClosed
+from engine.model.events import SignalChanged
+from engine.model.events import TradingStateChanged
 from tests.kit import builders as kit
 from tests.kit.builders import BTC
 

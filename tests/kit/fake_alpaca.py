@@ -20,16 +20,15 @@ from typing import Any
 
 import msgspec
 import pytest
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
+from aiohttp import web
 
-from tests.kit.fake_alpaca_trading import (
-    KEY,
-    SECRET,
-    FakeTrading,
-    Fault,
-    ns_of,
-    rfc3339,
-)
+from tests.kit.fake_alpaca_trading import KEY
+from tests.kit.fake_alpaca_trading import SECRET
+from tests.kit.fake_alpaca_trading import FakeTrading
+from tests.kit.fake_alpaca_trading import Fault
+from tests.kit.fake_alpaca_trading import ns_of
+from tests.kit.fake_alpaca_trading import rfc3339
 from tests.kit.serve import serve
 
 __all__ = ["KEY", "SECRET", "T0", "FakeAlpaca", "Fault", "fake", "ns_of", "rfc3339"]

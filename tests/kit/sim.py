@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from engine.model import Quote, Symbol
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.model import Quote
+from engine.model import Symbol
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
 
 HOST = "127.0.0.1"
 StartVenue = Callable[..., Awaitable[SimVenue]]

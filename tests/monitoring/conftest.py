@@ -3,7 +3,8 @@ for the Telegram plugin's published numbers), and helpers to scrape it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from engine.control import PluginContext
 from engine.runtime.app import Runtime
 from engine.venues.sim import SimVenue
-from monitoring.plugin import MetricsPlugin, create
-from tests.engine.runtime.conftest import Running, options, until
+from monitoring.plugin import MetricsPlugin
+from monitoring.plugin import create
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
 from tests.kit.sim import started_sim
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]

@@ -13,7 +13,12 @@ import aiohttp
 import pytest
 
 from tests.kit.fake_telegram_alertmanager import FakeTelegram
-from tests.monitoring.tools import ALERTMANAGER_DIR, eventually, free_port, process, run, tool
+from tests.monitoring.tools import ALERTMANAGER_DIR
+from tests.monitoring.tools import eventually
+from tests.monitoring.tools import free_port
+from tests.monitoring.tools import process
+from tests.monitoring.tools import run
+from tests.monitoring.tools import tool
 
 CONFIG = ALERTMANAGER_DIR / "alertmanager.yml"
 

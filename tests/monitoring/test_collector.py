@@ -7,16 +7,21 @@ from typing import Any
 
 import msgspec
 import pytest
-from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
+from prometheus_client import generate_latest
 from prometheus_client.openmetrics.exposition import generate_latest as generate_openmetrics
 from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_om
 
 from engine.bus import EventBus
-from engine.control import HistogramView, SymbolTelemetry, TelemetrySnapshot
+from engine.control import HistogramView
+from engine.control import SymbolTelemetry
+from engine.control import TelemetrySnapshot
 from monitoring.collector import ScalpbotCollector
 from monitoring.event_counts import EventCounts
 from monitoring.loop_lag import LoopLag
-from tests.monitoring.conftest import Samples, parse, value
+from tests.monitoring.conftest import Samples
+from tests.monitoring.conftest import parse
+from tests.monitoring.conftest import value
 from tests.monitoring.tools import promtool_check_metrics
 
 INF = float("inf")

@@ -7,7 +7,12 @@ were captured before the builders became tables and have not changed since
 
 from __future__ import annotations
 
-from monitoring.dashboards.table import BarGauge, Board, Row, Series, Stat, render
+from monitoring.dashboards.table import BarGauge
+from monitoring.dashboards.table import Board
+from monitoring.dashboards.table import Row
+from monitoring.dashboards.table import Series
+from monitoring.dashboards.table import Stat
+from monitoring.dashboards.table import render
 from monitoring.grafana import DATASOURCE
 
 

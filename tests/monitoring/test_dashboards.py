@@ -16,18 +16,17 @@ from typing import Any
 import pytest
 
 from monitoring import dashboards as source
-from monitoring.grafana import DATASOURCE_UID, GRID_WIDTH
+from monitoring.grafana import DATASOURCE_UID
+from monitoring.grafana import GRID_WIDTH
 from tests.monitoring.conftest import Bot
-from tests.monitoring.tools import (
-    DASHBOARDS_DIR,
-    PROMETHEUS_DIR,
-    PROVISIONING_DIR,
-    dashboards,
-    panel_targets,
-    run,
-    substitute,
-    tool,
-)
+from tests.monitoring.tools import DASHBOARDS_DIR
+from tests.monitoring.tools import PROMETHEUS_DIR
+from tests.monitoring.tools import PROVISIONING_DIR
+from tests.monitoring.tools import dashboards
+from tests.monitoring.tools import panel_targets
+from tests.monitoring.tools import run
+from tests.monitoring.tools import substitute
+from tests.monitoring.tools import tool
 
 BOARDS = dashboards()
 

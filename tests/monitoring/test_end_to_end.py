@@ -15,16 +15,14 @@ import aiohttp
 from engine.venues.sim import SimVenue
 from tests.engine.runtime.conftest import until
 from tests.monitoring.conftest import Bot
-from tests.monitoring.tools import (
-    PROMETHEUS_DIR,
-    eventually,
-    free_port,
-    panel_targets,
-    process,
-    run,
-    substitute,
-    tool,
-)
+from tests.monitoring.tools import PROMETHEUS_DIR
+from tests.monitoring.tools import eventually
+from tests.monitoring.tools import free_port
+from tests.monitoring.tools import panel_targets
+from tests.monitoring.tools import process
+from tests.monitoring.tools import run
+from tests.monitoring.tools import substitute
+from tests.monitoring.tools import tool
 
 # The repo's prometheus.yml, made to scrape the test's ports every second.
 _FAST = {

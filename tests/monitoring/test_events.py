@@ -8,29 +8,25 @@ import msgspec
 import pytest
 
 from engine.bus import EventBus
-from engine.model import (
-    ClientOrderId,
-    Fill,
-    LiquiditySide,
-    Order,
-    OrderStatus,
-    ReportKind,
-    Side,
-    Symbol,
-)
-from engine.model.events import (
-    BreakerTripped,
-    BreakerWarning,
-    Discrepancy,
-    FeedEvent,
-    FeedState,
-    FillApplied,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    RiskDenied,
-    RoundTripClosed,
-)
+from engine.model import ClientOrderId
+from engine.model import Fill
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import Discrepancy
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import FillApplied
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import RiskDenied
+from engine.model.events import RoundTripClosed
 from monitoring import metrics as m
 from monitoring.event_counts import EventCounts
 from monitoring.labels import OTHER

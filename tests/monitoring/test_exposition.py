@@ -6,19 +6,21 @@ import asyncio
 
 from hypothesis import given
 from hypothesis import strategies as st
-from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import (
-    CounterMetricFamily,
-    GaugeMetricFamily,
-    HistogramMetricFamily,
-    InfoMetricFamily,
-)
+from prometheus_client import CollectorRegistry
+from prometheus_client import generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import HistogramMetricFamily
+from prometheus_client.core import InfoMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
 from engine.control import SymbolTelemetry
-from monitoring.exposition import SAMPLES_PER_PIECE, Encoder, render
-from tests.monitoring.test_collector import registry, snapshot
+from monitoring.exposition import SAMPLES_PER_PIECE
+from monitoring.exposition import Encoder
+from monitoring.exposition import render
+from tests.monitoring.test_collector import registry
+from tests.monitoring.test_collector import snapshot
 
 label_value = st.text(max_size=12)  # any unicode, quotes, backslashes, newlines
 number = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**18), 10**18))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from monitoring.labels import MAX_LEN, OTHER, BoundedValues, tidy
+from monitoring.labels import MAX_LEN
+from monitoring.labels import OTHER
+from monitoring.labels import BoundedValues
+from monitoring.labels import tidy
 
 
 def test_tidy_keeps_codes_and_flattens_free_text() -> None:

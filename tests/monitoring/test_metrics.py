@@ -55,7 +55,9 @@ def test_buckets_are_sorted_and_sub_millisecond_where_it_matters() -> None:
 
 
 def test_the_known_breakers_are_the_engines() -> None:
-    from engine.core.risk.breakers import DAILY_LOSS, DRAWDOWN, LOSS_STREAK
+    from engine.core.risk.breakers import DAILY_LOSS
+    from engine.core.risk.breakers import DRAWDOWN
+    from engine.core.risk.breakers import LOSS_STREAK
 
     assert set(m.BREAKERS) == {DAILY_LOSS, DRAWDOWN, LOSS_STREAK}
 

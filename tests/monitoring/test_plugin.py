@@ -7,10 +7,16 @@ from pathlib import Path
 from engine.bus import EventBus
 from engine.control import PluginContext
 from engine.venues.sim import SimVenue
-from monitoring.plugin import SUBSCRIBER, MetricsPlugin, create
-from tests.engine.runtime.conftest import until, until_async
+from monitoring.plugin import SUBSCRIBER
+from monitoring.plugin import MetricsPlugin
+from monitoring.plugin import create
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.conftest import until_async
 from tests.kit.sim import started_sim
-from tests.monitoring.conftest import Bot, TelegramStandIn, start_bot, value
+from tests.monitoring.conftest import Bot
+from tests.monitoring.conftest import TelegramStandIn
+from tests.monitoring.conftest import start_bot
+from tests.monitoring.conftest import value
 from tests.monitoring.tools import promtool_check_metrics
 
 

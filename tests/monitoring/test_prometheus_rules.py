@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.monitoring.tools import DOCS, PROMETHEUS_DIR, run, tool
+from tests.monitoring.tools import DOCS
+from tests.monitoring.tools import PROMETHEUS_DIR
+from tests.monitoring.tools import run
+from tests.monitoring.tools import tool
 
 RULES = sorted((PROMETHEUS_DIR / "rules").glob("*.yml"))
 TESTS = sorted((PROMETHEUS_DIR / "tests").glob("*.test.yml"))

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.invariants.test_trading_invariants import AAA, TraderInvariants, check_settled
+from tests.invariants.test_trading_invariants import AAA
+from tests.invariants.test_trading_invariants import TraderInvariants
+from tests.invariants.test_trading_invariants import check_settled
 
 NO_LIMITS: dict[str, object] = {
     "max_order_qty": Decimal(0),

@@ -20,7 +20,9 @@ import random
 import shutil
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,24 +35,49 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
-from engine.config import ConfigError, SecretStr, load_config
+from engine.config import ConfigError
+from engine.config import SecretStr
+from engine.config import load_config
 from engine.config.secret import redact
 from engine.core.trader import TraderConfig
-from engine.model import ClientOrderId, Order, OrderStatus, OrderType, Side, Symbol, TimeInForce
+from engine.model import ClientOrderId
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
-from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
-from engine.venues.alpaca.config import DataConfig, ExecutionConfig
-from engine.venues.base import SubmitOutcome, VenueError
-from engine.venues.sim import SimVenue, SimVenueConfig
-from tests.engine.runtime.conftest import Running, options, until
-from tests.engine.runtime.live_rig import GET_BY_CID, LiveRig
+from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca import AlpacaMarketData
+from engine.venues.alpaca.config import DataConfig
+from engine.venues.alpaca.config import ExecutionConfig
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import VenueError
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.live_rig import GET_BY_CID
+from tests.engine.runtime.live_rig import LiveRig
 from tests.engine.runtime.live_rig import until as until_true
-from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, Updates
-from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
-from tests.kit.tls import self_signed, server_context
-from tests.monitoring.tools import PROMETHEUS_DIR, eventually, free_port, process, tool
+from tests.engine.venues.alpaca.conftest import INSTRUMENTS
+from tests.engine.venues.alpaca.conftest import Sink
+from tests.engine.venues.alpaca.conftest import Updates
+from tests.kit.fake_alpaca import KEY
+from tests.kit.fake_alpaca import SECRET
+from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import Fault
+from tests.kit.tls import self_signed
+from tests.kit.tls import server_context
+from tests.monitoring.tools import PROMETHEUS_DIR
+from tests.monitoring.tools import eventually
+from tests.monitoring.tools import free_port
+from tests.monitoring.tools import process
 from tests.monitoring.tools import run as run_tool
+from tests.monitoring.tools import tool
 
 TOKEN = "123456:TELEGRAM-token-never-leaks"
 

@@ -16,7 +16,9 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,22 +27,28 @@ import aiohttp
 import msgspec
 import pytest
 
-from engine.config import Config, ConfigError, describe, load_config, with_overrides
-from engine.config.limits import check_change, restore
+from engine.config import Config
+from engine.config import ConfigError
+from engine.config import describe
+from engine.config import load_config
+from engine.config import with_overrides
+from engine.config.limits import check_change
+from engine.config.limits import restore
 from engine.config.schema import default_risk
-from engine.control import Control, ControlError
+from engine.control import Control
+from engine.control import ControlError
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
 from engine.runtime.recovery import restore_control_state
-from engine.store import create_store_engine, migrate, save_control_state
-from tests.bot.conftest import (  # noqa: F401 - fixtures
-    ADMIN,
-    VIEWER,
-    Bot,
-    fake,
-    make_bot,
-    telegram_env,
-)
+from engine.store import create_store_engine
+from engine.store import migrate
+from engine.store import save_control_state
+from tests.bot.conftest import ADMIN  # noqa: F401 - fixtures
+from tests.bot.conftest import VIEWER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import fake  # noqa: F401 - fixtures
+from tests.bot.conftest import make_bot  # noqa: F401 - fixtures
+from tests.bot.conftest import telegram_env  # noqa: F401 - fixtures
 from tests.engine.core.helpers import Harness
 from tests.engine.runtime.conftest import venue  # noqa: F401 - the bot fixtures use it
 

@@ -14,27 +14,31 @@ from typing import Any
 
 from engine.bus import EventBus
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Instrument,
-    OrderIntent,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
-from engine.model.events import EngineEvent, FillApplied
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
 from engine.runtime.live import LiveEngine
-from engine.runtime.recovery import Reconciler, rebuild_from_store
-from engine.store import StoreReader, StoreWriter, create_store_engine, migrate
+from engine.runtime.recovery import Reconciler
+from engine.runtime.recovery import rebuild_from_store
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.store import create_store_engine
+from engine.store import migrate
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.execution import AlpacaExecution
-from engine.venues.base import VenueOrder, VenuePosition
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 from tests.kit.core import sma_core
 
 SYM = Symbol("AAA")

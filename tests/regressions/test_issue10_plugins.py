@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,17 @@ from typing import Any
 import aiohttp
 import pytest
 
-from engine.config import ConfigError, load_config
+from engine.config import ConfigError
+from engine.config import load_config
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
-from tests.bot.conftest import TOKEN, fake, telegram_env  # noqa: F401 - fixtures
-from tests.engine.runtime.conftest import Running, options, until, venue  # noqa: F401
+from tests.bot.conftest import TOKEN
+from tests.bot.conftest import fake  # noqa: F401 - fixtures
+from tests.bot.conftest import telegram_env  # noqa: F401 - fixtures
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.conftest import venue  # noqa: F401
 from tests.kit.fake_telegram import FakeTelegram
 
 SPY = "scalpbot_issue10_spy"  # the module the tiny distribution installs

@@ -21,7 +21,8 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ import aiohttp
 import msgspec
 import pytest
 
-from tests.bot.conftest import fake, make_bot, telegram_env  # noqa: F401 - fixtures
+from tests.bot.conftest import fake  # noqa: F401 - fixtures
+from tests.bot.conftest import make_bot  # noqa: F401 - fixtures
+from tests.bot.conftest import telegram_env  # noqa: F401 - fixtures
 from tests.engine.runtime.conftest import venue  # noqa: F401 - fixture
 from tests.kit.fake_telegram import FakeTelegram
 
@@ -224,7 +227,8 @@ def test_item_02_every_loaded_secret_is_redacted_even_percent_encoded(
     from engine.config.secret import SecretStr
 
     SecretStr(token)
-    from urllib.parse import quote, quote_plus
+    from urllib.parse import quote
+    from urllib.parse import quote_plus
 
     log = logging.getLogger("httpx")
     log.setLevel(logging.DEBUG)
@@ -271,8 +275,10 @@ def test_low_secret_files_readable_by_others_are_refused(tmp_path: Path, mode: i
     """Demonstration: a 0666 token file was read like any other. Like ssh with a private
     key, a secret file that its group or others can access is refused; the error names
     the file, never its content."""
-    from bot.settings import SettingsError, load_settings
-    from engine.config import ConfigError, load_config
+    from bot.settings import SettingsError
+    from bot.settings import load_settings
+    from engine.config import ConfigError
+    from engine.config import load_config
 
     content = "8000003:AAJ-token-in-a-file"
     token_file = tmp_path / "token"
@@ -308,7 +314,8 @@ async def test_low_embedded_simulator_gets_a_random_key_pair(tmp_path: Path) -> 
     from engine.config import load_config
     from engine.runtime.app import Runtime
     from engine.runtime.cli import options_from_config
-    from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
+    from engine.venues.sim import DEFAULT_KEY
+    from engine.venues.sim import DEFAULT_SECRET
     from tests.engine.runtime.conftest import Running
 
     config = tmp_path / "bot.toml"
@@ -345,7 +352,8 @@ def test_low_no_options_or_config_type_shows_a_secret_in_its_repr(tmp_path: Path
     from bot.settings import load_settings
     from engine.config import load_config
     from engine.control import PluginContext
-    from engine.runtime.cli import options_from_config, sim_config
+    from engine.runtime.cli import options_from_config
+    from engine.runtime.cli import sim_config
     from engine.runtime.options import RuntimeOptions
     from engine.venues.alpaca.config import Credentials
 
@@ -393,7 +401,10 @@ async def test_low_store_and_simulator_state_files_are_created_0600(
     """Demonstration: under umask 022 the SQLite store, its -wal/-shm files and the
     simulated venue's state file were created 0644 (orders, fills, P&L for anyone)."""
     from engine.runtime.app import Runtime
-    from tests.engine.runtime.conftest import Running, options, started_sim, until
+    from tests.engine.runtime.conftest import Running
+    from tests.engine.runtime.conftest import options
+    from tests.engine.runtime.conftest import started_sim
+    from tests.engine.runtime.conftest import until
 
     async with started_sim(tmp_path, 7, 200.0) as sim:
         run = Running(Runtime(options(sim, tmp_path, load_plugins=False, http_port=None)))
@@ -513,7 +524,8 @@ def test_review_a_short_or_malformed_webhook_secret_is_refused(value: str) -> No
     ``'secret_token': 'q7'``, and 4,096 guesses in 0.5 s over Telegram's alphabet found it.
     A configured secret must be 32 to 256 characters of A-Z a-z 0-9 _ -; the error names
     the variable, never the value."""
-    from bot.settings import SettingsError, load_settings
+    from bot.settings import SettingsError
+    from bot.settings import load_settings
 
     env = {"TELEGRAM_WEBHOOK_URL": HOOK_URL, "TELEGRAM_WEBHOOK_SECRET": value}
     with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET") as refused:
@@ -544,9 +556,12 @@ def test_review_a_secret_too_short_to_redact_is_refused_not_skipped(value: str) 
     shorter than the redactor's minimum, so it was "registered" yet logged in clear. A
     configured secret that short is refused wherever it is loaded (the bot token, the
     venue keys, any credential variable), the error naming the variable, not the value."""
-    from bot.settings import SettingsError, load_settings
-    from engine.config import ConfigError, load_config
-    from engine.config.secret import SecretStr, register
+    from bot.settings import SettingsError
+    from bot.settings import load_settings
+    from engine.config import ConfigError
+    from engine.config import load_config
+    from engine.config.secret import SecretStr
+    from engine.config.secret import register
 
     with pytest.raises(ValueError):
         register(value)
@@ -584,7 +599,8 @@ def test_review_only_loopback_literals_and_localhost_count_as_loopback(url: str)
     project: an IP literal in 127.0.0.0/8, ``::1``, or exactly ``localhost``."""
     from urllib.parse import urlsplit
 
-    from bot.settings import SettingsError, load_settings
+    from bot.settings import SettingsError
+    from bot.settings import load_settings
     from engine.config.schema import is_loopback
 
     raw = {"enabled": True, "allowed_users": REVIEW_USERS}
@@ -642,7 +658,8 @@ async def test_review_repeated_wrong_webhook_secrets_are_counted_and_logged(
     secrets in 0.5 s with no count and no log line. Wrong secrets are still refused (403),
     and now counted: one warning when they start, then at most one line a minute with the
     count, never the guessed value; a right secret still gets through."""
-    from tests.bot.conftest import ADMIN, wait_for
+    from tests.bot.conftest import ADMIN
+    from tests.bot.conftest import wait_for
 
     caplog.set_level(logging.INFO)
     guesses = [f"guess-{i:04d}" for i in range(200)]
@@ -684,7 +701,8 @@ async def test_review_a_malformed_webhook_body_is_a_400_without_a_traceback(
     ``{"update_id":1,"message":5}`` raised ``AttributeError`` in the route: HTTP 500 and an
     ``ERROR aiohttp.server`` traceback. A body that is not an update is answered 400, with
     no traceback, and the bot keeps taking updates."""
-    from tests.bot.conftest import ADMIN, wait_for
+    from tests.bot.conftest import ADMIN
+    from tests.bot.conftest import wait_for
 
     headers = {SECRET_HEADER: REVIEW_HOOK_SECRET, "Content-Type": "application/json"}
     async with aiohttp.ClientSession() as http:
@@ -713,8 +731,10 @@ def _secret_file(directory: Path, content: str, owner: int | None = None) -> Pat
 
 
 def _refused_everywhere(path: Path, content: str, why: str) -> None:
-    from bot.settings import SettingsError, load_settings
-    from engine.config import ConfigError, load_config
+    from bot.settings import SettingsError
+    from bot.settings import load_settings
+    from engine.config import ConfigError
+    from engine.config import load_config
 
     config = path.parent.parent / f"bot-{path.parent.name}.toml"
     config.write_text(
@@ -809,7 +829,8 @@ async def test_review_a_sim_venue_by_url_must_prove_it_is_the_simulator(tmp_path
     limits may be 0, and the bot trades whatever answers there (a proxy adding live
     keys, say). Now the venue must prove it is the simulator before anything else is
     sent to it, and a sim URL off loopback must be https."""
-    from engine.config import ConfigError, load_config
+    from engine.config import ConfigError
+    from engine.config import load_config
 
     server = _NotASimulator()
     async with server as url:
@@ -885,7 +906,8 @@ async def test_review_standalone_sim_venue_keeps_its_secret_off_argv_and_has_no_
     warns that other users can read it."""
     from engine.config import load_config
     from engine.runtime.cli import options_from_config
-    from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
+    from engine.venues.sim import DEFAULT_KEY
+    from engine.venues.sim import DEFAULT_SECRET
 
     proc, url, seen = await _sim_venue(tmp_path)
     try:
@@ -939,7 +961,8 @@ def test_review_escaped_forms_of_a_secret_are_redacted() -> None:
     """Demonstration (review, info; /tmp/rev/redact.py): a secret holding ``'``, ``\\``
     or ``"`` logged inside a repr or JSON shows up escaped, and only the raw and
     percent-encoded forms were redacted."""
-    from engine.config.secret import SecretStr, redact
+    from engine.config.secret import SecretStr
+    from engine.config.secret import redact
 
     value = "Qx7'sec\\ret\"quote-9Zk"
     SecretStr(value)

@@ -13,33 +13,36 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import pytest
 
 from bot.plugin import TelegramPlugin
-from bot.settings import API_URL_VAR, WEBHOOK_URL_VAR, SettingsError, load_settings
+from bot.settings import API_URL_VAR
+from bot.settings import WEBHOOK_URL_VAR
+from bot.settings import SettingsError
+from bot.settings import load_settings
 from engine.model import TradingState
 from engine.model.events import AuditRecord
-from tests.bot.conftest import (  # noqa: F401 - fixtures
-    ADMIN,
-    GROUP,
-    STRANGER,
-    TRADER,
-    VIEWER,
-    Bot,
-    context_for,
-    fake,
-    make_bot,
-    telegram_env,
-    telegram_settings,
-    wait_for,
-    webhook_plugin,
-)
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import GROUP
+from tests.bot.conftest import STRANGER
+from tests.bot.conftest import TRADER
+from tests.bot.conftest import VIEWER
+from tests.bot.conftest import Bot
+from tests.bot.conftest import context_for  # noqa: F401 - fixtures
+from tests.bot.conftest import fake  # noqa: F401 - fixtures
+from tests.bot.conftest import make_bot  # noqa: F401 - fixtures
+from tests.bot.conftest import telegram_env  # noqa: F401 - fixtures
+from tests.bot.conftest import telegram_settings
+from tests.bot.conftest import wait_for
+from tests.bot.conftest import webhook_plugin
 from tests.engine.runtime.conftest import venue  # noqa: F401
-from tests.kit.fake_telegram import FakeTelegram, plain_text
+from tests.kit.fake_telegram import FakeTelegram
+from tests.kit.fake_telegram import plain_text
 
 HOOK_SECRET = "hook-secret-known-to-the-attacker"
 ATTACKER = 555  # the forger's own private chat with the bot (they sent it /start)

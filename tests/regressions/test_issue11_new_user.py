@@ -15,26 +15,27 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
 import aiohttp
 import pytest
 
-from engine.model import (
-    ClientOrderId,
-    Instrument,
-    OrderIntent,
-    OrderStatus,
-    OrderType,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
-from engine.model.instrument import amount, price_text
+from engine.model import ClientOrderId
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.model.instrument import amount
+from engine.model.instrument import price_text
 from engine.runtime import reconcile
 from engine.venues.base import VenueOrder
 from tests.kit.wait import until_async
@@ -200,7 +201,9 @@ def test_person_facing_text_is_in_the_instruments_units() -> None:
 
     # The risk gate's denials (logged and stored as RiskDenied): units and money, not
     # lots and nano units.
-    from engine.core.risk.checks import RiskContext, check_max_notional, check_max_qty
+    from engine.core.risk.checks import RiskContext
+    from engine.core.risk.checks import check_max_notional
+    from engine.core.risk.checks import check_max_qty
 
     ctx = RiskContext()
     ctx.instrument, ctx.money_per_tick_lot = BTC, BTC.money_per_tick_lot
@@ -223,7 +226,8 @@ def test_one_name_for_the_sim_key_pair_both_processes_read_it_and_its_alias(
 
     from engine.config import load_config
     from engine.runtime.cli import options_from_config
-    from engine.venues.sim.cli import add_parser, build_config
+    from engine.venues.sim.cli import add_parser
+    from engine.venues.sim.cli import build_config
 
     key, secret = "AliasKey1", "alias-secret-" + "s" * 24
     for var in ("SCALPBOT_SIM_KEY", "SCALPBOT_SIM_SECRET", "SCALPBOT__SIM__KEY"):

@@ -13,10 +13,12 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from engine.runtime.app import MAX_OFFERED_SYMBOLS, Runtime
+from engine.runtime.app import MAX_OFFERED_SYMBOLS
+from engine.runtime.app import Runtime
 from engine.venues.sim import SimVenueConfig
 from engine.venues.sim.config import synthetic_symbols
-from tests.engine.runtime.conftest import Running, options
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
 from tests.kit.sim import running_sim
 
 

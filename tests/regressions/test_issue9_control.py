@@ -19,36 +19,53 @@ from typing import Any
 
 import msgspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from bot import logsafe
-from engine.config import SecretStr, load_config
-from engine.config.limits import DIRECTIONS, override, restore
+from engine.config import SecretStr
+from engine.config import load_config
+from engine.config.limits import DIRECTIONS
+from engine.config.limits import override
+from engine.config.limits import restore
 from engine.config.schema import default_risk
-from engine.control import Control, ControlError
+from engine.control import Control
+from engine.control import ControlError
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
-from engine.model import OrderType, ReportKind, TradingState
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import TradingState
 from engine.model.commands import SubmitOrder
 from engine.model.events import EquitySnapshot
 from engine.runtime.app import Runtime
 from engine.runtime.logs import setup_logging
 from engine.runtime.recovery import restore_control_state
-from engine.store import create_store_engine, load_control_state, migrate, save_control_state
-from engine.venues.sim import FaultConfig, SimVenue
+from engine.store import create_store_engine
+from engine.store import load_control_state
+from engine.store import migrate
+from engine.store import save_control_state
+from engine.venues.sim import FaultConfig
+from engine.venues.sim import SimVenue
 from tests.acceptance.conftest import venue_truth
 from tests.acceptance.test_kill_switch import holding_options
-from tests.bot.conftest import (  # noqa: F401 - fixtures
-    ADMIN,
-    Bot,
-    bot,
-    fake,
-    make_bot,
-    telegram_env,
-)
-from tests.engine.core.helpers import AAA, INSTRUMENT_A, SEC, UNIT, Harness
-from tests.engine.runtime.conftest import Running, options, until, until_async, venue  # noqa: F401
+from tests.bot.conftest import ADMIN
+from tests.bot.conftest import Bot
+from tests.bot.conftest import bot  # noqa: F401 - fixtures
+from tests.bot.conftest import fake  # noqa: F401 - fixtures
+from tests.bot.conftest import make_bot  # noqa: F401 - fixtures
+from tests.bot.conftest import telegram_env  # noqa: F401 - fixtures
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import INSTRUMENT_A
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import UNIT
+from tests.engine.core.helpers import Harness
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.conftest import until_async
+from tests.engine.runtime.conftest import venue  # noqa: F401
 
 DAY = 86_400 * SEC
 
@@ -562,7 +579,9 @@ def test_item_13_the_duplicate_check_never_blocks_a_reducing_order() -> None:
     """Two identical market sells of a long position within the duplicate window: the
     second (the exit retried) is not a duplicate entry."""
     from engine.core.risk import RiskGate
-    from engine.model import OrderIntent, Side, TimeInForce
+    from engine.model import OrderIntent
+    from engine.model import Side
+    from engine.model import TimeInForce
 
     gate = RiskGate(RiskLimits(duplicate_window_ms=60_000), [INSTRUMENT_A])
 

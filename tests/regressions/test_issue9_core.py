@@ -19,26 +19,32 @@ import msgspec
 import pytest
 
 from engine.cli import main
-from engine.core.risk import RiskGate, RiskLimits
+from engine.core.risk import RiskGate
+from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    IdFactory,
-    Instrument,
-    OrderIntent,
-    OrderStatus,
-    ReportKind,
-    Side,
-    Symbol,
-    TradingState,
-)
-from engine.model.events import OrderError, RiskDenied
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model.events import OrderError
+from engine.model.events import RiskDenied
 from engine.paper import PaperConfig
-from engine.venues.sim import SimVenue, SimVenueConfig
-from tests.engine.core.helpers import AAA, SEC, Harness, Script, ScriptedStrategy, market
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import Harness
+from tests.engine.core.helpers import Script
+from tests.engine.core.helpers import ScriptedStrategy
+from tests.engine.core.helpers import market
 
 K = ReportKind
 BUY, SELL = Side.BUY, Side.SELL

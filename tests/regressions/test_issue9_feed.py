@@ -20,24 +20,21 @@ from bot.alerts import Translator
 from bot.render import Units
 from engine.bus import EventBus
 from engine.config.schema import default_risk
-from engine.core.strategies import MicroMomentum, MicroMomentumParams
+from engine.core.strategies import MicroMomentum
+from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    IdFactory,
-    Instrument,
-    Side,
-    Symbol,
-    TradingState,
-)
-from engine.model.events import (
-    BreakerTripped,
-    EngineEvent,
-    FeedEvent,
-    FeedState,
-    RoundTripClosed,
-    SignalChanged,
-)
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model.events import BreakerTripped
+from engine.model.events import EngineEvent
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import RoundTripClosed
+from engine.model.events import SignalChanged
 from engine.runtime.live import LiveEngine
 from tests.engine.runtime.conftest import RecordingVenue
 
@@ -210,7 +207,8 @@ async def test_item_08_a_genuine_gap_blocks_entries_then_reanchors_with_an_alert
 
 
 async def test_item_08_band_is_configurable_per_symbol(tmp_path: Path) -> None:
-    from engine.config import ConfigError, load_config
+    from engine.config import ConfigError
+    from engine.config import load_config
     from engine.runtime.cli import options_from_config
     from engine.runtime.sanity import GateConfig
 
@@ -413,9 +411,13 @@ async def test_item_10_a_far_future_tick_is_dropped_and_does_not_freeze_the_symb
 
 
 async def test_item_10_a_symbol_whose_every_tick_is_dropped_goes_stale_and_alerts() -> None:
-    from engine.venues.alpaca import AlpacaMarketData, DataConfig
-    from tests.engine.venues.alpaca.conftest import equity, until
-    from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
+    from engine.venues.alpaca import AlpacaMarketData
+    from engine.venues.alpaca import DataConfig
+    from tests.engine.venues.alpaca.conftest import equity
+    from tests.engine.venues.alpaca.conftest import until
+    from tests.kit.fake_alpaca import KEY
+    from tests.kit.fake_alpaca import SECRET
+    from tests.kit.fake_alpaca import FakeAlpaca
 
     aapl, amd = Symbol("AAPL"), Symbol("AMD")
     instruments = {s: equity(s) for s in (aapl, amd)}

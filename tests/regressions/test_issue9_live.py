@@ -21,12 +21,21 @@ import pytest
 from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import ClientOrderId, Order, OrderStatus, Symbol
+from engine.model import ClientOrderId
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import Symbol
 from engine.runtime.app import Runtime
-from engine.venues.sim import FaultConfig, SimVenue, SimVenueConfig
-from tests.engine.runtime.conftest import Running, options
-from tests.engine.runtime.live_rig import GET_BY_CID, LiveRig, until
-from tests.kit.fake_alpaca import FakeAlpaca, Fault
+from engine.venues.sim import FaultConfig
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.live_rig import GET_BY_CID
+from tests.engine.runtime.live_rig import LiveRig
+from tests.engine.runtime.live_rig import until
+from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import Fault
 
 NOT_FOUND = {"code": 40410000, "message": "order not found"}
 

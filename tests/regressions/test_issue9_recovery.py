@@ -14,8 +14,10 @@ import asyncio
 import json
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator
+from collections.abc import Callable
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,36 +31,46 @@ from engine.config.schedule import ScheduleConfig
 from engine.config.schema import default_risk
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Fill,
-    Instrument,
-    LiquiditySide,
-    Order,
-    OrderIntent,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    TradingState,
-    VenueOrderId,
-)
-from engine.model.events import Discrepancy, EngineEvent, FillApplied
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import LiquiditySide
+from engine.model import Order
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import TradingState
+from engine.model import VenueOrderId
+from engine.model.events import Discrepancy
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
 from engine.runtime import reconcile
 from engine.runtime.app import Runtime
 from engine.runtime.live import LiveEngine
-from engine.runtime.recovery import Reconciler, rebuild_from_store
-from engine.store import StoreReader, StoreWriter, create_store_engine, load_control_state, migrate
+from engine.runtime.recovery import Reconciler
+from engine.runtime.recovery import rebuild_from_store
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.store import create_store_engine
+from engine.store import load_control_state
+from engine.store import migrate
 from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
-from engine.venues.base import VenueOrder, VenuePosition
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 from engine.venues.sim import SimVenue
 from engine.venues.sim.orders import SimOrder
-from tests.engine.runtime.conftest import Running, options, started_sim, until, until_async
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import started_sim
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.conftest import until_async
 from tests.kit.core import sma_core
 
 SIMEQ = Symbol("SIMEQ")

@@ -13,21 +13,26 @@ from engine.bus import EventBus
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ExecutionReport,
-    IdFactory,
-    OrderStatus,
-    ReportKind,
-    TradingState,
-)
+from engine.model import ExecutionReport
+from engine.model import IdFactory
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import TradingState
 from engine.runtime.app import Runtime
 from engine.runtime.live import LiveEngine
 from engine.runtime.sanity import GateConfig
 from engine.venues.sim import SimVenue
 from tests.acceptance.conftest import venue_truth
-from tests.acceptance.test_kill_switch import holding, holding_options
-from tests.engine.core.helpers import AAA, INSTRUMENT_A, Script, ScriptedStrategy
-from tests.engine.runtime.conftest import RecordingVenue, Running, until_async, venue  # noqa: F401
+from tests.acceptance.test_kill_switch import holding
+from tests.acceptance.test_kill_switch import holding_options
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import INSTRUMENT_A
+from tests.engine.core.helpers import Script
+from tests.engine.core.helpers import ScriptedStrategy
+from tests.engine.runtime.conftest import RecordingVenue
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import until_async
+from tests.engine.runtime.conftest import venue  # noqa: F401
 
 HOUR_NS = 3600 * 10**9
 

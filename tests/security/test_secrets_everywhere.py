@@ -37,19 +37,29 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import quote, quote_plus
+from typing import Any
+from typing import TypeVar
+from urllib.parse import quote
+from urllib.parse import quote_plus
 
 import aiohttp
 import pytest
-from aiohttp import streams, web
+from aiohttp import streams
+from aiohttp import web
 
-from tests.acceptance.conftest import HOST, REPO, SCALPBOT, free_port, get_json
+from tests.acceptance.conftest import HOST
+from tests.acceptance.conftest import REPO
+from tests.acceptance.conftest import SCALPBOT
+from tests.acceptance.conftest import free_port
+from tests.acceptance.conftest import get_json
 from tests.kit.fake_telegram import FakeTelegram
-from tests.kit.wait import async_poller, poller
+from tests.kit.wait import async_poller
+from tests.kit.wait import poller
 
 T = TypeVar("T")
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from engine.core.indicators.averages import EMA, SMA
-from engine.core.indicators.dispersion import RollingStd, ZScore
-from engine.core.indicators.flow import BookImbalance, OrderFlowImbalance, TradeFlowImbalance
+from engine.core.indicators.averages import EMA
+from engine.core.indicators.averages import SMA
+from engine.core.indicators.dispersion import RollingStd
+from engine.core.indicators.dispersion import ZScore
+from engine.core.indicators.flow import BookImbalance
+from engine.core.indicators.flow import OrderFlowImbalance
+from engine.core.indicators.flow import TradeFlowImbalance
 from engine.core.indicators.volatility import ATR
-from engine.core.indicators.vwap import VWAP, RollingVWAP
+from engine.core.indicators.vwap import VWAP
+from engine.core.indicators.vwap import RollingVWAP
 
 
 class Indicator(Protocol):

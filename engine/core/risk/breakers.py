@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from engine.core.risk.limits import MAX_LOSS_COOLDOWN_S, RiskLimits, money
-from engine.model.events import BreakerReset, BreakerTripped, BreakerWarning, EngineEvent
+from engine.core.risk.limits import MAX_LOSS_COOLDOWN_S
+from engine.core.risk.limits import RiskLimits
+from engine.core.risk.limits import money
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import EngineEvent
 
 DAILY_LOSS = "daily_loss"
 DRAWDOWN = "drawdown"

@@ -17,8 +17,14 @@ from typing import Protocol
 
 import msgspec
 
-from engine.model import Instrument, OrderIntent, OrderType, Side, TradingState
-from engine.model.instrument import amount, money_to_decimal, plain
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import TradingState
+from engine.model.instrument import amount
+from engine.model.instrument import money_to_decimal
+from engine.model.instrument import plain
 
 
 class Denial(msgspec.Struct, frozen=True):

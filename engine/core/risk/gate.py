@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
+from collections import deque
 from collections.abc import Iterable
 
-from engine.core.risk.checks import DEFAULT_CHECKS, Check, Denial, Quotes, RiskContext
-from engine.core.risk.limits import RiskLimits, money
-from engine.model import Instrument, OrderIntent, OrderType, Side, Symbol, TradingState
+from engine.core.risk.checks import DEFAULT_CHECKS
+from engine.core.risk.checks import Check
+from engine.core.risk.checks import Denial
+from engine.core.risk.checks import Quotes
+from engine.core.risk.checks import RiskContext
+from engine.core.risk.limits import RiskLimits
+from engine.core.risk.limits import money
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TradingState
 
 
 def check_limits(limits: RiskLimits, instruments: Iterable[Instrument]) -> None:

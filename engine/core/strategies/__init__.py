@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.core.strategies.base import ParamError, Strategy, StrategyFactory, parse_params
-from engine.core.strategies.micro_momentum import MicroMomentum, MicroMomentumParams
-from engine.core.strategies.sma_cross import SmaCross, SmaCrossParams
+from engine.core.strategies.base import ParamError
+from engine.core.strategies.base import Strategy
+from engine.core.strategies.base import StrategyFactory
+from engine.core.strategies.base import parse_params
+from engine.core.strategies.micro_momentum import MicroMomentum
+from engine.core.strategies.micro_momentum import MicroMomentumParams
+from engine.core.strategies.sma_cross import SmaCross
+from engine.core.strategies.sma_cross import SmaCrossParams
 
 STRATEGIES: dict[str, Any] = {SmaCross.name: SmaCross, MicroMomentum.name: MicroMomentum}
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from typing import Any
+from typing import ClassVar
+from typing import Protocol
 
 import msgspec
 
 from engine.core.market_state import MarketState
-from engine.core.params import ParamError, parse_params
+from engine.core.params import ParamError
+from engine.core.params import parse_params
 from engine.model import Instrument
 
 

@@ -17,7 +17,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from engine.store.db import DEFAULT_URL, create_store_engine
+from engine.store.db import DEFAULT_URL
+from engine.store.db import create_store_engine
 from engine.store.models import Base
 
 config = context.config

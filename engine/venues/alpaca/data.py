@@ -34,21 +34,28 @@ from typing import Literal
 
 import aiohttp
 
-from engine.model import Instrument, Symbol
-from engine.model.events import FeedEvent, FeedState
-from engine.venues.alpaca.config import HEALTHY_CONNECTION_S, Backoff, DataConfig
-from engine.venues.alpaca.errors import ConnectionLimitError, ReconnectError, stream_error
-from engine.venues.alpaca.protocol import (
-    ActionCodec,
-    DataCodec,
-    DataError,
-    DataSubscription,
-    DataSuccess,
-    auth_action,
-    subscribe_action,
-)
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.venues.alpaca.config import HEALTHY_CONNECTION_S
+from engine.venues.alpaca.config import Backoff
+from engine.venues.alpaca.config import DataConfig
+from engine.venues.alpaca.errors import ConnectionLimitError
+from engine.venues.alpaca.errors import ReconnectError
+from engine.venues.alpaca.errors import stream_error
+from engine.venues.alpaca.protocol import ActionCodec
+from engine.venues.alpaca.protocol import DataCodec
+from engine.venues.alpaca.protocol import DataError
+from engine.venues.alpaca.protocol import DataSubscription
+from engine.venues.alpaca.protocol import DataSuccess
+from engine.venues.alpaca.protocol import auth_action
+from engine.venues.alpaca.protocol import subscribe_action
 from engine.venues.alpaca.rest import client_session
-from engine.venues.alpaca.ticks import DataCounters, Sym, TickDecoder, symbol_specs
+from engine.venues.alpaca.ticks import DataCounters
+from engine.venues.alpaca.ticks import Sym
+from engine.venues.alpaca.ticks import TickDecoder
+from engine.venues.alpaca.ticks import symbol_specs
 from engine.venues.base import MarketSink
 
 log = logging.getLogger("scalpbot.venues.alpaca.data")

@@ -43,7 +43,9 @@ import math
 import random
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable
+from collections.abc import Callable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TypeVar
 from urllib.parse import quote
@@ -51,41 +53,45 @@ from urllib.parse import quote
 import aiohttp
 import msgspec
 
-from engine.model import (
-    ClientOrderId,
-    Instrument,
-    Order,
-    Symbol,
-    VenueOrderId,
-)
-from engine.venues.alpaca.config import (
-    VENUE_IDS_KEPT,
-    ExecutionConfig,
-    auth_headers,
-)
-from engine.venues.alpaca.errors import AlpacaHttpError, AlpacaUnavailableError
-from engine.venues.alpaca.mapping import Mapper, WireError, account, dec, order_body
-from engine.venues.alpaca.protocol import (
-    AccountWire,
-    AssetWire,
-    ErrorBody,
-    MultiStatus,
-    OrderWire,
-    PositionWire,
-    format_ts,
-)
-from engine.venues.alpaca.rest import REDIRECTS, Response, Rest
-from engine.venues.alpaca.updates import FeedHandler, RecoveryHandler, ReportHandler, TradeUpdates
-from engine.venues.base import (
-    CloseResult,
-    SubmitOutcome,
-    SubmitResult,
-    VenueAccount,
-    VenueError,
-    VenueOrder,
-    VenuePosition,
-)
-from engine.venues.http1 import Http1Pool, HttpResponse, request_head
+from engine.model import ClientOrderId
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import Symbol
+from engine.model import VenueOrderId
+from engine.venues.alpaca.config import VENUE_IDS_KEPT
+from engine.venues.alpaca.config import ExecutionConfig
+from engine.venues.alpaca.config import auth_headers
+from engine.venues.alpaca.errors import AlpacaHttpError
+from engine.venues.alpaca.errors import AlpacaUnavailableError
+from engine.venues.alpaca.mapping import Mapper
+from engine.venues.alpaca.mapping import WireError
+from engine.venues.alpaca.mapping import account
+from engine.venues.alpaca.mapping import dec
+from engine.venues.alpaca.mapping import order_body
+from engine.venues.alpaca.protocol import AccountWire
+from engine.venues.alpaca.protocol import AssetWire
+from engine.venues.alpaca.protocol import ErrorBody
+from engine.venues.alpaca.protocol import MultiStatus
+from engine.venues.alpaca.protocol import OrderWire
+from engine.venues.alpaca.protocol import PositionWire
+from engine.venues.alpaca.protocol import format_ts
+from engine.venues.alpaca.rest import REDIRECTS
+from engine.venues.alpaca.rest import Response
+from engine.venues.alpaca.rest import Rest
+from engine.venues.alpaca.updates import FeedHandler
+from engine.venues.alpaca.updates import RecoveryHandler
+from engine.venues.alpaca.updates import ReportHandler
+from engine.venues.alpaca.updates import TradeUpdates
+from engine.venues.base import CloseResult
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import SubmitResult
+from engine.venues.base import VenueAccount
+from engine.venues.base import VenueError
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
+from engine.venues.http1 import Http1Pool
+from engine.venues.http1 import HttpResponse
+from engine.venues.http1 import request_head
 
 log = logging.getLogger("scalpbot.venues.alpaca.execution")
 

@@ -12,11 +12,15 @@ import contextlib
 import random
 from collections.abc import AsyncIterator
 
-from engine.model import Instrument, Symbol
-from engine.venues.alpaca.config import AlpacaUrls, DataConfig, ExecutionConfig
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.venues.alpaca.config import AlpacaUrls
+from engine.venues.alpaca.config import DataConfig
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.data import AlpacaMarketData
 from engine.venues.alpaca.execution import AlpacaExecution
-from engine.venues.base import Venue, VenueSpec
+from engine.venues.base import Venue
+from engine.venues.base import VenueSpec
 
 
 class AlpacaVenue:

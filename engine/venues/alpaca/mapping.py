@@ -42,33 +42,35 @@ price off the grid rounds against us (buys up, sells down) so P&L is never overs
 from __future__ import annotations
 
 import contextlib
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_CEILING
+from decimal import ROUND_FLOOR
+from decimal import ROUND_HALF_EVEN
+from decimal import Decimal
+from decimal import InvalidOperation
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Instrument,
-    Order,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-    decimal_to_money,
-)
-from engine.venues.alpaca.protocol import (
-    AccountWire,
-    Num,
-    OrderWire,
-    PositionWire,
-    TradeUpdate,
-    parse_ts,
-    ts_ns,
-)
-from engine.venues.base import VenueAccount, VenueOrder, VenuePosition
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.model import decimal_to_money
+from engine.venues.alpaca.protocol import AccountWire
+from engine.venues.alpaca.protocol import Num
+from engine.venues.alpaca.protocol import OrderWire
+from engine.venues.alpaca.protocol import PositionWire
+from engine.venues.alpaca.protocol import TradeUpdate
+from engine.venues.alpaca.protocol import parse_ts
+from engine.venues.alpaca.protocol import ts_ns
+from engine.venues.base import VenueAccount
+from engine.venues.base import VenueOrder
+from engine.venues.base import VenuePosition
 
 S = OrderStatus
 K = ReportKind

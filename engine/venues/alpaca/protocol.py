@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from typing import Literal
 
 import msgspec
 from msgspec.msgpack import Ext

@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 
 import aiohttp
@@ -26,7 +27,8 @@ import msgspec
 from yarl import URL
 
 from engine.venues.alpaca.config import auth_headers
-from engine.venues.alpaca.errors import AlpacaRedirectError, AlpacaUnavailableError
+from engine.venues.alpaca.errors import AlpacaRedirectError
+from engine.venues.alpaca.errors import AlpacaUnavailableError
 from engine.venues.alpaca.protocol import ErrorBody
 
 log = logging.getLogger("scalpbot.venues.alpaca.rest")

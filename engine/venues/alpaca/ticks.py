@@ -23,24 +23,24 @@ from collections.abc import Callable
 
 import msgspec
 
-from engine.model import Instrument, Side, Symbol
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
 from engine.model.events import FeedState
 from engine.venues.alpaca.errors import stream_error
-from engine.venues.alpaca.protocol import (
-    DATA_TYPES,
-    MAX_UNITS,
-    REL_TOLERANCE,
-    TOLERANCE,
-    DataCodec,
-    DataError,
-    DataMessage,
-    DataQuote,
-    DataSubscription,
-    DataTrade,
-    ext_ts,
-    parse_ts,
-    to_units,
-)
+from engine.venues.alpaca.protocol import DATA_TYPES
+from engine.venues.alpaca.protocol import MAX_UNITS
+from engine.venues.alpaca.protocol import REL_TOLERANCE
+from engine.venues.alpaca.protocol import TOLERANCE
+from engine.venues.alpaca.protocol import DataCodec
+from engine.venues.alpaca.protocol import DataError
+from engine.venues.alpaca.protocol import DataMessage
+from engine.venues.alpaca.protocol import DataQuote
+from engine.venues.alpaca.protocol import DataSubscription
+from engine.venues.alpaca.protocol import DataTrade
+from engine.venues.alpaca.protocol import ext_ts
+from engine.venues.alpaca.protocol import parse_ts
+from engine.venues.alpaca.protocol import to_units
 from engine.venues.base import MarketSink
 
 Emit = Callable[[FeedState, str, str], None]

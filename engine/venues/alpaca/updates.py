@@ -24,31 +24,38 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 
 import aiohttp
 import msgspec
 
-from engine.model import ClientOrderId, ExecutionReport, VenueOrderId
-from engine.model.events import FeedEvent, FeedState
-from engine.venues.alpaca.config import (
-    HEALTHY_CONNECTION_S,
-    Backoff,
-    ExecutionConfig,
-    updates_url,
-)
-from engine.venues.alpaca.data import WebSocket, send_action
-from engine.venues.alpaca.errors import AlpacaAuthError, AlpacaRedirectError, ReconnectError
-from engine.venues.alpaca.mapping import ORDER_STATUS, Mapper, WireError, event_ts
-from engine.venues.alpaca.protocol import (
-    LISTEN_ACTION,
-    StreamCodec,
-    StreamEnvelope,
-    TradeUpdate,
-    authenticate_action,
-    parse_ts,
-)
-from engine.venues.base import VenueError, VenueOrder
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import VenueOrderId
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.venues.alpaca.config import HEALTHY_CONNECTION_S
+from engine.venues.alpaca.config import Backoff
+from engine.venues.alpaca.config import ExecutionConfig
+from engine.venues.alpaca.config import updates_url
+from engine.venues.alpaca.data import WebSocket
+from engine.venues.alpaca.data import send_action
+from engine.venues.alpaca.errors import AlpacaAuthError
+from engine.venues.alpaca.errors import AlpacaRedirectError
+from engine.venues.alpaca.errors import ReconnectError
+from engine.venues.alpaca.mapping import ORDER_STATUS
+from engine.venues.alpaca.mapping import Mapper
+from engine.venues.alpaca.mapping import WireError
+from engine.venues.alpaca.mapping import event_ts
+from engine.venues.alpaca.protocol import LISTEN_ACTION
+from engine.venues.alpaca.protocol import StreamCodec
+from engine.venues.alpaca.protocol import StreamEnvelope
+from engine.venues.alpaca.protocol import TradeUpdate
+from engine.venues.alpaca.protocol import authenticate_action
+from engine.venues.alpaca.protocol import parse_ts
+from engine.venues.base import VenueError
+from engine.venues.base import VenueOrder
 
 log = logging.getLogger("scalpbot.venues.alpaca.updates")
 

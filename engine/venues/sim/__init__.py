@@ -7,17 +7,20 @@ synthetic market or a replay of recorded data, with optional seeded faults.
 Run it as ``scalpbot sim-venue`` or embed it: ``port = await SimVenue(cfg).start()``.
 """
 
-from engine.venues.sim.config import (
-    DEFAULT_KEY,
-    DEFAULT_SECRET,
-    DEFAULT_SYMBOLS,
-    SimVenueConfig,
-    SymbolSpec,
-    synthetic_symbols,
-)
-from engine.venues.sim.faults import FAULT_HELP, FaultConfig, FaultCounters, parse_faults
-from engine.venues.sim.market import ReplayMarket, SyntheticMarket
-from engine.venues.sim.server import SimVenue, serve
+from engine.venues.sim.config import DEFAULT_KEY
+from engine.venues.sim.config import DEFAULT_SECRET
+from engine.venues.sim.config import DEFAULT_SYMBOLS
+from engine.venues.sim.config import SimVenueConfig
+from engine.venues.sim.config import SymbolSpec
+from engine.venues.sim.config import synthetic_symbols
+from engine.venues.sim.faults import FAULT_HELP
+from engine.venues.sim.faults import FaultConfig
+from engine.venues.sim.faults import FaultCounters
+from engine.venues.sim.faults import parse_faults
+from engine.venues.sim.market import ReplayMarket
+from engine.venues.sim.market import SyntheticMarket
+from engine.venues.sim.server import SimVenue
+from engine.venues.sim.server import serve
 from engine.venues.sim.state import StateError
 
 __all__ = [

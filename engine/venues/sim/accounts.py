@@ -11,35 +11,40 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from engine.core.market_state import MarketState
 from engine.core.portfolio import Portfolio
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Fill,
-    Instrument,
-    Order,
-    OrderStatus,
-    OrderType,
-    Quote,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    Trade,
-)
-from engine.paper import PaperConfig, PaperVenue
-from engine.venues.sim.errors import forbidden, not_found, unprocessable
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Quote
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import Trade
+from engine.paper import PaperConfig
+from engine.paper import PaperVenue
+from engine.venues.sim.errors import forbidden
+from engine.venues.sim.errors import not_found
+from engine.venues.sim.errors import unprocessable
 from engine.venues.sim.faults import FaultInjector
 from engine.venues.sim.market import TickEvent
-from engine.venues.sim.orders import SimOrder, order_object
-from engine.venues.sim.protocol import Units, rfc3339
-from engine.venues.sim.state import fill_from_json, fill_to_json
+from engine.venues.sim.orders import SimOrder
+from engine.venues.sim.orders import order_object
+from engine.venues.sim.protocol import Units
+from engine.venues.sim.protocol import rfc3339
+from engine.venues.sim.state import fill_from_json
+from engine.venues.sim.state import fill_to_json
 
 Publish = Callable[[dict[str, Any]], None]
 """Receives each trade_updates message ``{"stream":"trade_updates","data":{..}}``."""

@@ -12,22 +12,27 @@ import argparse
 import asyncio
 import os
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
 import msgspec
 
 from engine.config.schema import is_loopback
 from engine.replay import DataError
-from engine.venues.sim.config import (
-    DEFAULT_KEY,
-    DEFAULT_SECRET,
-    SimVenueConfig,
-    synthetic_symbols,
-)
-from engine.venues.sim.faults import FAULT_HELP, parse_faults
-from engine.venues.sim.keys import KEYS_FILE_ENV, env_pair, keys_file, make_keys, read_keys
-from engine.venues.sim.server import SimVenue, serve
+from engine.venues.sim.config import DEFAULT_KEY
+from engine.venues.sim.config import DEFAULT_SECRET
+from engine.venues.sim.config import SimVenueConfig
+from engine.venues.sim.config import synthetic_symbols
+from engine.venues.sim.faults import FAULT_HELP
+from engine.venues.sim.faults import parse_faults
+from engine.venues.sim.keys import KEYS_FILE_ENV
+from engine.venues.sim.keys import env_pair
+from engine.venues.sim.keys import keys_file
+from engine.venues.sim.keys import make_keys
+from engine.venues.sim.keys import read_keys
+from engine.venues.sim.server import SimVenue
+from engine.venues.sim.server import serve
 from engine.venues.sim.state import StateError
 
 EXIT_USAGE = 2

@@ -7,7 +7,9 @@ from typing import Literal
 
 import msgspec
 
-from engine.model import MONEY_SCALE, Instrument, Symbol
+from engine.model import MONEY_SCALE
+from engine.model import Instrument
+from engine.model import Symbol
 from engine.paper import PaperConfig
 from engine.venues.sim.faults import FaultConfig
 

@@ -15,7 +15,8 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from engine.venues.alpaca.factories import alpaca_venue
-from engine.venues.base import Venue, VenueSpec
+from engine.venues.base import Venue
+from engine.venues.base import VenueSpec
 from engine.venues.sim.config import SimVenueConfig
 from engine.venues.sim.identity import prove_simulator
 from engine.venues.sim.server import SimVenue

@@ -16,7 +16,9 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from engine.config.secret import SecretFileError, read_secret_file, register
+from engine.config.secret import SecretFileError
+from engine.config.secret import read_secret_file
+from engine.config.secret import register
 
 KEY_ENV = "SCALPBOT_SIM_KEY"
 SECRET_ENV = "SCALPBOT_SIM_SECRET"

@@ -15,9 +15,17 @@ from typing import Protocol
 
 import msgspec
 
-from engine.model import Instrument, MarketEvent, Quote, Side, Symbol, Trade
-from engine.replay import EventSource, merge, open_source
-from engine.venues.sim.config import SimVenueConfig, SymbolSpec
+from engine.model import Instrument
+from engine.model import MarketEvent
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay import EventSource
+from engine.replay import merge
+from engine.replay import open_source
+from engine.venues.sim.config import SimVenueConfig
+from engine.venues.sim.config import SymbolSpec
 
 _NS = 1_000_000_000
 _MAX_CATCH_UP_NS = 2 * _NS  # after a longer stall of the loop, skip ahead instead

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.model import OrderType, Side, TimeInForce
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import TimeInForce
 from engine.venues.sim.ids import asset_id
-from engine.venues.sim.protocol import Units, rfc3339, rfc3339_or_none
+from engine.venues.sim.protocol import Units
+from engine.venues.sim.protocol import rfc3339
+from engine.venues.sim.protocol import rfc3339_or_none
 
 OPEN_STATUSES = frozenset({"accepted", "pending_new", "new", "partially_filled"})
 """Alpaca statuses of an order that can still fill (``status=open``)."""

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import Any
 
 import msgspec
 from aiohttp import web
 
-from engine.model import OffGridError, OrderType, Side, Symbol, TimeInForce
-from engine.venues.sim.errors import ApiError, unprocessable
-from engine.venues.sim.protocol import Units, parse_time
+from engine.model import OffGridError
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.venues.sim.errors import ApiError
+from engine.venues.sim.errors import unprocessable
+from engine.venues.sim.protocol import Units
+from engine.venues.sim.protocol import parse_time
 
 _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT}
 _TIFS = {t.value: t for t in TimeInForce}

@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 import struct
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 
-from engine.model import Instrument, Quote, Symbol, Trade
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Symbol
+from engine.model import Trade
 from engine.replay.instruments import Grid
 
 JSON_ENCODER = msgspec.json.Encoder()

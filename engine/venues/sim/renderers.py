@@ -8,10 +8,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from engine.model import Instrument, Position, Side, Symbol
+from engine.model import Instrument
+from engine.model import Position
+from engine.model import Side
+from engine.model import Symbol
 from engine.venues.sim.accounts import Account
-from engine.venues.sim.ids import ACCOUNT_ID, asset_id
-from engine.venues.sim.protocol import Units, plain, rfc3339
+from engine.venues.sim.ids import ACCOUNT_ID
+from engine.venues.sim.ids import asset_id
+from engine.venues.sim.protocol import Units
+from engine.venues.sim.protocol import plain
+from engine.venues.sim.protocol import rfc3339
 
 EQUITY_EXCHANGE = "NASDAQ"
 """Where the simulated equities are listed: one of Alpaca's asset exchanges (alpaca-py's

@@ -11,26 +11,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
-from engine.model import Side, Symbol
+from engine.model import Side
+from engine.model import Symbol
 from engine.venues.sim.accounts import Account
-from engine.venues.sim.errors import ApiError, not_found, unprocessable
+from engine.venues.sim.errors import ApiError
+from engine.venues.sim.errors import not_found
+from engine.venues.sim.errors import unprocessable
 from engine.venues.sim.faults import FaultInjector
 from engine.venues.sim.ids import asset_id
-from engine.venues.sim.params import (
-    decimal_param,
-    int_param,
-    json_body,
-    order_args,
-    time_param,
-    units_param,
-)
-from engine.venues.sim.protocol import JSON_ENCODER, error_body, rfc3339
-from engine.venues.sim.renderers import account_object, asset_object, position_object
+from engine.venues.sim.params import decimal_param
+from engine.venues.sim.params import int_param
+from engine.venues.sim.params import json_body
+from engine.venues.sim.params import order_args
+from engine.venues.sim.params import time_param
+from engine.venues.sim.params import units_param
+from engine.venues.sim.protocol import JSON_ENCODER
+from engine.venues.sim.protocol import error_body
+from engine.venues.sim.protocol import rfc3339
+from engine.venues.sim.renderers import account_object
+from engine.venues.sim.renderers import asset_object
+from engine.venues.sim.renderers import position_object
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Clock = Callable[[], int]

@@ -18,7 +18,8 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
+from collections.abc import Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -26,11 +27,19 @@ from aiohttp import web
 from engine.venues.sim.accounts import Account
 from engine.venues.sim.config import SimVenueConfig
 from engine.venues.sim.errors import not_found
-from engine.venues.sim.faults import FaultConfig, FaultInjector
-from engine.venues.sim.identity import IDENTITY, IDENTITY_PATH
-from engine.venues.sim.market import ReplayMarket, SyntheticMarket, TickEvent, open_market
-from engine.venues.sim.rest import RestApi, is_websocket, json_response
-from engine.venues.sim.state import load_state, save_state
+from engine.venues.sim.faults import FaultConfig
+from engine.venues.sim.faults import FaultInjector
+from engine.venues.sim.identity import IDENTITY
+from engine.venues.sim.identity import IDENTITY_PATH
+from engine.venues.sim.market import ReplayMarket
+from engine.venues.sim.market import SyntheticMarket
+from engine.venues.sim.market import TickEvent
+from engine.venues.sim.market import open_market
+from engine.venues.sim.rest import RestApi
+from engine.venues.sim.rest import is_websocket
+from engine.venues.sim.rest import json_response
+from engine.venues.sim.state import load_state
+from engine.venues.sim.state import save_state
 from engine.venues.sim.streams import DataHub
 from engine.venues.sim.updates import UpdatesHub
 

@@ -14,7 +14,12 @@ from typing import Any
 
 import msgspec
 
-from engine.model import ClientOrderId, ExecutionId, Fill, LiquiditySide, Side, Symbol
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import Fill
+from engine.model import LiquiditySide
+from engine.model import Side
+from engine.model import Symbol
 
 STATE_VERSION = 1
 

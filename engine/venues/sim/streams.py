@@ -15,22 +15,25 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSCloseCode
+from aiohttp import WSMsgType
+from aiohttp import web
 
-from engine.model import Instrument, Quote, Trade
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Trade
 from engine.venues.sim.config import SimVenueConfig
-from engine.venues.sim.connection import Connection, drop_all
+from engine.venues.sim.connection import Connection
+from engine.venues.sim.connection import drop_all
 from engine.venues.sim.faults import FaultCounters
 from engine.venues.sim.market import TickEvent
-from engine.venues.sim.protocol import (
-    MSGPACK_CONTENT_TYPE,
-    DataCodec,
-    MinuteBar,
-    control,
-    data_error,
-    json_array,
-    msgpack_array,
-)
+from engine.venues.sim.protocol import MSGPACK_CONTENT_TYPE
+from engine.venues.sim.protocol import DataCodec
+from engine.venues.sim.protocol import MinuteBar
+from engine.venues.sim.protocol import control
+from engine.venues.sim.protocol import data_error
+from engine.venues.sim.protocol import json_array
+from engine.venues.sim.protocol import msgpack_array
 
 CHANNELS = ("trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", "lulds")
 """Subscription lists the stream accepts (data is produced for trades, quotes and bars)."""

@@ -21,12 +21,16 @@ import time
 from collections import deque
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
+from aiohttp import web
 
 from engine.venues.sim.config import SimVenueConfig
-from engine.venues.sim.connection import Connection, drop_all
+from engine.venues.sim.connection import Connection
+from engine.venues.sim.connection import drop_all
 from engine.venues.sim.faults import FaultInjector
-from engine.venues.sim.protocol import JSON_ENCODER, MSGPACK_CONTENT_TYPE, MSGPACK_ENCODER
+from engine.venues.sim.protocol import JSON_ENCODER
+from engine.venues.sim.protocol import MSGPACK_CONTENT_TYPE
+from engine.venues.sim.protocol import MSGPACK_ENCODER
 
 REORDER_HOLD = 0.05
 """Longest a reordered event waits for a successor before it is sent anyway (s)."""

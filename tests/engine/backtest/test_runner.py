@@ -5,10 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine.backtest.metrics import Metrics
-from engine.backtest.runner import TIMER_NS, _loop
+from engine.backtest.runner import TIMER_NS
+from engine.backtest.runner import _loop
 from engine.core.trader import TraderConfig
-from engine.model import OrderStatus, Quote
-from tests.engine.core.helpers import AAA, BBB, MS, SEC, Harness
+from engine.model import OrderStatus
+from engine.model import Quote
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import BBB
+from tests.engine.core.helpers import MS
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import Harness
 
 
 def test_an_entry_times_out_without_a_quote_of_its_symbol() -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from engine.cli import main
 from engine.model import OrderStatus
-from engine.store import StoreReader, create_store_engine
+from engine.store import StoreReader
+from engine.store import create_store_engine
 
 QUOTES = "binance_usdm_btcusdt_20240808_quotes.csv"
 

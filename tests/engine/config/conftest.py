@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from engine.config import Config, load_config
+from engine.config import Config
+from engine.config import load_config
 
 ALPACA_ENV = {"APCA_API_KEY_ID": "AKTESTKEYID0001", "APCA_API_SECRET_KEY": "sEcReT-value-42"}
 

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import check_config, load_config
-from engine.config.cli import EXIT_CONFIG, EXIT_OK, add_parser
+from engine.config import check_config
+from engine.config import load_config
+from engine.config.cli import EXIT_CONFIG
+from engine.config.cli import EXIT_OK
+from engine.config.cli import add_parser
 from tests.engine.config.conftest import ALPACA_ENV
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "deploy" / "scalpbot.example.toml"

@@ -7,11 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import ConfigError, config_hash, load_config, with_overrides
-from engine.config.schema import ALPACA_DATA_URL, ALPACA_PAPER_URL, DEFAULT_STORE_URL
-from engine.core.strategies import MicroMomentumParams, SmaCrossParams
+from engine.config import ConfigError
+from engine.config import config_hash
+from engine.config import load_config
+from engine.config import with_overrides
+from engine.config.schema import ALPACA_DATA_URL
+from engine.config.schema import ALPACA_PAPER_URL
+from engine.config.schema import DEFAULT_STORE_URL
+from engine.core.strategies import MicroMomentumParams
+from engine.core.strategies import SmaCrossParams
 from engine.core.trader import TraderConfig
-from tests.engine.config.conftest import ALPACA_ENV, ALPACA_RISK, Load
+from tests.engine.config.conftest import ALPACA_ENV
+from tests.engine.config.conftest import ALPACA_RISK
+from tests.engine.config.conftest import Load
 
 
 def test_defaults_trade_the_embedded_sim_with_limits_on() -> None:

@@ -6,7 +6,9 @@ import pytest
 
 from engine.config import ConfigError
 from engine.config.safety import is_live_url
-from tests.engine.config.conftest import ALPACA_ENV, Load, alpaca
+from tests.engine.config.conftest import ALPACA_ENV
+from tests.engine.config.conftest import Load
+from tests.engine.config.conftest import alpaca
 
 SESSION = '[[schedule.sessions]]\nname = "{name}"\nopen = "{open}"\nclose = "{close}"\n'
 USERS = 'allowed_users = [{id = 42, role = "admin"}]'

@@ -6,7 +6,8 @@ from datetime import time
 
 import pytest
 
-from engine.config import ScheduleConfig, SessionConfig
+from engine.config import ScheduleConfig
+from engine.config import SessionConfig
 from engine.config.schedule import parse_hhmm
 
 

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import ConfigError, SecretStr, config_hash, describe
-from tests.engine.config.conftest import ALPACA_ENV, ALPACA_RISK, Load, alpaca
+from engine.config import ConfigError
+from engine.config import SecretStr
+from engine.config import config_hash
+from engine.config import describe
+from tests.engine.config.conftest import ALPACA_ENV
+from tests.engine.config.conftest import ALPACA_RISK
+from tests.engine.config.conftest import Load
+from tests.engine.config.conftest import alpaca
 
 SECRET = "sEcReT-value-42"
 KEY_ID = "AKTESTKEYID0001"

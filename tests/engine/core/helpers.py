@@ -11,26 +11,28 @@ with :meth:`Harness.report`.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, TypeVar
+from typing import ClassVar
+from typing import TypeVar
 
 from engine.core.market_state import MarketState
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    IdFactory,
-    Instrument,
-    OrderStatus,
-    ReportKind,
-    Side,
-    Symbol,
-)
-from engine.model.commands import CancelOrder, SubmitOrder, VenueCommand
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model.commands import CancelOrder
+from engine.model.commands import SubmitOrder
+from engine.model.commands import VenueCommand
 from engine.model.events import EngineEvent
-from engine.paper import PaperConfig, PaperVenue
+from engine.paper import PaperConfig
+from engine.paper import PaperVenue
 
 AAA = Symbol("AAA")
 BBB = Symbol("BBB")

@@ -8,10 +8,21 @@ from typing import Any
 import pytest
 
 from engine.core.portfolio import Portfolio
-from engine.core.risk import DAILY_LOSS, DRAWDOWN, LOSS_STREAK, Breakers, RiskLimits
+from engine.core.risk import DAILY_LOSS
+from engine.core.risk import DRAWDOWN
+from engine.core.risk import LOSS_STREAK
+from engine.core.risk import Breakers
+from engine.core.risk import RiskLimits
 from engine.model import Side
-from engine.model.events import BreakerReset, BreakerTripped, BreakerWarning, EngineEvent
-from tests.engine.core.helpers import AAA, INSTRUMENT_A, SEC, UNIT, of_type
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import EngineEvent
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import INSTRUMENT_A
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import UNIT
+from tests.engine.core.helpers import of_type
 from tests.kit import builders as kit
 
 START = 1_000 * UNIT

@@ -6,31 +6,35 @@ import itertools
 import math
 import random
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engine.core.book import Book
-from engine.core.indicators import (
-    ATR,
-    EMA,
-    SMA,
-    VWAP,
-    BookImbalance,
-    Indicator,
-    OrderFlowImbalance,
-    RollingStd,
-    RollingVWAP,
-    TradeFlowImbalance,
-    ZScore,
-)
+from engine.core.indicators import ATR
+from engine.core.indicators import EMA
+from engine.core.indicators import SMA
+from engine.core.indicators import VWAP
+from engine.core.indicators import BookImbalance
+from engine.core.indicators import Indicator
+from engine.core.indicators import OrderFlowImbalance
+from engine.core.indicators import RollingStd
+from engine.core.indicators import RollingVWAP
+from engine.core.indicators import TradeFlowImbalance
+from engine.core.indicators import ZScore
 from engine.core.market_state import MarketState
-from engine.model import BookLevel, BookUpdate, Instrument, Side, Symbol
+from engine.model import BookLevel
+from engine.model import BookUpdate
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
 
 T = TypeVar("T")
 BTC = 600_000  # a BTC price in ticks

@@ -7,28 +7,37 @@ from collections import Counter
 
 import msgspec
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis.stateful import initialize
+from hypothesis.stateful import invariant
+from hypothesis.stateful import precondition
+from hypothesis.stateful import rule
 
-from engine.core.orders import FILLABLE, NOT_AT_VENUE, TRANSITIONS, OrderManager
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Fill,
-    IdFactory,
-    LiquiditySide,
-    OrderIntent,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
-from engine.model.events import EngineEvent, OrderError, OrderSubmitted, OrderUpdated
+from engine.core.orders import FILLABLE
+from engine.core.orders import NOT_AT_VENUE
+from engine.core.orders import TRANSITIONS
+from engine.core.orders import OrderManager
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Fill
+from engine.model import IdFactory
+from engine.model import LiquiditySide
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.model.events import EngineEvent
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
 
 S = OrderStatus
 K = ReportKind

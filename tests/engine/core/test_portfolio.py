@@ -7,16 +7,15 @@ from collections import deque
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engine.core.portfolio import Portfolio
-from engine.model import (
-    Fill,
-    Instrument,
-    Side,
-    Symbol,
-)
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
 from engine.model.events import RoundTripClosed
 from tests.kit import builders as kit
 

@@ -7,24 +7,31 @@ from typing import Any
 
 import pytest
 
-from engine.core.risk import RiskContext, opens_exposure
-from engine.core.risk.checks import (
-    DEFAULT_CHECKS,
-    Check,
-    check_duplicate,
-    check_feed,
-    check_gross_exposure,
-    check_max_notional,
-    check_max_position,
-    check_max_qty,
-    check_order_rate,
-    check_price_collar,
-    check_quote,
-    check_spread,
-    check_trading_state,
-)
-from engine.model import OrderIntent, OrderType, Side, TradingState
-from tests.engine.core.helpers import AAA, MPL, MS, SEC, UNIT, market
+from engine.core.risk import RiskContext
+from engine.core.risk import opens_exposure
+from engine.core.risk.checks import DEFAULT_CHECKS
+from engine.core.risk.checks import Check
+from engine.core.risk.checks import check_duplicate
+from engine.core.risk.checks import check_feed
+from engine.core.risk.checks import check_gross_exposure
+from engine.core.risk.checks import check_max_notional
+from engine.core.risk.checks import check_max_position
+from engine.core.risk.checks import check_max_qty
+from engine.core.risk.checks import check_order_rate
+from engine.core.risk.checks import check_price_collar
+from engine.core.risk.checks import check_quote
+from engine.core.risk.checks import check_spread
+from engine.core.risk.checks import check_trading_state
+from engine.model import OrderIntent
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import TradingState
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import MPL
+from tests.engine.core.helpers import MS
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import UNIT
+from tests.engine.core.helpers import market
 
 BUY, SELL = Side.BUY, Side.SELL
 MKT, LMT = OrderType.MARKET, OrderType.LIMIT

@@ -9,10 +9,22 @@ import msgspec
 import pytest
 
 from engine.core.market_state import MarketState
-from engine.core.risk import RiskGate, RiskLimits, check_limits
+from engine.core.risk import RiskGate
+from engine.core.risk import RiskLimits
+from engine.core.risk import check_limits
 from engine.core.risk.checks import Denial
-from engine.model import Instrument, OrderIntent, OrderType, Side, Symbol, TradingState
-from tests.engine.core.helpers import AAA, BBB, INSTRUMENT_A, INSTRUMENT_B, MS, market
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TradingState
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import BBB
+from tests.engine.core.helpers import INSTRUMENT_A
+from tests.engine.core.helpers import INSTRUMENT_B
+from tests.engine.core.helpers import MS
+from tests.engine.core.helpers import market
 
 BUY, SELL = Side.BUY, Side.SELL
 CCC = Symbol("CCC")

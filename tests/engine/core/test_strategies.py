@@ -7,21 +7,21 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engine.core.market_state import MarketState
-from engine.core.strategies import (
-    STRATEGIES,
-    MicroMomentum,
-    MicroMomentumParams,
-    ParamError,
-    SmaCross,
-    SmaCrossParams,
-    parse_params,
-    strategy_factory,
-)
-from tests.engine.core.helpers import INSTRUMENT_A, SEC
+from engine.core.strategies import STRATEGIES
+from engine.core.strategies import MicroMomentum
+from engine.core.strategies import MicroMomentumParams
+from engine.core.strategies import ParamError
+from engine.core.strategies import SmaCross
+from engine.core.strategies import SmaCrossParams
+from engine.core.strategies import parse_params
+from engine.core.strategies import strategy_factory
+from tests.engine.core.helpers import INSTRUMENT_A
+from tests.engine.core.helpers import SEC
 
 HOUR = 3600 * SEC
 DAY = 24 * HOUR

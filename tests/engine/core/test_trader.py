@@ -7,18 +7,20 @@ from typing import Any
 
 import pytest
 
-from engine.core.trader import Trader, TraderConfig, TraderState
-from engine.model import (
-    ClientOrderId,
-    Instrument,
-    OffGridError,
-    OrderIntent,
-    OrderType,
-    Side,
-    Symbol,
-    TimeInForce,
-)
-from tests.engine.core.helpers import INSTRUMENT_A, SEC, market
+from engine.core.trader import Trader
+from engine.core.trader import TraderConfig
+from engine.core.trader import TraderState
+from engine.model import ClientOrderId
+from engine.model import Instrument
+from engine.model import OffGridError
+from engine.model import OrderIntent
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from tests.engine.core.helpers import INSTRUMENT_A
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import market
 
 BUY, SELL = Side.BUY, Side.SELL
 FLAT, ENTRY_PENDING, IN_POSITION, EXIT_PENDING = (

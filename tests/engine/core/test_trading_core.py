@@ -11,37 +11,44 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from engine.core.risk import DAILY_LOSS, DRAWDOWN, LOSS_STREAK, RiskLimits
-from engine.core.trader import TraderConfig, TraderState
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    LiquiditySide,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TradingState,
-)
-from engine.model.events import (
-    BreakerReset,
-    BreakerTripped,
-    BreakerWarning,
-    FillApplied,
-    OrderError,
-    OrderSubmitted,
-    OrderUpdated,
-    RiskDenied,
-    RoundTripClosed,
-    SignalChanged,
-    TradingStateChanged,
-)
+from engine.core.risk import DAILY_LOSS
+from engine.core.risk import DRAWDOWN
+from engine.core.risk import LOSS_STREAK
+from engine.core.risk import RiskLimits
+from engine.core.trader import TraderConfig
+from engine.core.trader import TraderState
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import LiquiditySide
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TradingState
+from engine.model.events import BreakerReset
+from engine.model.events import BreakerTripped
+from engine.model.events import BreakerWarning
+from engine.model.events import FillApplied
+from engine.model.events import OrderError
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import RiskDenied
+from engine.model.events import RoundTripClosed
+from engine.model.events import SignalChanged
+from engine.model.events import TradingStateChanged
 from engine.paper import PaperConfig
-from tests.engine.core.helpers import AAA, BBB, CASH, MPL, MS, SEC, Harness
+from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import BBB
+from tests.engine.core.helpers import CASH
+from tests.engine.core.helpers import MPL
+from tests.engine.core.helpers import MS
+from tests.engine.core.helpers import SEC
+from tests.engine.core.helpers import Harness
 
 BUY, SELL = Side.BUY, Side.SELL
 K = ReportKind

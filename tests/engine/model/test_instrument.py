@@ -8,14 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.model import (
-    IdFactory,
-    Instrument,
-    OffGridError,
-    Symbol,
-    decimal_to_money,
-    money_to_decimal,
-)
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import OffGridError
+from engine.model import Symbol
+from engine.model import decimal_to_money
+from engine.model import money_to_decimal
 
 BTC = Instrument(
     symbol=Symbol("BTCUSDT"), price_increment=Decimal("0.1"), size_increment=Decimal("0.001")

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.model import (
-    ExecutionReport,
-    Instrument,
-    Order,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-)
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
 from tests.kit.builders import order
 
 SYM = Symbol("BTCUSDT")

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 
 from engine.model import LiquiditySide
-from engine.paper import FeeSchedule, fee_nanos
+from engine.paper import FeeSchedule
+from engine.paper import fee_nanos
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,14 @@
 import pytest
 
 from engine.model import Side
-from engine.paper import NO_LIMIT, quote_crosses, take, trade_fill
-from engine.paper.matching import opposite_levels, would_take
-from tests.engine.paper.stubs import StubDepth, StubView
+from engine.paper import NO_LIMIT
+from engine.paper import quote_crosses
+from engine.paper import take
+from engine.paper import trade_fill
+from engine.paper.matching import opposite_levels
+from engine.paper.matching import would_take
+from tests.engine.paper.stubs import StubDepth
+from tests.engine.paper.stubs import StubView
 
 BUY, SELL = Side.BUY, Side.SELL
 DEPTH = StubDepth(bids=[(99, 2), (98, 5)], asks=[(100, 3), (101, 4), (103, 10)])

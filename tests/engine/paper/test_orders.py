@@ -1,8 +1,13 @@
 """Resting queues keep price-time priority; Working renders reports and snapshots."""
 
-from engine.model import OrderStatus, ReportKind, Side, VenueOrderId
-from engine.paper.orders import Resting, Working
-from tests.engine.paper.stubs import INSTRUMENT, limit
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import VenueOrderId
+from engine.paper.orders import Resting
+from engine.paper.orders import Working
+from tests.engine.paper.stubs import INSTRUMENT
+from tests.engine.paper.stubs import limit
 
 
 def working(coid: str, side: Side, price: int, seq: int) -> Working:

@@ -2,9 +2,14 @@ from typing import cast
 
 import pytest
 
-from engine.model import Order, OrderType, Side, TimeInForce
+from engine.model import Order
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import TimeInForce
 from engine.paper.validation import rejection_reason
-from tests.engine.paper.stubs import INSTRUMENT, limit, order
+from tests.engine.paper.stubs import INSTRUMENT
+from tests.engine.paper.stubs import limit
+from tests.engine.paper.stubs import order
 
 
 @pytest.mark.parametrize(

@@ -3,33 +3,31 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
 import pytest
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    Instrument,
-    LiquiditySide,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-)
-from engine.paper import PaperConfig, PaperVenue
-from tests.engine.paper.stubs import (
-    INSTRUMENT,
-    SYM,
-    StubDepth,
-    StubView,
-    fills,
-    kinds,
-    limit,
-    order,
-)
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import LiquiditySide
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.paper import PaperConfig
+from engine.paper import PaperVenue
+from tests.engine.paper.stubs import INSTRUMENT
+from tests.engine.paper.stubs import SYM
+from tests.engine.paper.stubs import StubDepth
+from tests.engine.paper.stubs import StubView
+from tests.engine.paper.stubs import fills
+from tests.engine.paper.stubs import kinds
+from tests.engine.paper.stubs import limit
+from tests.engine.paper.stubs import order
 
 BUY, SELL = Side.BUY, Side.SELL
 MKT, LMT, POST = OrderType.MARKET, OrderType.LIMIT, OrderType.POST_ONLY

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from engine.model import (
-    ClientOrderId,
-    ExecutionReport,
-    LiquiditySide,
-    OrderType,
-    ReportKind,
-    Side,
-    TimeInForce,
-)
-from engine.paper import PaperConfig, PaperVenue, quote_crosses
-from tests.engine.paper.stubs import INSTRUMENT, SYM, StubDepth, StubView, order
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import LiquiditySide
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import TimeInForce
+from engine.paper import PaperConfig
+from engine.paper import PaperVenue
+from engine.paper import quote_crosses
+from tests.engine.paper.stubs import INSTRUMENT
+from tests.engine.paper.stubs import SYM
+from tests.engine.paper.stubs import StubDepth
+from tests.engine.paper.stubs import StubView
+from tests.engine.paper.stubs import order
 
 sides = st.sampled_from([Side.BUY, Side.SELL])
 submits = st.tuples(

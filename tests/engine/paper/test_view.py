@@ -1,9 +1,17 @@
 """The core's MarketState is a MarketView, depth included (checked by mypy and at run time)."""
 
 from engine.core.market_state import MarketState
-from engine.model import BookLevel, BookUpdate, ReportKind, Side
-from engine.paper import MarketView, PaperVenue
-from tests.engine.paper.stubs import INSTRUMENT, SYM, StubView, fills, order
+from engine.model import BookLevel
+from engine.model import BookUpdate
+from engine.model import ReportKind
+from engine.model import Side
+from engine.paper import MarketView
+from engine.paper import PaperVenue
+from tests.engine.paper.stubs import INSTRUMENT
+from tests.engine.paper.stubs import SYM
+from tests.engine.paper.stubs import StubView
+from tests.engine.paper.stubs import fills
+from tests.engine.paper.stubs import order
 
 
 def test_market_state_is_a_market_view_with_depth() -> None:

@@ -10,15 +10,26 @@ from typing import TypeVar
 
 import msgspec
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from engine.model import BookLevel, BookUpdate, MarketEvent, Quote, Side, Trade
+from engine.model import BookLevel
+from engine.model import BookUpdate
+from engine.model import MarketEvent
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Trade
 from engine.replay.binance_raw import read_binance_raw
-from engine.replay.csv_normalised import read_depth, read_quotes, read_trades
-from engine.replay.errors import DataError, RejectCounter
+from engine.replay.csv_normalised import read_depth
+from engine.replay.csv_normalised import read_quotes
+from engine.replay.csv_normalised import read_trades
+from engine.replay.errors import DataError
+from engine.replay.errors import RejectCounter
 from engine.replay.instruments import KNOWN_INSTRUMENTS
-from tests.engine.replay.support import DATA, write_text
+from tests.engine.replay.support import DATA
+from tests.engine.replay.support import write_text
 
 USDM = KNOWN_INSTRUMENTS[0].instrument
 SPOT = KNOWN_INSTRUMENTS[1].instrument

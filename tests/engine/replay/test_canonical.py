@@ -8,22 +8,30 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from engine.model import BookUpdate, Instrument, Quote, Side, Symbol, Trade
-from engine.replay.canonical import (
-    COLUMNS,
-    MAGIC,
-    CanonicalWriter,
-    read_canonical,
-    read_canonical_header,
-)
-from engine.replay.csv_normalised import read_quotes, read_trades
-from engine.replay.errors import DataError, RejectCounter
+from engine.model import BookUpdate
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay.canonical import COLUMNS
+from engine.replay.canonical import MAGIC
+from engine.replay.canonical import CanonicalWriter
+from engine.replay.canonical import read_canonical
+from engine.replay.canonical import read_canonical_header
+from engine.replay.csv_normalised import read_quotes
+from engine.replay.csv_normalised import read_trades
+from engine.replay.errors import DataError
+from engine.replay.errors import RejectCounter
 from engine.replay.instruments import KNOWN_INSTRUMENTS
 from engine.replay.truefx import read_truefx
-from tests.engine.replay.support import DATA, write_text
+from tests.engine.replay.support import DATA
+from tests.engine.replay.support import write_text
 
 USDM = KNOWN_INSTRUMENTS[0].instrument
 USDJPY = KNOWN_INSTRUMENTS[2].instrument

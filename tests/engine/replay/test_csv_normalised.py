@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from engine.model import BookLevel, BookUpdate, Instrument, Quote, Side, Symbol, Trade
-from engine.replay.csv_normalised import (
-    DEPTH_HEADER,
-    QUOTES_HEADER,
-    TRADES_HEADER,
-    read_depth,
-    read_quotes,
-    read_trades,
-)
-from engine.replay.errors import DataError, RejectCounter
-from engine.replay.instruments import KNOWN_INSTRUMENTS, Grid
-from tests.engine.replay.support import DATA, write_text
+from engine.model import BookLevel
+from engine.model import BookUpdate
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay.csv_normalised import DEPTH_HEADER
+from engine.replay.csv_normalised import QUOTES_HEADER
+from engine.replay.csv_normalised import TRADES_HEADER
+from engine.replay.csv_normalised import read_depth
+from engine.replay.csv_normalised import read_quotes
+from engine.replay.csv_normalised import read_trades
+from engine.replay.errors import DataError
+from engine.replay.errors import RejectCounter
+from engine.replay.instruments import KNOWN_INSTRUMENTS
+from engine.replay.instruments import Grid
+from tests.engine.replay.support import DATA
+from tests.engine.replay.support import write_text
 
 USDM = KNOWN_INSTRUMENTS[0].instrument
 SPOT = KNOWN_INSTRUMENTS[1].instrument

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from engine.replay.errors import DataError, Reason, RejectCounter, quote_problem, trade_problem
+from engine.replay.errors import DataError
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
+from engine.replay.errors import quote_problem
+from engine.replay.errors import trade_problem
 
 
 def test_data_error_is_one_line_naming_file_and_line() -> None:

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from engine.replay.errors import DataError, Reason, RejectCounter
-from engine.replay.files import first_line, numbered_lines, open_text, reject_line
+from engine.replay.errors import DataError
+from engine.replay.errors import Reason
+from engine.replay.errors import RejectCounter
+from engine.replay.files import first_line
+from engine.replay.files import numbered_lines
+from engine.replay.files import open_text
+from engine.replay.files import reject_line
 from tests.engine.replay.support import write_text
 
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from decimal import localcontext
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.model import OffGridError
-from engine.replay.errors import Reason, RowError
-from engine.replay.instruments import (
-    KNOWN_INSTRUMENTS,
-    MAX_UNITS,
-    Grid,
-    UnitCache,
-    infer_instrument,
-)
+from engine.replay.errors import Reason
+from engine.replay.errors import RowError
+from engine.replay.instruments import KNOWN_INSTRUMENTS
+from engine.replay.instruments import MAX_UNITS
+from engine.replay.instruments import Grid
+from engine.replay.instruments import UnitCache
+from engine.replay.instruments import infer_instrument
 
 INCREMENTS = [Decimal(s) for s in ("0.1", "0.01", "0.00001", "0.001", "1", "0.25", "5", "1E+1")]
 

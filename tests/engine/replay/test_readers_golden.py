@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 
-from engine.model import Instrument, MarketEvent
+from engine.model import Instrument
+from engine.model import MarketEvent
 from engine.replay.binance_raw import read_binance_raw
 from engine.replay.canonical import read_canonical
-from engine.replay.csv_normalised import read_depth, read_quotes, read_trades
+from engine.replay.csv_normalised import read_depth
+from engine.replay.csv_normalised import read_quotes
+from engine.replay.csv_normalised import read_trades
 from engine.replay.errors import RejectCounter
-from engine.replay.instruments import KNOWN_INSTRUMENTS, infer_instrument
+from engine.replay.instruments import KNOWN_INSTRUMENTS
+from engine.replay.instruments import infer_instrument
 from engine.replay.truefx import read_truefx
 
 USDM = KNOWN_INSTRUMENTS[0].instrument

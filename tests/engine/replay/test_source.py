@@ -9,12 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from engine.model import Instrument, Quote, Side, Symbol, Trade
-from engine.replay import DataError, Format, detect_format, merge, open_source
-from engine.replay.canonical import COLUMNS, MAGIC
-from engine.replay.csv_normalised import QUOTES_HEADER, TRADES_HEADER
+from engine.model import Instrument
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
+from engine.replay import DataError
+from engine.replay import Format
+from engine.replay import detect_format
+from engine.replay import merge
+from engine.replay import open_source
+from engine.replay.canonical import COLUMNS
+from engine.replay.canonical import MAGIC
+from engine.replay.csv_normalised import QUOTES_HEADER
+from engine.replay.csv_normalised import TRADES_HEADER
 from engine.replay.instruments import KNOWN_INSTRUMENTS
-from tests.engine.replay.support import DATA, write_text
+from tests.engine.replay.support import DATA
+from tests.engine.replay.support import write_text
 
 USDM = KNOWN_INSTRUMENTS[0].instrument
 

@@ -7,10 +7,14 @@ from pathlib import Path
 import pytest
 
 from engine.model import Quote
-from engine.replay.errors import DataError, RejectCounter
+from engine.replay.errors import DataError
+from engine.replay.errors import RejectCounter
 from engine.replay.instruments import KNOWN_INSTRUMENTS
-from engine.replay.truefx import TRUEFX_HEADER, parse_timestamp_ns, read_truefx
-from tests.engine.replay.support import DATA, write_text
+from engine.replay.truefx import TRUEFX_HEADER
+from engine.replay.truefx import parse_timestamp_ns
+from engine.replay.truefx import read_truefx
+from tests.engine.replay.support import DATA
+from tests.engine.replay.support import write_text
 
 USDJPY = KNOWN_INSTRUMENTS[2].instrument
 SYM = USDJPY.symbol

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,12 @@ from engine.core.trader import TraderConfig
 from engine.model import Order
 from engine.runtime.app import Runtime
 from engine.runtime.options import RuntimeOptions
-from engine.venues.base import SubmitOutcome, SubmitResult
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import SubmitResult
 from engine.venues.sim import SimVenue
 from tests.kit.sim import started_sim
-from tests.kit.wait import until, until_async
+from tests.kit.wait import until
+from tests.kit.wait import until_async
 
 __all__ = ["RecordingVenue", "Running", "options", "started_sim", "until", "until_async"]
 

@@ -20,13 +20,24 @@ from engine.bus import EventBus
 from engine.core.risk import RiskLimits
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import ClientOrderId, IdFactory, Instrument, Symbol
-from engine.model.events import EngineEvent, FillApplied, OrderSubmitted
+from engine.model import ClientOrderId
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.model.events import EngineEvent
+from engine.model.events import FillApplied
+from engine.model.events import OrderSubmitted
 from engine.runtime.live import LiveEngine
-from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData
-from engine.venues.alpaca.config import DataConfig, ExecutionConfig
-from tests.engine.core.helpers import CASH, Script, ScriptedStrategy
-from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca
+from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca import AlpacaMarketData
+from engine.venues.alpaca.config import DataConfig
+from engine.venues.alpaca.config import ExecutionConfig
+from tests.engine.core.helpers import CASH
+from tests.engine.core.helpers import Script
+from tests.engine.core.helpers import ScriptedStrategy
+from tests.kit.fake_alpaca import KEY
+from tests.kit.fake_alpaca import SECRET
+from tests.kit.fake_alpaca import FakeAlpaca
 from tests.kit.wait import poller
 
 AAPL = Symbol("AAPL")

@@ -23,36 +23,50 @@ import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
+from typing import ClassVar
 
 import aiohttp
 import msgspec
 import pytest
-from aiohttp import WSMsgType, web
-from hypothesis import HealthCheck, given, settings
+from aiohttp import WSMsgType
+from aiohttp import web
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engine.bus import EventBus
 from engine.config.schema import default_risk
 from engine.core.market_state import MarketState
-from engine.core.strategies import MicroMomentum, MicroMomentumParams
+from engine.core.strategies import MicroMomentum
+from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
 from engine.core.trading_core import TradingCore
-from engine.model import IdFactory, Instrument, Symbol
-from engine.model.events import (
-    BreakerTripped,
-    EngineEvent,
-    FeedEvent,
-    FeedState,
-    OrderSubmitted,
-)
+from engine.model import IdFactory
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.model.events import BreakerTripped
+from engine.model.events import EngineEvent
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.model.events import OrderSubmitted
 from engine.runtime.live import LiveEngine
 from engine.runtime.sanity import GateConfig
-from engine.venues.alpaca.errors import AlpacaAuthError, ReconnectError
-from engine.venues.alpaca.protocol import DataCodec, ext_timestamp, format_ts
-from engine.venues.alpaca.ticks import DataCounters, TickDecoder, symbol_specs
+from engine.venues.alpaca.errors import AlpacaAuthError
+from engine.venues.alpaca.errors import ReconnectError
+from engine.venues.alpaca.protocol import DataCodec
+from engine.venues.alpaca.protocol import ext_timestamp
+from engine.venues.alpaca.protocol import format_ts
+from engine.venues.alpaca.ticks import DataCounters
+from engine.venues.alpaca.ticks import TickDecoder
+from engine.venues.alpaca.ticks import symbol_specs
 from engine.venues.sim import SimVenue
-from tests.engine.runtime.conftest import RecordingVenue, Running, options, started_sim, until
+from tests.engine.runtime.conftest import RecordingVenue
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import started_sim
+from tests.engine.runtime.conftest import until
 from tests.kit.serve import serve
 
 SEC = 1_000_000_000

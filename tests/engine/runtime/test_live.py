@@ -11,9 +11,14 @@ from decimal import Decimal
 import pytest
 
 from engine.core.trader import TraderConfig
-from engine.model import ClientOrderId, OrderStatus
-from tests.engine.runtime.live_rig import AAPL, GET_BY_CID, LiveRig, until
-from tests.kit.fake_alpaca import FakeAlpaca, Fault
+from engine.model import ClientOrderId
+from engine.model import OrderStatus
+from tests.engine.runtime.live_rig import AAPL
+from tests.engine.runtime.live_rig import GET_BY_CID
+from tests.engine.runtime.live_rig import LiveRig
+from tests.engine.runtime.live_rig import until
+from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import Fault
 
 LIMIT = TraderConfig(qty=Decimal(1), type="limit", entry_timeout_s=60.0)
 

@@ -6,19 +6,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.core.trading_core import TradingCore
-from engine.model import (
-    ClientOrderId,
-    ExecutionId,
-    ExecutionReport,
-    Instrument,
-    OrderIntent,
-    OrderStatus,
-    ReportKind,
-    Side,
-    Symbol,
-)
+from engine.model import ClientOrderId
+from engine.model import ExecutionId
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import OrderIntent
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
 from engine.runtime.recovery import rebuild_from_store
-from engine.store import StoreReader, StoreWriter, create_store_engine, migrate
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.store import create_store_engine
+from engine.store import migrate
 from tests.kit.core import sma_core
 
 SYM = Symbol("AAA")

@@ -6,12 +6,17 @@ from pathlib import Path
 
 import aiohttp
 
-from engine.model import OrderStatus, TradingState
+from engine.model import OrderStatus
+from engine.model import TradingState
 from engine.runtime.app import Runtime
-from engine.store import StoreReader, create_store_engine
+from engine.store import StoreReader
+from engine.store import create_store_engine
 from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
-from tests.engine.runtime.conftest import Running, options, until, until_async
+from tests.engine.runtime.conftest import Running
+from tests.engine.runtime.conftest import options
+from tests.engine.runtime.conftest import until
+from tests.engine.runtime.conftest import until_async
 
 
 async def venue_state(venue) -> tuple[dict[str, int], list, list]:
@@ -133,9 +138,12 @@ async def test_snapshot_reads_everything_the_exporter_needs(venue, tmp_path: Pat
 
 
 async def test_a_session_closed_at_start_pauses_its_symbols(venue, tmp_path: Path):
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
 
-    from engine.config.schedule import ScheduleConfig, SessionConfig
+    from engine.config.schedule import ScheduleConfig
+    from engine.config.schedule import SessionConfig
 
     now = datetime.now(UTC)
     # A window that is certainly not open now: it starts in two hours, lasts one.

@@ -4,20 +4,20 @@ alerts, and a Hypothesis property over a market with noise and real gaps."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engine.model import Symbol
-from engine.model.events import FeedEvent, FeedState
-from engine.runtime.sanity import (
-    ALERT_INTERVAL_S,
-    MAX_VOTES,
-    REANCHOR_S,
-    REANCHOR_TICKS,
-    RELEASE_TICKS,
-    GateConfig,
-    SanityGate,
-)
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.runtime.sanity import ALERT_INTERVAL_S
+from engine.runtime.sanity import MAX_VOTES
+from engine.runtime.sanity import REANCHOR_S
+from engine.runtime.sanity import REANCHOR_TICKS
+from engine.runtime.sanity import RELEASE_TICKS
+from engine.runtime.sanity import GateConfig
+from engine.runtime.sanity import SanityGate
 
 SEC = 1_000_000_000
 T0 = 1_700_000_000 * SEC

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.config import ScheduleConfig, SessionConfig, load_config
-from engine.runtime.scheduler import (
-    JOB_DEFAULTS,
-    Scheduler,
-    SessionPhase,
-    build_jobs,
-    session_phases,
-    session_state,
-)
+from engine.config import ScheduleConfig
+from engine.config import SessionConfig
+from engine.config import load_config
+from engine.runtime.scheduler import JOB_DEFAULTS
+from engine.runtime.scheduler import Scheduler
+from engine.runtime.scheduler import SessionPhase
+from engine.runtime.scheduler import build_jobs
+from engine.runtime.scheduler import session_phases
+from engine.runtime.scheduler import session_state
 
 NY = ZoneInfo("America/New_York")
 TOKYO = ZoneInfo("Asia/Tokyo")

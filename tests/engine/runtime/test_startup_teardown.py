@@ -22,7 +22,9 @@ from engine.config import load_config
 from engine.runtime.app import Runtime
 from engine.runtime.cli import options_from_config
 from engine.runtime.options import RuntimeOptions
-from engine.store import RunRecord, StoreReader, create_store_engine
+from engine.store import RunRecord
+from engine.store import StoreReader
+from engine.store import create_store_engine
 
 
 def _options(tmp_path: Path, http: str | None = None, **changes: object) -> RuntimeOptions:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.store import create_store_engine, migrate, sqlite_url
+from engine.store import create_store_engine
+from engine.store import migrate
+from engine.store import sqlite_url
 
 
 @pytest.fixture(scope="session")

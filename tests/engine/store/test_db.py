@@ -11,15 +11,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.store import (
-    create_store_engine,
-    current_revision,
-    downgrade,
-    head_revision,
-    migrate,
-    migration_sql,
-    sqlite_url,
-)
+from engine.store import create_store_engine
+from engine.store import current_revision
+from engine.store import downgrade
+from engine.store import head_revision
+from engine.store import migrate
+from engine.store import migration_sql
+from engine.store import sqlite_url
 from engine.store.db import is_sqlite
 from engine.store.models import Base
 
@@ -131,12 +129,10 @@ def test_production_code_never_creates_the_schema_with_create_all() -> None:
 
 
 async def test_control_state_round_trips_and_survives_a_new_engine(tmp_path):
-    from engine.store import (
-        create_store_engine,
-        load_control_state,
-        migrate,
-        save_control_state,
-    )
+    from engine.store import create_store_engine
+    from engine.store import load_control_state
+    from engine.store import migrate
+    from engine.store import save_control_state
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'ctl.db'}"
     engine = create_store_engine(url)

@@ -4,30 +4,35 @@ from __future__ import annotations
 
 import msgspec
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.model import ExecutionReport, OrderStatus, ReportKind
-from engine.model.events import (
-    AuditRecord,
-    EngineEvent,
-    EquitySnapshot,
-    FillApplied,
-    OrderSubmitted,
-    OrderUpdated,
-    PositionSnapshot,
-)
-from engine.store import StoreItem, StoreReader, write_items
-from engine.store.models import (
-    EventRow,
-    ExecutionReportRow,
-    FillRow,
-    OrderRow,
-    PositionSnapshotRow,
-)
-from engine.store.persist import fill_insert, order_upsert
-from tests.kit.events import T0, fill_row, one_of_each, order_row
+from engine.model import ExecutionReport
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model.events import AuditRecord
+from engine.model.events import EngineEvent
+from engine.model.events import EquitySnapshot
+from engine.model.events import FillApplied
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import PositionSnapshot
+from engine.store import StoreItem
+from engine.store import StoreReader
+from engine.store import write_items
+from engine.store.models import EventRow
+from engine.store.models import ExecutionReportRow
+from engine.store.models import FillRow
+from engine.store.models import OrderRow
+from engine.store.models import PositionSnapshotRow
+from engine.store.persist import fill_insert
+from engine.store.persist import order_upsert
+from tests.kit.events import T0
+from tests.kit.events import fill_row
+from tests.kit.events import one_of_each
+from tests.kit.events import order_row
 
 # "sqlite" uses INSERT ... ON CONFLICT; "portable" forces the select-then-write
 # path used for databases without a native upsert.

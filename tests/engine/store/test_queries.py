@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.model import AccountSnapshot, OrderStatus, ReportKind
-from engine.model.events import (
-    AuditRecord,
-    EquitySnapshot,
-    OrderSubmitted,
-    OrderUpdated,
-    RiskDenied,
-    TradingStateChanged,
-)
-from engine.store import StoreItem, StoreReader, write_items
+from engine.model import AccountSnapshot
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model.events import AuditRecord
+from engine.model.events import EquitySnapshot
+from engine.model.events import OrderSubmitted
+from engine.model.events import OrderUpdated
+from engine.model.events import RiskDenied
+from engine.model.events import TradingStateChanged
+from engine.store import StoreItem
+from engine.store import StoreReader
+from engine.store import write_items
 from tests.kit.builders import BTC
-from tests.kit.events import T0, fill_row, one_of_each, order_row
+from tests.kit.events import T0
+from tests.kit.events import fill_row
+from tests.kit.events import one_of_each
+from tests.kit.events import order_row
 
 
 async def _write(engine: AsyncEngine, items: list[StoreItem]) -> None:

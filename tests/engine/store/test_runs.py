@@ -7,9 +7,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.store import StoreItem, StoreReader, StoreWriter, finish_run, start_run, write_run
-from engine.store.models import EventRow, FillRow, OrderRow
-from tests.kit.events import T0, fill_row, mixed, one_of_each
+from engine.store import StoreItem
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.store import finish_run
+from engine.store import start_run
+from engine.store import write_run
+from engine.store.models import EventRow
+from engine.store.models import FillRow
+from engine.store.models import OrderRow
+from tests.kit.events import T0
+from tests.kit.events import fill_row
+from tests.kit.events import mixed
+from tests.kit.events import one_of_each
 
 
 async def test_write_run_stores_the_run_and_its_items(engine: AsyncEngine) -> None:

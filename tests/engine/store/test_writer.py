@@ -7,18 +7,27 @@ import inspect
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from engine.model.events import FillApplied, OrderUpdated
-from engine.store import StoreReader, StoreWriter, create_store_engine, sqlite_url
-from engine.store.models import FillRow, OrderRow
-from tests.kit.events import fill_row, mixed
+from engine.model.events import FillApplied
+from engine.model.events import OrderUpdated
+from engine.store import StoreReader
+from engine.store import StoreWriter
+from engine.store import create_store_engine
+from engine.store import sqlite_url
+from engine.store.models import FillRow
+from engine.store.models import OrderRow
+from tests.kit.events import fill_row
+from tests.kit.events import mixed
 
 DEADLINE = 5.0
 

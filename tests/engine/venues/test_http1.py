@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,17 @@ import uvloop
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.venues.http1 import Http1Pool, Http1ProtocolError, HttpResponse, _Parser, request_head
-from tests.engine.venues.raw_http import RawHttpServer, hang_up, response, send
-from tests.kit.tls import self_signed, server_context
+from engine.venues.http1 import Http1Pool
+from engine.venues.http1 import Http1ProtocolError
+from engine.venues.http1 import HttpResponse
+from engine.venues.http1 import _Parser
+from engine.venues.http1 import request_head
+from tests.engine.venues.raw_http import RawHttpServer
+from tests.engine.venues.raw_http import hang_up
+from tests.engine.venues.raw_http import response
+from tests.engine.venues.raw_http import send
+from tests.kit.tls import self_signed
+from tests.kit.tls import server_context
 from tests.kit.wait import poller
 
 

@@ -9,11 +9,20 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from engine.model import ClientOrderId, ExecutionReport, OrderStatus, ReportKind, Side, Symbol
-from engine.model.events import FeedEvent, FeedState
-from engine.venues.base import Execution, SubmitOutcome, VenueError
+from engine.model import ClientOrderId
+from engine.model import ExecutionReport
+from engine.model import OrderStatus
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
+from engine.venues.base import Execution
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import VenueError
 from engine.venues.memory import MemoryExecution
-from tests.kit.builders import instrument, order
+from tests.kit.builders import instrument
+from tests.kit.builders import order
 
 BTC = instrument("BTCUSD", "0.01", "0.001")
 ETH = instrument("ETHUSD", "0.01", "0.001")

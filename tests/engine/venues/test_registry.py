@@ -10,9 +10,15 @@ import pytest
 from engine.model import Symbol
 from engine.venues.alpaca.config import PAPER_REST
 from engine.venues.alpaca.data import AlpacaMarketData
-from engine.venues.base import VenueRefusedError, VenueSpec
-from engine.venues.registry import FACTORIES, UnknownVenueError, open_venue
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue, SimVenueConfig
+from engine.venues.base import VenueRefusedError
+from engine.venues.base import VenueSpec
+from engine.venues.registry import FACTORIES
+from engine.venues.registry import UnknownVenueError
+from engine.venues.registry import open_venue
+from engine.venues.sim import DEFAULT_KEY
+from engine.venues.sim import DEFAULT_SECRET
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
 
 SPEC = VenueSpec(kind="sim", key=DEFAULT_KEY, secret=DEFAULT_SECRET, timeout_s=2.0)
 

@@ -6,10 +6,15 @@ import asyncio
 import contextlib
 from decimal import Decimal
 
-from engine.model import ExecutionReport, Instrument, Side, Symbol
-from engine.model.events import FeedEvent, FeedState
+from engine.model import ExecutionReport
+from engine.model import Instrument
+from engine.model import Side
+from engine.model import Symbol
+from engine.model.events import FeedEvent
+from engine.model.events import FeedState
 from engine.venues.base import VenueOrder
-from tests.kit.fake_alpaca import FakeAlpaca, fake  # noqa: F401 - fake: the fixture
+from tests.kit.fake_alpaca import FakeAlpaca  # noqa: F401 - fake: the fixture
+from tests.kit.fake_alpaca import fake  # noqa: F401 - fake: the fixture
 from tests.kit.wait import poller
 
 

@@ -6,7 +6,10 @@ import random
 
 import pytest
 
-from engine.venues.alpaca import AlpacaUrls, Backoff, Credentials, credentials_from_env
+from engine.venues.alpaca import AlpacaUrls
+from engine.venues.alpaca import Backoff
+from engine.venues.alpaca import Credentials
+from engine.venues.alpaca import credentials_from_env
 from engine.venues.alpaca.config import updates_url
 
 

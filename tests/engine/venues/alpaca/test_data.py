@@ -6,21 +6,27 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from engine.model import Side, Symbol
+from engine.model import Side
+from engine.model import Symbol
 from engine.model.events import FeedState
-from engine.venues.alpaca import (
-    AlpacaAuthError,
-    AlpacaMarketData,
-    AlpacaStreamError,
-    DataConfig,
-)
-from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Sink, stop, until
-from tests.kit.fake_alpaca import KEY, SECRET, T0, FakeAlpaca
+from engine.venues.alpaca import AlpacaAuthError
+from engine.venues.alpaca import AlpacaMarketData
+from engine.venues.alpaca import AlpacaStreamError
+from engine.venues.alpaca import DataConfig
+from tests.engine.venues.alpaca.conftest import INSTRUMENTS
+from tests.engine.venues.alpaca.conftest import Sink
+from tests.engine.venues.alpaca.conftest import stop
+from tests.engine.venues.alpaca.conftest import until
+from tests.kit.fake_alpaca import KEY
+from tests.kit.fake_alpaca import SECRET
+from tests.kit.fake_alpaca import T0
+from tests.kit.fake_alpaca import FakeAlpaca
 
 SYMS = [Symbol("AAPL"), Symbol("AMD")]
 C = FeedState.CONNECTED

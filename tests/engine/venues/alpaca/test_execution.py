@@ -10,23 +10,29 @@ from decimal import Decimal
 
 import pytest
 
-from engine.model import (
-    ClientOrderId,
-    Order,
-    OrderStatus,
-    OrderType,
-    Side,
-    Symbol,
-    TimeInForce,
-    VenueOrderId,
-)
-from engine.venues.alpaca import AlpacaExecution, AlpacaUnavailableError
+from engine.model import ClientOrderId
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.model import VenueOrderId
+from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca import AlpacaUnavailableError
 from engine.venues.alpaca.config import ExecutionConfig
-from engine.venues.base import CloseResult, SubmitOutcome, VenueError
+from engine.venues.base import CloseResult
+from engine.venues.base import SubmitOutcome
+from engine.venues.base import VenueError
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
-from tests.engine.venues.raw_http import RawHttpServer, response, send
+from tests.engine.venues.raw_http import RawHttpServer
+from tests.engine.venues.raw_http import response
+from tests.engine.venues.raw_http import send
 from tests.kit import builders as kit
-from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, Fault
+from tests.kit.fake_alpaca import KEY
+from tests.kit.fake_alpaca import SECRET
+from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import Fault
 
 POST = ("POST", "/v2/orders")
 
@@ -326,8 +332,10 @@ def venue_id_type_is_str(ex: AlpacaExecution) -> bool:
 
 def test_the_adapters_implement_the_venue_port() -> None:
     """Checked by mypy: the Alpaca classes are the port's Execution and MarketData."""
-    from engine.venues.alpaca import AlpacaMarketData, DataConfig
-    from engine.venues.base import Execution, MarketData
+    from engine.venues.alpaca import AlpacaMarketData
+    from engine.venues.alpaca import DataConfig
+    from engine.venues.base import Execution
+    from engine.venues.base import MarketData
 
     execution: Execution = AlpacaExecution(ExecutionConfig("http://127.0.0.1:1", KEY, SECRET))
     data: MarketData = AlpacaMarketData(DataConfig("ws://127.0.0.1:1", KEY, SECRET), INSTRUMENTS)

@@ -10,23 +10,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.model import (
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-)
-from engine.venues.alpaca.mapping import (
-    EVENT_KIND,
-    Mapper,
-    WireError,
-    account,
-    order_body,
-    order_status,
-)
-from engine.venues.alpaca.protocol import AccountWire, OrderWire, PositionWire, TradeUpdate
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
+from engine.venues.alpaca.mapping import EVENT_KIND
+from engine.venues.alpaca.mapping import Mapper
+from engine.venues.alpaca.mapping import WireError
+from engine.venues.alpaca.mapping import account
+from engine.venues.alpaca.mapping import order_body
+from engine.venues.alpaca.mapping import order_status
+from engine.venues.alpaca.protocol import AccountWire
+from engine.venues.alpaca.protocol import OrderWire
+from engine.venues.alpaca.protocol import PositionWire
+from engine.venues.alpaca.protocol import TradeUpdate
 from tests.engine.venues.alpaca.conftest import equity
 from tests.kit import builders as kit
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import struct
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from decimal import Decimal
 
 import msgspec
@@ -12,21 +13,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.venues.alpaca.protocol import (
-    DataCodec,
-    DataError,
-    DataQuote,
-    DataSubscription,
-    DataSuccess,
-    DataTrade,
-    StreamCodec,
-    ext_timestamp,
-    ext_ts,
-    format_ts,
-    parse_ts,
-    to_units,
-    ts_ns,
-)
+from engine.venues.alpaca.protocol import DataCodec
+from engine.venues.alpaca.protocol import DataError
+from engine.venues.alpaca.protocol import DataQuote
+from engine.venues.alpaca.protocol import DataSubscription
+from engine.venues.alpaca.protocol import DataSuccess
+from engine.venues.alpaca.protocol import DataTrade
+from engine.venues.alpaca.protocol import StreamCodec
+from engine.venues.alpaca.protocol import ext_timestamp
+from engine.venues.alpaca.protocol import ext_ts
+from engine.venues.alpaca.protocol import format_ts
+from engine.venues.alpaca.protocol import parse_ts
+from engine.venues.alpaca.protocol import to_units
+from engine.venues.alpaca.protocol import ts_ns
 
 # 1970 .. 2200, in ns
 NS = st.integers(min_value=0, max_value=7_258_118_400 * 10**9 - 1)

@@ -13,22 +13,26 @@ from decimal import Decimal
 
 import pytest
 
-from engine.model import (
-    ClientOrderId,
-    Order,
-    OrderStatus,
-    OrderType,
-    ReportKind,
-    Side,
-    Symbol,
-    TimeInForce,
-)
+from engine.model import ClientOrderId
+from engine.model import Order
+from engine.model import OrderStatus
+from engine.model import OrderType
+from engine.model import ReportKind
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import TimeInForce
 from engine.model.events import FeedState
-from engine.venues.alpaca import AlpacaExecution, AlpacaMarketData, AlpacaUrls
-from engine.venues.alpaca.config import DataConfig, ExecutionConfig
+from engine.venues.alpaca import AlpacaExecution
+from engine.venues.alpaca import AlpacaMarketData
+from engine.venues.alpaca import AlpacaUrls
+from engine.venues.alpaca.config import DataConfig
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.protocol import Encoding
 from engine.venues.base import SubmitOutcome
-from tests.engine.venues.alpaca.conftest import Sink, Updates, stop, until
+from tests.engine.venues.alpaca.conftest import Sink
+from tests.engine.venues.alpaca.conftest import Updates
+from tests.engine.venues.alpaca.conftest import stop
+from tests.engine.venues.alpaca.conftest import until
 from tests.kit import builders as kit
 from tests.kit.sim import running_sim
 

@@ -7,15 +7,26 @@ from typing import Any
 
 import msgspec
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from engine.model import Side, Symbol
+from engine.model import Side
+from engine.model import Symbol
 from engine.model.events import FeedState
-from engine.venues.alpaca.errors import AlpacaAuthError, ConnectionLimitError, ReconnectError
-from engine.venues.alpaca.protocol import DataCodec, Encoding, ext_timestamp, format_ts
-from engine.venues.alpaca.ticks import DataCounters, TickDecoder, aggressor, symbol_specs
-from tests.engine.venues.alpaca.conftest import Sink, equity
+from engine.venues.alpaca.errors import AlpacaAuthError
+from engine.venues.alpaca.errors import ConnectionLimitError
+from engine.venues.alpaca.errors import ReconnectError
+from engine.venues.alpaca.protocol import DataCodec
+from engine.venues.alpaca.protocol import Encoding
+from engine.venues.alpaca.protocol import ext_timestamp
+from engine.venues.alpaca.protocol import format_ts
+from engine.venues.alpaca.ticks import DataCounters
+from engine.venues.alpaca.ticks import TickDecoder
+from engine.venues.alpaca.ticks import aggressor
+from engine.venues.alpaca.ticks import symbol_specs
+from tests.engine.venues.alpaca.conftest import Sink
+from tests.engine.venues.alpaca.conftest import equity
 
 GRIDS = [("0.01", "1"), ("0.0001", "1"), ("0.5", "0.001"), ("1", "0.00000001"), ("0.05", "10")]
 

@@ -5,17 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from engine.model import OrderStatus, ReportKind
+from engine.model import OrderStatus
+from engine.model import ReportKind
 from engine.model.events import FeedState
-from engine.venues.alpaca import AlpacaAuthError, AlpacaExecution
+from engine.venues.alpaca import AlpacaAuthError
+from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
-from tests.engine.venues.alpaca.conftest import INSTRUMENTS, Updates, stop, until
-from tests.kit.fake_alpaca import KEY, SECRET, FakeAlpaca, rfc3339
+from tests.engine.venues.alpaca.conftest import INSTRUMENTS
+from tests.engine.venues.alpaca.conftest import Updates
+from tests.engine.venues.alpaca.conftest import stop
+from tests.engine.venues.alpaca.conftest import until
+from tests.kit.fake_alpaca import KEY
+from tests.kit.fake_alpaca import SECRET
+from tests.kit.fake_alpaca import FakeAlpaca
+from tests.kit.fake_alpaca import rfc3339
 
 K = ReportKind
 

@@ -9,7 +9,8 @@ import pytest
 
 from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.support import Rest
-from tests.kit.sim import StartVenue, sim_starter
+from tests.kit.sim import StartVenue
+from tests.kit.sim import sim_starter
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from typing import Any
 import aiohttp
 import msgspec
 
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET, SimVenue
+from engine.venues.sim import DEFAULT_KEY
+from engine.venues.sim import DEFAULT_SECRET
+from engine.venues.sim import SimVenue
 from tests.kit.wait import poller
 
 REPO = Path(__file__).resolve().parents[4]

@@ -6,10 +6,14 @@ import time
 
 import aiohttp
 
-from engine.model import Side, Symbol, Trade
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
 from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.conftest import StartVenue
-from tests.engine.venues.sim.support import Rest, UpdatesClient, eventually
+from tests.engine.venues.sim.support import Rest
+from tests.engine.venues.sim.support import UpdatesClient
+from tests.engine.venues.sim.support import eventually
 from tests.kit.sim import inject_quote as quote
 
 EQ = Symbol("SIMEQ")

@@ -20,9 +20,12 @@ import threading
 import time
 import urllib.request
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any
+from typing import NamedTuple
+from typing import Protocol
 
 import pytest
 
@@ -31,15 +34,15 @@ with warnings.catch_warnings():  # the SDK's streams import websockets.legacy (d
     from alpaca.common.exceptions import APIError
     from alpaca.data.live import StockDataStream
     from alpaca.trading.client import TradingClient
-    from alpaca.trading.enums import (
-        AssetClass,
-        AssetExchange,
-        OrderSide,
-        OrderStatus,
-        QueryOrderStatus,
-        TimeInForce,
-    )
-    from alpaca.trading.requests import GetOrdersRequest, LimitOrderRequest, MarketOrderRequest
+    from alpaca.trading.enums import AssetClass
+    from alpaca.trading.enums import AssetExchange
+    from alpaca.trading.enums import OrderSide
+    from alpaca.trading.enums import OrderStatus
+    from alpaca.trading.enums import QueryOrderStatus
+    from alpaca.trading.enums import TimeInForce
+    from alpaca.trading.requests import GetOrdersRequest
+    from alpaca.trading.requests import LimitOrderRequest
+    from alpaca.trading.requests import MarketOrderRequest
     from alpaca.trading.stream import TradingStream
 
 # The SDK's websocket clients are websockets' legacy ones: their deprecation is the SDK's.

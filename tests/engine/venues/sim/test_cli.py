@@ -12,9 +12,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from engine.venues.sim import DEFAULT_KEY, DEFAULT_SECRET
-from engine.venues.sim.cli import add_parser, build_config, main, parse_listen
-from tests.engine.venues.sim.support import HEADERS, REPO
+from engine.venues.sim import DEFAULT_KEY
+from engine.venues.sim import DEFAULT_SECRET
+from engine.venues.sim.cli import add_parser
+from engine.venues.sim.cli import build_config
+from engine.venues.sim.cli import main
+from engine.venues.sim.cli import parse_listen
+from tests.engine.venues.sim.support import HEADERS
+from tests.engine.venues.sim.support import REPO
 
 RUN = (
     "import argparse, sys\n"

@@ -7,7 +7,10 @@ from decimal import Decimal
 import msgspec
 import pytest
 
-from engine.venues.sim import DEFAULT_SYMBOLS, SimVenueConfig, SymbolSpec, synthetic_symbols
+from engine.venues.sim import DEFAULT_SYMBOLS
+from engine.venues.sim import SimVenueConfig
+from engine.venues.sim import SymbolSpec
+from engine.venues.sim import synthetic_symbols
 
 
 def test_defaults() -> None:

@@ -10,10 +10,15 @@ import aiohttp
 import pytest
 
 from engine.model import Symbol
-from engine.venues.sim import FaultConfig, SimVenue, parse_faults
+from engine.venues.sim import FaultConfig
+from engine.venues.sim import SimVenue
+from engine.venues.sim import parse_faults
 from engine.venues.sim.faults import FaultInjector
 from tests.engine.venues.sim.conftest import StartVenue
-from tests.engine.venues.sim.support import DataClient, Rest, UpdatesClient, eventually
+from tests.engine.venues.sim.support import DataClient
+from tests.engine.venues.sim.support import Rest
+from tests.engine.venues.sim.support import UpdatesClient
+from tests.engine.venues.sim.support import eventually
 from tests.kit.sim import inject_quote
 
 EQ = Symbol("SIMEQ")

@@ -6,9 +6,13 @@ from collections import Counter
 
 import pytest
 
-from engine.model import Quote, Side, Trade
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Trade
 from engine.replay import DataError
-from engine.venues.sim import DEFAULT_SYMBOLS, ReplayMarket, SyntheticMarket
+from engine.venues.sim import DEFAULT_SYMBOLS
+from engine.venues.sim import ReplayMarket
+from engine.venues.sim import SyntheticMarket
 from tests.engine.venues.sim.support import DATA
 
 NS = 1_000_000_000

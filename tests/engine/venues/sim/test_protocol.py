@@ -10,16 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.model import Instrument, Symbol
-from engine.venues.sim.protocol import (
-    Units,
-    json_array,
-    msgpack_array,
-    msgpack_timestamp,
-    parse_time,
-    plain,
-    rfc3339,
-)
+from engine.model import Instrument
+from engine.model import Symbol
+from engine.venues.sim.protocol import Units
+from engine.venues.sim.protocol import json_array
+from engine.venues.sim.protocol import msgpack_array
+from engine.venues.sim.protocol import msgpack_timestamp
+from engine.venues.sim.protocol import parse_time
+from engine.venues.sim.protocol import plain
+from engine.venues.sim.protocol import rfc3339
 
 BTC = Instrument(
     symbol=Symbol("BTCUSD"), price_increment=Decimal("0.1"), size_increment=Decimal("0.001")

@@ -8,9 +8,14 @@ import aiohttp
 import pytest
 
 from engine.model import Symbol
-from engine.venues.sim import SimVenue, SimVenueConfig
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
 from tests.engine.venues.sim.conftest import StartVenue
-from tests.engine.venues.sim.support import DATA, DataClient, Rest, UpdatesClient, eventually
+from tests.engine.venues.sim.support import DATA
+from tests.engine.venues.sim.support import DataClient
+from tests.engine.venues.sim.support import Rest
+from tests.engine.venues.sim.support import UpdatesClient
+from tests.engine.venues.sim.support import eventually
 
 QUOTES = str(DATA / "binance_usdm_btcusdt_20240808_quotes.csv")
 

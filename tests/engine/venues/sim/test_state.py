@@ -8,9 +8,13 @@ import aiohttp
 import pytest
 
 from engine.model import Symbol
-from engine.venues.sim import SimVenue, SimVenueConfig, StateError
+from engine.venues.sim import SimVenue
+from engine.venues.sim import SimVenueConfig
+from engine.venues.sim import StateError
 from engine.venues.sim.state import load_state
-from tests.engine.venues.sim.support import Rest, UpdatesClient, eventually
+from tests.engine.venues.sim.support import Rest
+from tests.engine.venues.sim.support import UpdatesClient
+from tests.engine.venues.sim.support import eventually
 from tests.kit.sim import inject_quote
 
 EQ = Symbol("SIMEQ")

@@ -8,10 +8,15 @@ import aiohttp
 import msgspec
 import pytest
 
-from engine.model import Quote, Side, Symbol, Trade
+from engine.model import Quote
+from engine.model import Side
+from engine.model import Symbol
+from engine.model import Trade
 from engine.venues.sim import SimVenue
 from tests.engine.venues.sim.conftest import StartVenue
-from tests.engine.venues.sim.support import HEADERS, DataClient, eventually
+from tests.engine.venues.sim.support import HEADERS
+from tests.engine.venues.sim.support import DataClient
+from tests.engine.venues.sim.support import eventually
 
 EQ = Symbol("SIMEQ")
 BTC = Symbol("BTCUSD")

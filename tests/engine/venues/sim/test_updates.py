@@ -6,7 +6,8 @@ import aiohttp
 
 from engine.model import Symbol
 from engine.venues.sim import SimVenue
-from tests.engine.venues.sim.support import Rest, UpdatesClient
+from tests.engine.venues.sim.support import Rest
+from tests.engine.venues.sim.support import UpdatesClient
 from tests.kit.sim import inject_quote
 
 EQ = Symbol("SIMEQ")
