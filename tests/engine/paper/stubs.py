@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.model import ExecutionReport
@@ -35,22 +36,15 @@ class StubDepth:
         return self._asks[:n] if n else self._asks
 
 
+@dataclass
 class StubView:
     """A plain object with the attributes the paper venue reads."""
 
-    def __init__(
-        self,
-        bid: int = 0,
-        ask: int = 0,
-        bid_size: int = 0,
-        ask_size: int = 0,
-        book: StubDepth | None = None,
-    ) -> None:
-        self.bid = bid
-        self.ask = ask
-        self.bid_size = bid_size
-        self.ask_size = ask_size
-        self.book = book
+    bid: int = 0
+    ask: int = 0
+    bid_size: int = 0
+    ask_size: int = 0
+    book: StubDepth | None = None
 
     def set(self, bid: int, ask: int, bid_size: int = 0, ask_size: int = 0) -> None:
         self.bid, self.ask, self.bid_size, self.ask_size = bid, ask, bid_size, ask_size
