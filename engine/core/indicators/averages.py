@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+from engine.core.indicators.window import Window
 
-class SMA:
+
+class SMA(Window):
     """Simple moving average of the last ``n`` values, O(1) per update.
 
     ``value = sum / count`` where ``sum`` is the sum of the values in the window
@@ -16,27 +18,13 @@ class SMA:
     ``n`` updates, so amortised O(1)), which bounds the drift to ``n`` steps.
     """
 
-    __slots__ = ("_buf", "_count", "_i", "_n", "ready", "sum", "value")
+    __slots__ = ("_buf", "sum", "value")
 
     def __init__(self, n: int) -> None:
-        if n < 1:
-            raise ValueError(f"SMA window must be >= 1, got {n}")
-        self._n = n
+        super().__init__(n, "SMA window")
         self._buf: list[float] = [0] * n
-        self._i = 0
-        self._count = 0
         self.sum: float = 0
         self.value = 0.0
-        self.ready = False
-
-    @property
-    def n(self) -> int:
-        return self._n
-
-    @property
-    def count(self) -> int:
-        """Values currently in the window (``n`` once ready)."""
-        return self._count
 
     def update(self, x: float) -> float:
         """Add ``x`` (evicting the oldest value once full); return the new mean."""
@@ -74,11 +62,9 @@ class SMA:
 
     def reset(self) -> None:
         """Forget every value."""
-        self._i = 0
-        self._count = 0
+        self._restart()
         self.sum = 0
         self.value = 0.0
-        self.ready = False
 
 
 class EMA:

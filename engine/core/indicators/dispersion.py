@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from math import sqrt
 
+from engine.core.indicators.window import Window
+
 # Float sums are recomputed once s2 has fallen this many times below its peak
 # since the last recompute: rounding left by the evicted large terms would
 # otherwise dominate.
 _COLLAPSE = 1024.0
 
 
-class RollingStd:
+class RollingStd(Window):
     """Rolling standard deviation of the last ``n`` values, O(1) amortised per update.
 
     Population (``ddof=0``, divide by the count ``c``) by default; ``ddof=1``
@@ -35,46 +37,28 @@ class RollingStd:
     __slots__ = (
         "_buf",
         "_cond",
-        "_count",
         "_ddof",
         "_den",
         "_hi",
-        "_i",
         "_k",
-        "_n",
         "_s1",
         "_s2",
-        "ready",
         "value",
     )
 
     def __init__(self, n: int, *, ddof: int = 0) -> None:
-        if n < 1:
-            raise ValueError(f"RollingStd window must be >= 1, got {n}")
+        super().__init__(n, "RollingStd window")
         if ddof not in (0, 1):
             raise ValueError(f"ddof must be 0 or 1, got {ddof}")
-        self._n = n
         self._ddof = ddof
         self._den = n * (n - ddof)
         self._cond = float(max(10_000, 4 * n))
         self._buf: list[float] = [0] * n
-        self._i = 0
-        self._count = 0
         self._k: float = 0
         self._s1: float = 0
         self._s2: float = 0
         self._hi = 0.0
         self.value = 0.0
-        self.ready = False
-
-    @property
-    def n(self) -> int:
-        return self._n
-
-    @property
-    def count(self) -> int:
-        """Values currently in the window (``n`` once ready)."""
-        return self._count
 
     @property
     def mean(self) -> float:
@@ -138,14 +122,12 @@ class RollingStd:
         return std
 
     def reset(self) -> None:
-        self._i = 0
-        self._count = 0
+        self._restart()
         self._k = 0
         self._s1 = 0
         self._s2 = 0
         self._hi = 0.0
         self.value = 0.0
-        self.ready = False
 
 
 def _sums_around(buf: list[float], c: int, k: float) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.core.indicators.window import Window
 from engine.model import Side
 
 if TYPE_CHECKING:
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from engine.core.market_state import MarketState
 
 
-class OrderFlowImbalance:
+class OrderFlowImbalance(Window):
     """Order-flow imbalance of Cont, Kukanov & Stoikov (2014), summed over ``n`` events.
 
     Each top-of-book update after the first is one event with contribution
@@ -28,27 +29,18 @@ class OrderFlowImbalance:
         "_bid",
         "_bid_size",
         "_buf",
-        "_count",
         "_has_prev",
-        "_i",
-        "_n",
         "last",
-        "ready",
         "value",
     )
 
     def __init__(self, n: int) -> None:
-        if n < 1:
-            raise ValueError(f"OFI window must be >= 1, got {n}")
-        self._n = n
+        super().__init__(n, "OFI window")
         self._buf = [0] * n
-        self._i = 0
-        self._count = 0
         self._has_prev = False
         self._bid = self._bid_size = self._ask = self._ask_size = 0
         self.last = 0
         self.value = 0
-        self.ready = False
 
     def update(self, bid: int, bid_size: int, ask: int, ask_size: int) -> int:
         """Take the new top of book; return the windowed OFI (lots)."""
@@ -89,15 +81,13 @@ class OrderFlowImbalance:
         return self.update(state.bid, state.bid_size, state.ask, state.ask_size)
 
     def reset(self) -> None:
-        self._i = 0
-        self._count = 0
+        self._restart()
         self._has_prev = False
         self.last = 0
         self.value = 0
-        self.ready = False
 
 
-class TradeFlowImbalance:
+class TradeFlowImbalance(Window):
     """Signed aggressor volume over the last ``n`` trades.
 
     ``value = Σ side·size`` (buys +, sells −, exact int lots), ``volume = Σ size``
@@ -105,19 +95,14 @@ class TradeFlowImbalance:
     once ``n`` trades are in the window.
     """
 
-    __slots__ = ("_abs", "_count", "_i", "_n", "_signed", "ready", "value", "volume")
+    __slots__ = ("_abs", "_signed", "value", "volume")
 
     def __init__(self, n: int) -> None:
-        if n < 1:
-            raise ValueError(f"trade-flow window must be >= 1, got {n}")
-        self._n = n
+        super().__init__(n, "trade-flow window")
         self._signed = [0] * n
         self._abs = [0] * n
-        self._i = 0
-        self._count = 0
         self.value = 0
         self.volume = 0
-        self.ready = False
 
     @property
     def ratio(self) -> float:
@@ -143,11 +128,9 @@ class TradeFlowImbalance:
         return self.value
 
     def reset(self) -> None:
-        self._i = 0
-        self._count = 0
+        self._restart()
         self.value = 0
         self.volume = 0
-        self.ready = False
 
 
 class BookImbalance:

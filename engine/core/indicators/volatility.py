@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from engine.core.indicators.window import Window
 from engine.model import Bar
 
 
-class ATR:
+class ATR(Window):
     """Wilder's average true range over ``n`` bars, O(1) per update.
 
     True range: ``high - low`` for the first bar, then
@@ -17,22 +18,14 @@ class ATR:
     ``tr`` holds the latest true range.
     """
 
-    __slots__ = ("_count", "_n", "_prev_close", "_sum", "ready", "tr", "value")
+    __slots__ = ("_prev_close", "_sum", "tr", "value")
 
     def __init__(self, n: int = 14) -> None:
-        if n < 1:
-            raise ValueError(f"ATR period must be >= 1, got {n}")
-        self._n = n
-        self._count = 0
+        super().__init__(n, "ATR period")
         self._sum = 0
         self._prev_close: int | None = None
         self.tr = 0
         self.value = 0.0
-        self.ready = False
-
-    @property
-    def n(self) -> int:
-        return self._n
 
     def update(self, high: int, low: int, close: int) -> float:
         """Fold in one bar's high, low and close (ticks); return the ATR."""
@@ -57,9 +50,8 @@ class ATR:
         return self.update(bar.high, bar.low, bar.close)
 
     def reset(self) -> None:
-        self._count = 0
+        self._restart()
         self._sum = 0
         self._prev_close = None
         self.tr = 0
         self.value = 0.0
-        self.ready = False

@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 
-class VWAP:
+class _Weighted:
+    """The exact int sums ``pv`` (Σ price·size) and ``volume`` (Σ size), and the VWAP."""
+
+    __slots__ = ("pv", "ready", "value", "volume")
+
+    def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        self.pv = 0
+        self.volume = 0
+        self.value = 0.0
+        self.ready = False
+
+
+class VWAP(_Weighted):
     """Session VWAP: ``Σ price·size / Σ size`` over the trades of the current session.
 
     Prices are int ticks and sizes int lots, so both sums are exact ints. With
@@ -13,18 +28,15 @@ class VWAP:
     explicitly. ``ready`` once the session has volume; ``value`` is 0.0 before.
     """
 
-    __slots__ = ("_offset", "_session", "_session_ns", "pv", "ready", "value", "volume")
+    __slots__ = ("_offset", "_session", "_session_ns")
 
     def __init__(self, session_ns: int = 0, *, offset_ns: int = 0) -> None:
         if session_ns < 0:
             raise ValueError(f"session_ns must be >= 0, got {session_ns}")
+        super().__init__()
         self._session_ns = session_ns
         self._offset = offset_ns
         self._session: int | None = None
-        self.pv = 0
-        self.volume = 0
-        self.value = 0.0
-        self.ready = False
 
     @property
     def session(self) -> int | None:
@@ -48,13 +60,10 @@ class VWAP:
     def reset(self) -> None:
         """Start a new session now."""
         self._session = None
-        self.pv = 0
-        self.volume = 0
-        self.value = 0.0
-        self.ready = False
+        self._clear()
 
 
-class RollingVWAP:
+class RollingVWAP(_Weighted):
     """VWAP of the trades with ``ts > now - window_ns``, amortised O(1) per update.
 
     ``now`` is the latest ``ts`` given to :meth:`update` or :meth:`expire`;
@@ -72,10 +81,6 @@ class RollingVWAP:
         "_pvs",
         "_sizes",
         "_ts",
-        "pv",
-        "ready",
-        "value",
-        "volume",
         "window_ns",
     )
 
@@ -85,6 +90,7 @@ class RollingVWAP:
         cap = 1
         while cap < capacity:
             cap <<= 1
+        super().__init__()
         self.window_ns = window_ns
         self._cap = cap
         self._ts = [0] * cap
@@ -93,10 +99,6 @@ class RollingVWAP:
         self._head = 0
         self._len = 0
         self._last_ts: int | None = None
-        self.pv = 0
-        self.volume = 0
-        self.value = 0.0
-        self.ready = False
 
     def __len__(self) -> int:
         """Trades in the window."""
@@ -126,10 +128,7 @@ class RollingVWAP:
         self._head = 0
         self._len = 0
         self._last_ts = None
-        self.pv = 0
-        self.volume = 0
-        self.value = 0.0
-        self.ready = False
+        self._clear()
 
     def _evict(self, now: int) -> None:
         last = self._last_ts
