@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Protocol
 
 import msgspec
@@ -41,59 +43,33 @@ class Quotes(Protocol):
     quote_ts: int
 
 
+@dataclass(slots=True, eq=False)
 class RiskContext:
     """Everything the checks may read; the gate fills it before each intent."""
 
-    __slots__ = (
-        "breaker_latched",
-        "dup_window_ns",
-        "feed_stale",
-        "gross_exposure",
-        "instrument",
-        "last_intents",
-        "max_gross",
-        "max_notional",
-        "max_position",
-        "max_qty_lots",
-        "max_quote_age_ns",
-        "max_rate_symbol",
-        "max_rate_total",
-        "max_spread_bps",
-        "money_per_tick_lot",
-        "now",
-        "position",
-        "price_collar_bps",
-        "quotes",
-        "rate_symbol",
-        "rate_total",
-        "rate_window_ns",
-        "trading_state",
-    )
-
-    def __init__(self) -> None:
-        self.now = 0
-        self.quotes: Quotes | None = None
-        self.position = 0
-        self.gross_exposure = 0
-        self.money_per_tick_lot = 1
-        self.instrument: Instrument | None = None  # for the details a person reads
-        self.trading_state = TradingState.ACTIVE
-        self.breaker_latched = ""
-        self.feed_stale = False
-        self.max_qty_lots = 0
-        self.max_notional = 0
-        self.max_position = 0
-        self.max_gross = 0
-        self.max_spread_bps = 0.0
-        self.price_collar_bps = 0.0
-        self.max_quote_age_ns = 0
-        self.rate_window_ns = 1
-        self.max_rate_symbol = 0
-        self.max_rate_total = 0
-        self.rate_symbol: deque[int] = deque()
-        self.rate_total: deque[int] = deque()
-        self.dup_window_ns = 0
-        self.last_intents: dict[tuple[Side, int, OrderType, int], int] = {}
+    now: int = 0
+    quotes: Quotes | None = None
+    position: int = 0
+    gross_exposure: int = 0
+    money_per_tick_lot: int = 1
+    instrument: Instrument | None = None  # for the details a person reads
+    trading_state: TradingState = TradingState.ACTIVE
+    breaker_latched: str = ""
+    feed_stale: bool = False
+    max_qty_lots: int = 0
+    max_notional: int = 0
+    max_position: int = 0
+    max_gross: int = 0
+    max_spread_bps: float = 0.0
+    price_collar_bps: float = 0.0
+    max_quote_age_ns: int = 0
+    rate_window_ns: int = 1
+    max_rate_symbol: int = 0
+    max_rate_total: int = 0
+    rate_symbol: deque[int] = field(default_factory=deque)
+    rate_total: deque[int] = field(default_factory=deque)
+    dup_window_ns: int = 0
+    last_intents: dict[tuple[Side, int, OrderType, int], int] = field(default_factory=dict)
 
 
 Check = Callable[[OrderIntent, RiskContext], "Denial | None"]
