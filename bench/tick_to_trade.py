@@ -53,6 +53,9 @@ import sys
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
+from dataclasses import InitVar
+from dataclasses import dataclass
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 from typing import TextIO
@@ -73,6 +76,7 @@ from _ttt_report import print_latency  # noqa: E402
 from _ttt_report import print_targets  # noqa: E402
 from _ttt_report import stage_table  # noqa: E402
 from _ttt_venue import MARKER_LOTS  # noqa: E402
+from _ttt_venue import Sym  # noqa: E402
 from _ttt_venue import Venue  # noqa: E402
 from _ttt_venue import clock  # noqa: E402
 
@@ -184,21 +188,28 @@ async def settle(waiting: dict[Any, Any], timeout: float = 3.0) -> int:
     return lost
 
 
+@dataclass(eq=False)
 class Phases:
     """The measurement phases, driving the venue and the two children."""
 
-    def __init__(self, venue: Venue, gap_us: int) -> None:
-        self.venue = venue
+    venue: Venue
+    gap_us: InitVar[int]
+    gap_ns: int = field(init=False)
+    all: list[Sym] = field(init=False)
+    triggers: list[Sym] = field(init=False)
+    others: list[Sym] = field(init=False)
+    seq: int = 0
+    lost_bot: int = 0
+    lost_bare: int = 0
+    skipped: int = 0
+    _next: int = field(default=0, init=False)
+
+    def __post_init__(self, gap_us: int) -> None:
         self.gap_ns = gap_us * 1000
-        syms = list(venue.syms.values())
+        syms = list(self.venue.syms.values())
         self.triggers = [s for s in syms if s.lot == 1.0][:TRIGGER_SYMBOLS]
         self.others = [s for s in syms if s not in self.triggers]
         self.all = syms
-        self.seq = 0
-        self.lost_bot = 0
-        self.lost_bare = 0
-        self.skipped = 0
-        self._next = 0
 
     async def bot_round(self, n: int, record: bool) -> None:
         """``n`` triggers, on the trigger symbols in turn, skipping a symbol whose last
