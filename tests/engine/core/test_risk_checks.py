@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from functools import partial
 from typing import Any
 
 import pytest
@@ -68,382 +69,272 @@ ACTIVE, PAUSED, REDUCING, HALTED = (
     TradingState.HALTED,
 )
 
+Case = tuple[str, Check, OrderIntent, dict[str, Any], str | None]
+
+
+def case(
+    check: Check, name: str, the_intent: OrderIntent, deny: str | None = None, **fields: Any
+) -> Case:
+    """A row: ``check`` of ``the_intent`` in ``ctx(**fields)`` denies ``deny`` (None: allows)."""
+    return (name, check, the_intent, fields, deny)
+
+
+on_state = partial(case, check_trading_state)
+on_quote = partial(case, check_quote)
+on_feed = partial(case, check_feed)
+on_qty = partial(case, check_max_qty)
+on_dup = partial(case, check_duplicate)
+on_rate = partial(case, check_order_rate)
+on_spread = partial(case, check_spread)
+on_collar = partial(case, check_price_collar)
+on_notional = partial(case, check_max_notional)
+on_position = partial(case, check_max_position)
+on_gross = partial(case, check_gross_exposure)
+
 # id, check, intent, context fields, expected reason (None = allowed)
-CASES: list[tuple[str, Check, OrderIntent, dict[str, Any], str | None]] = [
+CASES: list[Case] = [
     # -- trading state: only new exposure is blocked -------------------------------
-    ("active opens", check_trading_state, intent(), {}, None),
-    ("paused opens", check_trading_state, intent(), {"trading_state": PAUSED}, "TRADING_STATE"),
-    (
-        "paused reduces",
-        check_trading_state,
-        intent(SELL, 1),
-        {"trading_state": PAUSED, "position": 2},
-        None,
+    on_state("active opens", intent()),
+    on_state("paused opens", intent(), trading_state=PAUSED, deny="TRADING_STATE"),
+    on_state("paused reduces", intent(SELL, 1), trading_state=PAUSED, position=2),
+    on_state(
+        "reducing adds", intent(BUY, 1), trading_state=REDUCING, position=2, deny="TRADING_STATE"
     ),
-    (
-        "reducing adds",
-        check_trading_state,
-        intent(BUY, 1),
-        {"trading_state": REDUCING, "position": 2},
-        "TRADING_STATE",
+    on_state("halted closes", intent(SELL, 2), trading_state=HALTED, position=2),
+    on_state(
+        "halted flips", intent(SELL, 3), trading_state=HALTED, position=2, deny="TRADING_STATE"
     ),
-    (
-        "halted closes",
-        check_trading_state,
-        intent(SELL, 2),
-        {"trading_state": HALTED, "position": 2},
-        None,
+    on_state(
+        "breaker latched opens", intent(), breaker_latched="daily_loss", deny="BREAKER_LATCHED"
     ),
-    (
-        "halted flips",
-        check_trading_state,
-        intent(SELL, 3),
-        {"trading_state": HALTED, "position": 2},
-        "TRADING_STATE",
-    ),
-    (
-        "breaker latched opens",
-        check_trading_state,
-        intent(),
-        {"breaker_latched": "daily_loss"},
-        "BREAKER_LATCHED",
-    ),
-    (
+    on_state(
         "breaker wins over state",
-        check_trading_state,
         intent(),
-        {"breaker_latched": "daily_loss", "trading_state": HALTED},
-        "BREAKER_LATCHED",
+        breaker_latched="daily_loss",
+        trading_state=HALTED,
+        deny="BREAKER_LATCHED",
     ),
-    (
-        "breaker latched reduces",
-        check_trading_state,
-        intent(BUY, 1),
-        {"breaker_latched": "drawdown", "position": -1},
-        None,
-    ),
+    on_state("breaker latched reduces", intent(BUY, 1), breaker_latched="drawdown", position=-1),
     # -- quote presence and age -------------------------------------------------------
-    ("no quote", check_quote, intent(), {"quotes": None}, "NO_QUOTE"),
-    (
-        "no quote, even to reduce",
-        check_quote,
-        intent(SELL),
-        {"quotes": None, "position": 1},
-        "NO_QUOTE",
-    ),
-    ("empty quote", check_quote, intent(), {"quotes": market()}, "NO_QUOTE"),
-    ("fresh quote", check_quote, intent(), {"max_quote_age_ns": 100 * MS}, None),
-    (
-        "quote exactly at max age",
-        check_quote,
-        intent(),
-        {"max_quote_age_ns": 100 * MS, "now": NOW + 100 * MS},
-        None,
-    ),
-    (
+    on_quote("no quote", intent(), quotes=None, deny="NO_QUOTE"),
+    on_quote("no quote, even to reduce", intent(SELL), quotes=None, position=1, deny="NO_QUOTE"),
+    on_quote("empty quote", intent(), quotes=market(), deny="NO_QUOTE"),
+    on_quote("fresh quote", intent(), max_quote_age_ns=100 * MS),
+    on_quote("quote exactly at max age", intent(), max_quote_age_ns=100 * MS, now=NOW + 100 * MS),
+    on_quote(
         "quote 1 ns past max age",
-        check_quote,
         intent(),
-        {"max_quote_age_ns": 100 * MS, "now": NOW + 100 * MS + 1},
-        "QUOTE_STALE",
+        max_quote_age_ns=100 * MS,
+        now=NOW + 100 * MS + 1,
+        deny="QUOTE_STALE",
     ),
-    (
+    on_quote(
         "stale quote may still reduce",
-        check_quote,
         intent(SELL),
-        {"max_quote_age_ns": 100 * MS, "now": NOW + 1 * SEC, "position": 1},
-        None,
+        max_quote_age_ns=100 * MS,
+        now=NOW + 1 * SEC,
+        position=1,
     ),
-    ("age check off (0)", check_quote, intent(), {"now": NOW + 3600 * SEC}, None),
+    on_quote("age check off (0)", intent(), now=NOW + 3600 * SEC),
     # -- market data feed health ------------------------------------------------------
-    ("feed fresh", check_feed, intent(), {}, None),
-    ("feed stale opens", check_feed, intent(), {"feed_stale": True}, "FEED_STALE"),
-    (
-        "feed stale flips",
-        check_feed,
-        intent(SELL, 3),
-        {"feed_stale": True, "position": 2},
-        "FEED_STALE",
-    ),
-    (
-        "feed stale may still reduce",
-        check_feed,
-        intent(SELL, 2),
-        {"feed_stale": True, "position": 2},
-        None,
-    ),
+    on_feed("feed fresh", intent()),
+    on_feed("feed stale opens", intent(), feed_stale=True, deny="FEED_STALE"),
+    on_feed("feed stale flips", intent(SELL, 3), feed_stale=True, position=2, deny="FEED_STALE"),
+    on_feed("feed stale may still reduce", intent(SELL, 2), feed_stale=True, position=2),
     # -- quantity ----------------------------------------------------------------------
-    ("qty 0", check_max_qty, intent(qty=0), {}, "QTY_INVALID"),
-    ("qty negative", check_max_qty, intent(qty=-1), {}, "QTY_INVALID"),
-    ("qty at max", check_max_qty, intent(qty=5), {"max_qty_lots": 5}, None),
-    ("qty over max", check_max_qty, intent(qty=6), {"max_qty_lots": 5}, "QTY_EXCEEDS_MAX"),
-    ("qty limit off (0)", check_max_qty, intent(qty=10**9), {}, None),
+    on_qty("qty 0", intent(qty=0), deny="QTY_INVALID"),
+    on_qty("qty negative", intent(qty=-1), deny="QTY_INVALID"),
+    on_qty("qty at max", intent(qty=5), max_qty_lots=5),
+    on_qty("qty over max", intent(qty=6), max_qty_lots=5, deny="QTY_EXCEEDS_MAX"),
+    on_qty("qty limit off (0)", intent(qty=10**9)),
     # a reversal is measured whole (the trader then splits it); a reduction never is
-    (
-        "reversal over max",
-        check_max_qty,
-        intent(SELL, 10),
-        {"max_qty_lots": 5, "position": 5},
-        "QTY_EXCEEDS_MAX",
+    on_qty(
+        "reversal over max", intent(SELL, 10), max_qty_lots=5, position=5, deny="QTY_EXCEEDS_MAX"
     ),
-    ("reduce over max", check_max_qty, intent(SELL, 9), {"max_qty_lots": 5, "position": 9}, None),
-    (
+    on_qty("reduce over max", intent(SELL, 9), max_qty_lots=5, position=9),
+    on_qty(
         "limit below one lot denies opening",
-        check_max_qty,
         intent(qty=1),
-        {"max_qty_lots": -1},
-        "QTY_LIMIT_BELOW_LOT",
+        max_qty_lots=-1,
+        deny="QTY_LIMIT_BELOW_LOT",
     ),
-    (
-        "limit below one lot still reduces",
-        check_max_qty,
-        intent(SELL, 1),
-        {"max_qty_lots": -1, "position": 1},
-        None,
-    ),
+    on_qty("limit below one lot still reduces", intent(SELL, 1), max_qty_lots=-1, position=1),
     # -- duplicate window (key: side, qty, type, price) --------------------------------------
-    (
+    on_dup(
         "same intent inside the window",
-        check_duplicate,
         intent(),
-        {"dup_window_ns": 100 * MS, "last_intents": {(BUY, 1, MKT, 0): NOW - 100 * MS + 1}},
-        "DUPLICATE_INTENT",
+        dup_window_ns=100 * MS,
+        last_intents={(BUY, 1, MKT, 0): NOW - 100 * MS + 1},
+        deny="DUPLICATE_INTENT",
     ),
-    (
+    on_dup(
         "same intent exactly one window later",
-        check_duplicate,
         intent(),
-        {"dup_window_ns": 100 * MS, "last_intents": {(BUY, 1, MKT, 0): NOW - 100 * MS}},
-        None,
+        dup_window_ns=100 * MS,
+        last_intents={(BUY, 1, MKT, 0): NOW - 100 * MS},
     ),
-    (
+    on_dup(
         "other qty inside the window",
-        check_duplicate,
         intent(qty=2),
-        {"dup_window_ns": 100 * MS, "last_intents": {(BUY, 1, MKT, 0): NOW}},
-        None,
+        dup_window_ns=100 * MS,
+        last_intents={(BUY, 1, MKT, 0): NOW},
     ),
-    (
+    on_dup(
         "other side inside the window",
-        check_duplicate,
         intent(SELL),
-        {"dup_window_ns": 100 * MS, "last_intents": {(BUY, 1, MKT, 0): NOW}},
-        None,
+        dup_window_ns=100 * MS,
+        last_intents={(BUY, 1, MKT, 0): NOW},
     ),
-    (
-        "duplicate check off (0)",
-        check_duplicate,
-        intent(),
-        {"last_intents": {(BUY, 1, MKT, 0): NOW}},
-        None,
-    ),
+    on_dup("duplicate check off (0)", intent(), last_intents={(BUY, 1, MKT, 0): NOW}),
     # -- order rate (window is (now - window, now]) ----------------------------------------------
-    (
+    on_rate(
         "symbol rate below max",
-        check_order_rate,
         intent(),
-        {"rate_window_ns": 1 * SEC, "max_rate_symbol": 2, "rate_symbol": deque([NOW])},
-        None,
+        rate_window_ns=1 * SEC,
+        max_rate_symbol=2,
+        rate_symbol=deque([NOW]),
     ),
-    (
+    on_rate(
         "symbol rate at max",
-        check_order_rate,
         intent(),
-        {"rate_window_ns": 1 * SEC, "max_rate_symbol": 2, "rate_symbol": deque([NOW - 1, NOW])},
-        "ORDER_RATE_SYMBOL",
+        rate_window_ns=1 * SEC,
+        max_rate_symbol=2,
+        rate_symbol=deque([NOW - 1, NOW]),
+        deny="ORDER_RATE_SYMBOL",
     ),
-    (
+    on_rate(
         "symbol rate: oldest just expired",
-        check_order_rate,
         intent(),
-        {
-            "rate_window_ns": 1 * SEC,
-            "max_rate_symbol": 2,
-            "rate_symbol": deque([NOW - 1 * SEC, NOW]),
-        },
-        None,
+        rate_window_ns=1 * SEC,
+        max_rate_symbol=2,
+        rate_symbol=deque([NOW - 1 * SEC, NOW]),
     ),
-    (
+    on_rate(
         "symbol rate: oldest 1 ns inside",
-        check_order_rate,
         intent(),
-        {
-            "rate_window_ns": 1 * SEC,
-            "max_rate_symbol": 2,
-            "rate_symbol": deque([NOW - 1 * SEC + 1, NOW]),
-        },
-        "ORDER_RATE_SYMBOL",
+        rate_window_ns=1 * SEC,
+        max_rate_symbol=2,
+        rate_symbol=deque([NOW - 1 * SEC + 1, NOW]),
+        deny="ORDER_RATE_SYMBOL",
     ),
-    (
+    on_rate(
         "total rate at max",
-        check_order_rate,
         intent(),
-        {"rate_window_ns": 1 * SEC, "max_rate_total": 2, "rate_total": deque([NOW, NOW])},
-        "ORDER_RATE_TOTAL",
+        rate_window_ns=1 * SEC,
+        max_rate_total=2,
+        rate_total=deque([NOW, NOW]),
+        deny="ORDER_RATE_TOTAL",
     ),
-    (
+    on_rate(
         "total rate: oldest just expired",
-        check_order_rate,
         intent(),
-        {"rate_window_ns": 1 * SEC, "max_rate_total": 2, "rate_total": deque([NOW - 1 * SEC, NOW])},
-        None,
+        rate_window_ns=1 * SEC,
+        max_rate_total=2,
+        rate_total=deque([NOW - 1 * SEC, NOW]),
     ),
-    (
+    on_rate(
         "rate limits off (0)",
-        check_order_rate,
         intent(),
-        {"rate_symbol": deque([NOW] * 100), "rate_total": deque([NOW] * 100)},
-        None,
+        rate_symbol=deque([NOW] * 100),
+        rate_total=deque([NOW] * 100),
     ),
     # -- spread (2.0 bps exactly) --------------------------------------------------------------
-    ("spread at max", check_spread, intent(), {"max_spread_bps": 2.0}, None),
-    ("spread over max", check_spread, intent(), {"max_spread_bps": 1.99}, "SPREAD_TOO_WIDE"),
-    (
-        "wide spread may still reduce",
-        check_spread,
-        intent(SELL),
-        {"max_spread_bps": 1.0, "position": 1},
-        None,
-    ),
-    ("spread check off (0)", check_spread, intent(), {}, None),
+    on_spread("spread at max", intent(), max_spread_bps=2.0),
+    on_spread("spread over max", intent(), max_spread_bps=1.99, deny="SPREAD_TOO_WIDE"),
+    on_spread("wide spread may still reduce", intent(SELL), max_spread_bps=1.0, position=1),
+    on_spread("spread check off (0)", intent()),
     # -- price collar around the mid (10 bps of 10_000 ticks = 10 ticks) -------------------
-    (
-        "limit at collar above",
-        check_price_collar,
-        intent(price=10_010, order_type=LMT),
-        {"price_collar_bps": 10.0},
-        None,
-    ),
-    (
+    on_collar("limit at collar above", intent(price=10_010, order_type=LMT), price_collar_bps=10.0),
+    on_collar(
         "limit past collar above",
-        check_price_collar,
         intent(price=10_011, order_type=LMT),
-        {"price_collar_bps": 10.0},
-        "PRICE_OUTSIDE_COLLAR",
+        price_collar_bps=10.0,
+        deny="PRICE_OUTSIDE_COLLAR",
     ),
-    (
-        "limit at collar below",
-        check_price_collar,
-        intent(SELL, price=9_990, order_type=LMT),
-        {"price_collar_bps": 10.0},
-        None,
+    on_collar(
+        "limit at collar below", intent(SELL, price=9_990, order_type=LMT), price_collar_bps=10.0
     ),
-    (
+    on_collar(
         "limit past collar below",
-        check_price_collar,
         intent(SELL, price=9_989, order_type=LMT),
-        {"price_collar_bps": 10.0},
-        "PRICE_OUTSIDE_COLLAR",
+        price_collar_bps=10.0,
+        deny="PRICE_OUTSIDE_COLLAR",
     ),
-    (
-        "market orders have no collar",
-        check_price_collar,
-        intent(),
-        {"price_collar_bps": 0.001},
-        None,
-    ),
+    on_collar("market orders have no collar", intent(), price_collar_bps=0.001),
     # -- order notional (market: buys at the ask, sells at the bid; limits at their price) ----
-    ("notional at max", check_max_notional, intent(qty=3), {"max_notional": buy_notional(3)}, None),
-    (
+    on_notional("notional at max", intent(qty=3), max_notional=buy_notional(3)),
+    on_notional(
         "notional 1 nano over max",
-        check_max_notional,
         intent(qty=3),
-        {"max_notional": buy_notional(3) - 1},
-        "NOTIONAL_EXCEEDS_MAX",
+        max_notional=buy_notional(3) - 1,
+        deny="NOTIONAL_EXCEEDS_MAX",
     ),
-    (
-        "sell notional at the bid",
-        check_max_notional,
-        intent(SELL, 3),
-        {"max_notional": 3 * BID * MPL},
-        None,
-    ),
-    (
+    on_notional("sell notional at the bid", intent(SELL, 3), max_notional=3 * BID * MPL),
+    on_notional(
         "limit notional at its price",
-        check_max_notional,
         intent(qty=3, order_type=LMT, price=9_000),
-        {"max_notional": 3 * 9_000 * MPL},
-        None,
+        max_notional=3 * 9_000 * MPL,
     ),
-    (
+    on_notional(
         "limit notional over at its price",
-        check_max_notional,
         intent(qty=3, order_type=LMT, price=9_001),
-        {"max_notional": 3 * 9_000 * MPL},
-        "NOTIONAL_EXCEEDS_MAX",
+        max_notional=3 * 9_000 * MPL,
+        deny="NOTIONAL_EXCEEDS_MAX",
     ),
-    ("notional off (0)", check_max_notional, intent(qty=10**6), {}, None),
-    (
+    on_notional("notional off (0)", intent(qty=10**6)),
+    on_notional(
         "reversal notional measured whole",
-        check_max_notional,
         intent(SELL, 6),
-        {"max_notional": 3 * BID * MPL, "position": 3},
-        "NOTIONAL_EXCEEDS_MAX",
+        max_notional=3 * BID * MPL,
+        position=3,
+        deny="NOTIONAL_EXCEEDS_MAX",
     ),
-    (
-        "reduce notional over max",
-        check_max_notional,
-        intent(SELL, 6),
-        {"max_notional": 3 * BID * MPL, "position": 6},
-        None,
+    on_notional(
+        "reduce notional over max", intent(SELL, 6), max_notional=3 * BID * MPL, position=6
     ),
     # -- resulting position value ---------------------------------------------------------------
-    (
-        "position at max",
-        check_max_position,
-        intent(qty=1),
-        {"position": 2, "max_position": buy_notional(3)},
-        None,
-    ),
-    (
+    on_position("position at max", intent(qty=1), position=2, max_position=buy_notional(3)),
+    on_position(
         "position over max",
-        check_max_position,
         intent(qty=1),
-        {"position": 2, "max_position": buy_notional(3) - 1},
-        "POSITION_EXCEEDS_MAX",
+        position=2,
+        max_position=buy_notional(3) - 1,
+        deny="POSITION_EXCEEDS_MAX",
     ),
-    (
+    on_position(
         "flip over max",
-        check_max_position,
         intent(SELL, 6),
-        {"position": 2, "max_position": 4 * BID * MPL - 1},
-        "POSITION_EXCEEDS_MAX",
+        position=2,
+        max_position=4 * BID * MPL - 1,
+        deny="POSITION_EXCEEDS_MAX",
     ),
-    (
-        "reducing is never a position breach",
-        check_max_position,
-        intent(SELL, 1),
-        {"position": 10, "max_position": 1},
-        None,
+    on_position(
+        "reducing is never a position breach", intent(SELL, 1), position=10, max_position=1
     ),
     # -- gross exposure across symbols --------------------------------------------------------
-    (
-        "gross at max",
-        check_gross_exposure,
-        intent(qty=2),
-        {"gross_exposure": 7 * UNIT, "max_gross": 7 * UNIT + buy_notional(2)},
-        None,
+    on_gross(
+        "gross at max", intent(qty=2), gross_exposure=7 * UNIT, max_gross=7 * UNIT + buy_notional(2)
     ),
-    (
+    on_gross(
         "gross over max",
-        check_gross_exposure,
         intent(qty=2),
-        {"gross_exposure": 7 * UNIT, "max_gross": 7 * UNIT + buy_notional(2) - 1},
-        "GROSS_EXPOSURE_EXCEEDS_MAX",
+        gross_exposure=7 * UNIT,
+        max_gross=7 * UNIT + buy_notional(2) - 1,
+        deny="GROSS_EXPOSURE_EXCEEDS_MAX",
     ),
-    (
+    on_gross(
         "gross counts the growth of a held position",
-        check_gross_exposure,
         intent(qty=1),
-        {"position": 2, "gross_exposure": buy_notional(2), "max_gross": buy_notional(3)},
-        None,
+        position=2,
+        gross_exposure=buy_notional(2),
+        max_gross=buy_notional(3),
     ),
-    (
+    on_gross(
         "reducing never breaches gross",
-        check_gross_exposure,
         intent(SELL, 1),
-        {"position": 5, "gross_exposure": 10**18, "max_gross": 1},
-        None,
+        position=5,
+        gross_exposure=10**18,
+        max_gross=1,
     ),
 ]
 
