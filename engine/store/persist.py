@@ -287,10 +287,7 @@ async def _upsert_orders(conn: AsyncConnection, rows: Sequence[Row], name: str) 
     if stmt is not None:
         await conn.execute(stmt, list(rows))
         return
-    known = await _existing(conn, ORDERS.c.client_order_id, [r["client_order_id"] for r in rows])
-    new = [r for r in rows if r["client_order_id"] not in known]
-    if new:
-        await conn.execute(insert(ORDERS), new)
+    known = await _insert_unknown(conn, rows, ORDERS, "client_order_id")
     changed = [{f"b_{k}": v for k, v in r.items()} for r in rows if r["client_order_id"] in known]
     if changed:
         stmt_u = (
@@ -308,10 +305,18 @@ async def _insert_new_fills(conn: AsyncConnection, rows: Sequence[Row], name: st
     if stmt is not None:
         await conn.execute(stmt, list(rows))
         return
-    known = await _existing(conn, FILLS.c.exec_id, [r["exec_id"] for r in rows])
-    new = [r for r in rows if r["exec_id"] not in known]
+    await _insert_unknown(conn, rows, FILLS, "exec_id")
+
+
+async def _insert_unknown(
+    conn: AsyncConnection, rows: Sequence[Row], table: Table, key: str
+) -> set[str]:
+    """Insert the rows whose ``key`` column is not stored yet; return the keys that were."""
+    known = await _existing(conn, table.c[key], [r[key] for r in rows])
+    new = [r for r in rows if r[key] not in known]
     if new:
-        await conn.execute(insert(FILLS), new)
+        await conn.execute(insert(table), new)
+    return known
 
 
 async def _existing(conn: AsyncConnection, column: Any, keys: list[str]) -> set[str]:

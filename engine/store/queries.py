@@ -111,16 +111,9 @@ def _fill_record(row: FillRow) -> FillRecord:
 
 
 def _account(row: EquitySnapshotRow) -> AccountSnapshot:
+    """The snapshot of an ``equity_snapshots`` row: every field is the column of its name."""
     return AccountSnapshot(
-        ts=row.ts,
-        cash=row.cash,
-        equity=row.equity,
-        realized_pnl=row.realized_pnl,
-        unrealized_pnl=row.unrealized_pnl,
-        fees=row.fees,
-        high_water_mark=row.high_water_mark,
-        drawdown=row.drawdown,
-        gross_exposure=row.gross_exposure,
+        **{name: getattr(row, name) for name in AccountSnapshot.__struct_fields__}
     )
 
 
