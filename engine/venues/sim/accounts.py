@@ -13,6 +13,7 @@ import random
 import uuid
 from collections.abc import Callable
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -39,6 +40,7 @@ from engine.venues.sim.errors import not_found
 from engine.venues.sim.errors import unprocessable
 from engine.venues.sim.faults import FaultInjector
 from engine.venues.sim.market import TickEvent
+from engine.venues.sim.orders import OrderRequest
 from engine.venues.sim.orders import SimOrder
 from engine.venues.sim.orders import order_object
 from engine.venues.sim.protocol import Units
@@ -57,19 +59,26 @@ _EVENT_OF = {
 }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountTerms:
+    """The terms an account opens with: cash (nanos), fill model, id seed, margin."""
+
+    cash: int
+    paper: PaperConfig
+    seed: int
+    margin_multiplier: Decimal = Decimal(1)
+
+
 class Account:
     """Orders, fills, positions and cash of the one simulated account."""
 
-    def __init__(  # noqa: PLR0913 (keyword-only account terms)
+    def __init__(
         self,
         instruments: Iterable[Instrument],
         asset_classes: dict[str, str],
+        terms: AccountTerms,
         *,
-        cash: int,
-        paper: PaperConfig,
         faults: FaultInjector,
-        seed: int,
-        margin_multiplier: Decimal = Decimal(1),
         publish: Publish = _NO_PUBLISH,
     ) -> None:
         instruments = list(instruments)
@@ -77,21 +86,21 @@ class Account:
         self.units = {i.symbol: Units(i) for i in instruments}
         self.asset_classes = asset_classes
         self.views = {i.symbol: MarketState(i) for i in instruments}
-        self.paper = PaperVenue(instruments, paper)
+        self.paper = PaperVenue(instruments, terms.paper)
         for symbol, view in self.views.items():
             self.paper.attach(symbol, view)
-        self.portfolio = Portfolio(instruments, cash)
+        self.portfolio = Portfolio(instruments, terms.cash)
         self.faults = faults
         self.publish = publish
-        self.multiplier = margin_multiplier
+        self.multiplier = terms.margin_multiplier
         self.orders: dict[str, SimOrder] = {}
         self.by_client: dict[str, SimOrder] = {}
         self.used_ids: set[str] = set()
         self._open: dict[str, SimOrder] = {}
         self.fills: list[Fill] = []
         self.dirty = False
-        self._seed = seed
-        self._ids = random.Random(f"{seed}:ids:0")
+        self._seed = terms.seed
+        self._ids = random.Random(f"{terms.seed}:ids:0")
         self._last = 0
         self._restoring = False
 
@@ -133,24 +142,13 @@ class Account:
     def new_id(self) -> str:
         return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
 
-    def submit(  # noqa: PLR0913 (the fields of an order request)
-        self,
-        *,
-        symbol: str,
-        side: Side,
-        order_type: OrderType,
-        tif: TimeInForce,
-        qty: int,
-        limit: int,
-        client_order_id: str | None,
-        extended_hours: bool,
-        wall: int,
-    ) -> dict[str, Any]:
+    def submit(self, order: OrderRequest, wall: int) -> dict[str, Any]:
         """Accept an order (raising ApiError 422/403) and run it; return it as accepted."""
-        coid = client_order_id or self.new_id()
+        symbol, side, qty = order.symbol, order.side, order.qty
+        coid = order.client_order_id or self.new_id()
         if coid in self.used_ids:
             raise unprocessable("client_order_id must be unique")
-        self._check_buying_power(symbol, side, qty, limit, order_type)
+        self._check_buying_power(symbol, side, qty, order.limit, order.order_type)
         ts = self.now(wall)
         rec = SimOrder(
             id=self.new_id(),
@@ -158,13 +156,13 @@ class Account:
             symbol=symbol,
             asset_class=self.asset_classes[symbol],
             side=side,
-            order_type=order_type,
-            tif=tif,
+            order_type=order.order_type,
+            tif=order.tif,
             qty=qty,
-            limit=limit,
+            limit=order.limit,
             intent=self._intent(symbol, side),
             created_at=ts,
-            extended_hours=extended_hours,
+            extended_hours=order.extended_hours,
         )
         self.orders[rec.id] = rec
         self.by_client[coid] = rec
@@ -228,7 +226,7 @@ class Account:
                 f"available: {units.qty_str(max(available, 0))})"
             )
         tif = TimeInForce.GTC if self.asset_classes[symbol] == "crypto" else TimeInForce.DAY
-        return self.submit(
+        order = OrderRequest(
             symbol=symbol,
             side=side,
             order_type=OrderType.MARKET,
@@ -237,8 +235,8 @@ class Account:
             limit=0,
             client_order_id=None,
             extended_hours=False,
-            wall=wall,
         )
+        return self.submit(order, wall)
 
     def render(self, rec: SimOrder) -> dict[str, Any]:
         return order_object(rec, self.units[Symbol(rec.symbol)])

@@ -7,6 +7,9 @@ events and the state file all describe an order the same way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields
 from typing import Any
 
 from engine.model import OrderType
@@ -21,64 +24,47 @@ OPEN_STATUSES = frozenset({"accepted", "pending_new", "new", "partially_filled"}
 """Alpaca statuses of an order that can still fill (``status=open``)."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderRequest:
+    """What a ``POST /v2/orders`` asks for, checked: ticks and lots, not strings."""
+
+    symbol: str
+    side: Side
+    order_type: OrderType
+    tif: TimeInForce
+    qty: int
+    limit: int
+    client_order_id: str | None
+    extended_hours: bool
+
+
+@dataclass(slots=True, eq=False, kw_only=True)
 class SimOrder:
     """One order as the venue records it: ticks, lots, ns times, an Alpaca status."""
 
-    __slots__ = (
-        "asset_class",
-        "canceled_at",
-        "client_order_id",
-        "cost",
-        "created_at",
-        "expired_at",
-        "extended_hours",
-        "failed_at",
-        "filled",
-        "filled_at",
-        "id",
-        "intent",
-        "limit",
-        "order_type",
-        "qty",
-        "side",
-        "status",
-        "symbol",
-        "tif",
-        "updated_at",
-    )
+    id: str
+    client_order_id: str
+    symbol: str
+    asset_class: str
+    side: Side
+    order_type: OrderType
+    tif: TimeInForce
+    qty: int
+    limit: int
+    intent: str
+    created_at: int
+    extended_hours: bool = False
+    status: str = "accepted"
+    filled: int = 0
+    cost: int = 0  # sum of price x lots over fills (tick-lots)
+    updated_at: int = field(init=False)
+    filled_at: int = 0
+    canceled_at: int = 0
+    expired_at: int = 0
+    failed_at: int = 0
 
-    def __init__(  # noqa: PLR0913 (keyword-only order record)
-        self,
-        *,
-        id: str,
-        client_order_id: str,
-        symbol: str,
-        asset_class: str,
-        side: Side,
-        order_type: OrderType,
-        tif: TimeInForce,
-        qty: int,
-        limit: int,
-        intent: str,
-        created_at: int,
-        extended_hours: bool = False,
-    ) -> None:
-        self.id = id
-        self.client_order_id = client_order_id
-        self.symbol = symbol
-        self.asset_class = asset_class
-        self.side = side
-        self.order_type = order_type
-        self.tif = tif
-        self.qty = qty
-        self.limit = limit
-        self.intent = intent
-        self.extended_hours = extended_hours
-        self.status = "accepted"
-        self.filled = 0
-        self.cost = 0  # sum of price x lots over fills (tick-lots)
-        self.created_at = self.updated_at = created_at
-        self.filled_at = self.canceled_at = self.expired_at = self.failed_at = 0
+    def __post_init__(self) -> None:
+        self.updated_at = self.created_at
 
     @property
     def is_open(self) -> bool:
@@ -90,7 +76,7 @@ class SimOrder:
 
     def to_state(self) -> dict[str, Any]:
         """The record as plain JSON values (for the state file)."""
-        state = {name: getattr(self, name) for name in self.__slots__}
+        state = {name: getattr(self, name) for name in _STATE_FIELDS}
         state["side"] = "buy" if self.side is Side.BUY else "sell"
         state["order_type"] = self.order_type.value
         state["tif"] = self.tif.value
@@ -118,6 +104,8 @@ class SimOrder:
         return rec
 
 
+_STATE_FIELDS = tuple(sorted(f.name for f in fields(SimOrder)))
+"""The state file's keys, in the order the file has always had them."""
 _INT_STATE = ("filled", "cost", "updated_at", "filled_at", "canceled_at", "expired_at", "failed_at")
 
 

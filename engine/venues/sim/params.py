@@ -17,6 +17,7 @@ from engine.model import Symbol
 from engine.model import TimeInForce
 from engine.venues.sim.errors import ApiError
 from engine.venues.sim.errors import unprocessable
+from engine.venues.sim.orders import OrderRequest
 from engine.venues.sim.protocol import Units
 from engine.venues.sim.protocol import parse_time
 
@@ -26,8 +27,8 @@ _UNSUPPORTED_TYPES = ("stop", "stop_limit", "trailing_stop")
 _NOT_SET = (None, "")
 
 
-def order_args(body: dict[str, Any], units_by_symbol: dict[Symbol, Units]) -> dict[str, Any]:
-    """Keyword arguments for ``Account.submit`` from a ``POST /v2/orders`` body (422 if bad).
+def order_request(body: dict[str, Any], units_by_symbol: dict[Symbol, Units]) -> OrderRequest:
+    """The request for ``Account.submit`` from a ``POST /v2/orders`` body (422 if bad).
 
     Accepts what Alpaca accepts for market and limit orders; Alpaca's other
     order types, classes and times in force are refused as unsupported.
@@ -69,16 +70,16 @@ def order_args(body: dict[str, Any], units_by_symbol: dict[Symbol, Units]) -> di
         raise unprocessable("extended_hours must be a boolean")
     if extended and (order_type is not OrderType.LIMIT or tif is not TimeInForce.DAY):
         raise unprocessable("extended hours order must be DAY limit orders")
-    return {
-        "symbol": inst.symbol,
-        "side": side,
-        "order_type": order_type,
-        "tif": tif,
-        "qty": lots,
-        "limit": limit,
-        "client_order_id": coid or None,
-        "extended_hours": extended,
-    }
+    return OrderRequest(
+        symbol=inst.symbol,
+        side=side,
+        order_type=order_type,
+        tif=tif,
+        qty=lots,
+        limit=limit,
+        client_order_id=coid or None,
+        extended_hours=extended,
+    )
 
 
 def _type_and_tif(body: dict[str, Any]) -> tuple[OrderType, TimeInForce]:

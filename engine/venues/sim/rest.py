@@ -13,6 +13,9 @@ import contextlib
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
+from dataclasses import KW_ONLY
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from aiohttp import web
@@ -28,7 +31,7 @@ from engine.venues.sim.ids import asset_id
 from engine.venues.sim.params import decimal_param
 from engine.venues.sim.params import int_param
 from engine.venues.sim.params import json_body
-from engine.venues.sim.params import order_args
+from engine.venues.sim.params import order_request
 from engine.venues.sim.params import time_param
 from engine.venues.sim.params import units_param
 from engine.venues.sim.protocol import JSON_ENCODER
@@ -63,27 +66,22 @@ def is_websocket(request: web.Request) -> bool:
     return request.headers.get("Upgrade", "").lower() == "websocket"
 
 
+@dataclass(eq=False)
 class RestApi:
     """The REST handlers and the auth-and-faults middleware."""
 
-    def __init__(
-        self,
-        account: Account,
-        faults: FaultInjector,
-        *,
-        key: str,
-        secret: str,
-        clock: Clock,
-        stopping: asyncio.Event,
-    ) -> None:
-        self.account = account
-        self.faults = faults
-        self._key = key
-        self._secret = secret
-        self._clock = clock
-        self._stopping = stopping
-        self._created = clock()
-        self.requests = 0
+    account: Account
+    faults: FaultInjector
+    _: KW_ONLY
+    key: str = field(repr=False)
+    secret: str = field(repr=False)
+    clock: Clock
+    stopping: asyncio.Event
+    requests: int = field(default=0, init=False)
+    created: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.created = self.clock()
 
     def routes(self) -> list[web.RouteDef]:
         """Fixed ``/v2`` routes (register them before the ``/v2/{feed}`` websocket route)."""
@@ -114,8 +112,8 @@ class RestApi:
         self.requests += 1
         headers = request.headers
         if (
-            headers.get("APCA-API-KEY-ID") != self._key
-            or headers.get("APCA-API-SECRET-KEY") != self._secret
+            headers.get("APCA-API-KEY-ID") != self.key
+            or headers.get("APCA-API-SECRET-KEY") != self.secret
         ):
             return error_response(401, 40110000, "request is not authorized")
         fault = self.faults.rest_fault()
@@ -139,7 +137,7 @@ class RestApi:
         else:
             counters.rest_timeout_before += 1
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), self.faults.config.rest_hang)
+            await asyncio.wait_for(self.stopping.wait(), self.faults.config.rest_hang)
         return error_response(504, 50410000, "gateway timeout")
 
     async def _run(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -166,8 +164,8 @@ class RestApi:
     # -- orders ---------------------------------------------------------------------
 
     async def post_order(self, request: web.Request) -> web.Response:
-        args = order_args(await json_body(request), self.account.units)
-        return json_response(self.account.submit(**args, wall=self._clock()))
+        order = order_request(await json_body(request), self.account.units)
+        return json_response(self.account.submit(order, self.clock()))
 
     async def list_orders(self, request: web.Request) -> web.Response:
         q = request.query
@@ -210,11 +208,11 @@ class RestApi:
         return json_response(self.account.render(rec))
 
     async def cancel_order(self, request: web.Request) -> web.Response:
-        self.account.cancel(request.match_info["order_id"], self._clock())
+        self.account.cancel(request.match_info["order_id"], self.clock())
         return web.Response(status=204)
 
     async def cancel_all(self, request: web.Request) -> web.Response:
-        recs = self.account.cancel_all(self._clock())
+        recs = self.account.cancel_all(self.clock())
         body = [{"id": r.id, "status": 200, "body": self.account.render(r)} for r in recs]
         return json_response(body, status=207)
 
@@ -251,11 +249,11 @@ class RestApi:
         pct = decimal_param(pct_text, "percentage") if pct_text else None
         if pct is not None and not 0 < pct <= 100:
             raise unprocessable("percentage must be in (0, 100]")
-        return json_response(self.account.close_position(symbol, self._clock(), qty, pct))
+        return json_response(self.account.close_position(symbol, self.clock(), qty, pct))
 
     async def close_all(self, request: web.Request) -> web.Response:
         account = self.account
-        now = self._clock()
+        now = self.clock()
         if request.query.get("cancel_orders", "false").lower() == "true":
             account.cancel_all(now)
         out: list[dict[str, Any]] = []
@@ -269,7 +267,7 @@ class RestApi:
         return json_response(out, status=207)
 
     async def get_account(self, request: web.Request) -> web.Response:
-        return json_response(account_object(self.account, self._created))
+        return json_response(account_object(self.account, self.created))
 
     async def list_assets(self, request: web.Request) -> web.Response:
         wanted = request.query.get("asset_class")
@@ -289,7 +287,7 @@ class RestApi:
         return json_response(asset_object(units, self.account.asset_classes[symbol]))
 
     async def get_clock(self, request: web.Request) -> web.Response:
-        now = self._clock()
+        now = self.clock()
         tomorrow = rfc3339(now + 86_400_000_000_000)
         return json_response(
             {

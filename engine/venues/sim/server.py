@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from engine.venues.sim.accounts import Account
+from engine.venues.sim.accounts import AccountTerms
 from engine.venues.sim.config import SimVenueConfig
 from engine.venues.sim.errors import not_found
 from engine.venues.sim.faults import FaultConfig
@@ -73,11 +74,13 @@ class SimVenue:
         self.account = Account(
             instruments,
             classes,
-            cash=cfg.starting_cash_nanos,
-            paper=cfg.paper,
+            AccountTerms(
+                cash=cfg.starting_cash_nanos,
+                paper=cfg.paper,
+                seed=cfg.seed,
+                margin_multiplier=cfg.margin_multiplier,
+            ),
             faults=self.faults,
-            seed=cfg.seed,
-            margin_multiplier=cfg.margin_multiplier,
             publish=self.updates.publish,
         )
         self.data = DataHub(cfg, instruments, self.faults.counters)
