@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from engine.bus import EventBus
 from engine.core.trading_core import TradingCore
@@ -32,14 +31,12 @@ from engine.runtime.live import LiveEngine
 from engine.runtime.recovery import Reconciler
 from engine.runtime.recovery import rebuild_from_store
 from engine.store import StoreReader
-from engine.store import StoreWriter
-from engine.store import create_store_engine
-from engine.store import migrate
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.execution import AlpacaExecution
 from engine.venues.base import VenueOrder
 from engine.venues.base import VenuePosition
 from tests.kit.core import sma_core
+from tests.kit.store import stored_events
 
 SYM = Symbol("AAA")
 INST = Instrument(symbol=SYM, price_increment=Decimal("0.01"), size_increment=Decimal(1))
@@ -129,17 +126,6 @@ def filled_at_venue(cid: ClientOrderId) -> VenueOrder:
     )
 
 
-async def stored(tmp_path: Path, events: list[EngineEvent]) -> Any:
-    engine = create_store_engine(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
-    await migrate(engine)
-    writer = StoreWriter(engine)
-    writer.start()
-    for event in events:
-        writer.submit(event)
-    await writer.close()
-    return engine
-
-
 def reconciler(core: TradingCore, venue: Venue, reader: StoreReader, now: int) -> Reconciler:
     bus = EventBus()
     live = LiveEngine(core, venue, bus, clock=lambda: now)  # type: ignore[arg-type]
@@ -196,7 +182,7 @@ async def test_item_07_a_duplicate_fill_after_eviction_is_not_booked_twice(tmp_p
         events.extend(core.events)
         core.events.clear()
     assert core.orders.status(first) is None, "the first order should have left the window"
-    engine = await stored(tmp_path, [*events])
+    engine = await stored_events(tmp_path / "m.db", events)
     position = core.portfolio.position_qty(SYM)
     cash = core.portfolio.cash
     now = T0 + 12_000 * STEP
@@ -246,7 +232,7 @@ async def test_item_07_a_restart_with_a_big_history_loads_a_bounded_window_and_r
     pf = core.portfolio
     assert pf.position_qty(SYM) > 0
     expected = (pf.position_qty(SYM), pf.lots(SYM), pf.realized, pf.fees)
-    engine = await stored(tmp_path, events)
+    engine = await stored_events(tmp_path / "m.db", events)
     try:
         fresh = new_core("2")
         reader = StoreReader(engine)

@@ -56,10 +56,8 @@ from engine.runtime.live import LiveEngine
 from engine.runtime.recovery import Reconciler
 from engine.runtime.recovery import rebuild_from_store
 from engine.store import StoreReader
-from engine.store import StoreWriter
 from engine.store import create_store_engine
 from engine.store import load_control_state
-from engine.store import migrate
 from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import VenueOrder
@@ -72,6 +70,7 @@ from tests.engine.runtime.conftest import started_sim
 from tests.engine.runtime.conftest import until
 from tests.engine.runtime.conftest import until_async
 from tests.kit.core import sma_core
+from tests.kit.store import stored_events
 
 SIMEQ = Symbol("SIMEQ")
 AAA = Symbol("AAA")
@@ -164,12 +163,9 @@ async def venue_positions(venue: SimVenue) -> dict[str, int]:
 
 async def seed_store_fill(tmp_path: Path, fill: Fill) -> None:
     """A fill in the bot's store that no stored order explains (an earlier adjustment)."""
-    engine = create_store_engine(f"sqlite+aiosqlite:///{db_path(tmp_path)}")
-    await migrate(engine)
-    writer = StoreWriter(engine)
-    writer.start()
-    writer.submit(FillApplied(fill.ts, fill, 0, fill.qty * fill.side))
-    await writer.close()
+    engine = await stored_events(
+        db_path(tmp_path), [FillApplied(fill.ts, fill, 0, fill.qty * fill.side)]
+    )
     await engine.dispose()
 
 
@@ -444,6 +440,16 @@ async def a_resting_order(rt: Runtime, venue: SimVenue) -> Order:
     return working()[0]
 
 
+async def serving_a_resting_order(
+    venue: SimVenue, tmp_path: Path
+) -> tuple[Running, Runtime, ClientOrderId]:
+    """A runtime serving with one resting entry, the market paused."""
+    run = Running(runtime(venue, tmp_path, **resting_entries()))
+    rt = await serving(run)
+    order = await a_resting_order(rt, venue)
+    return run, rt, order.client_order_id
+
+
 async def venue_status(venue: SimVenue, cid: ClientOrderId) -> str:
     return venue.account.by_client[cid].status
 
@@ -451,10 +457,7 @@ async def venue_status(venue: SimVenue, cid: ClientOrderId) -> str:
 async def test_item_03_reconcile_retries_the_cancel_of_an_order_the_venue_still_works(
     venue: SimVenue, tmp_path: Path
 ):
-    run = Running(runtime(venue, tmp_path, **resting_entries()))
-    rt = await serving(run)
-    order = await a_resting_order(rt, venue)
-    cid = order.client_order_id
+    run, rt, cid = await serving_a_resting_order(venue, tmp_path)
     # The bot asked to cancel; the DELETE and the query that followed both failed.
     rt.core.orders.on_report(ExecutionReport(cid, ReportKind.CANCEL_REQUESTED, time.time_ns()))
     assert rt.core.orders.status(cid) is OrderStatus.CANCEL_PENDING
@@ -472,10 +475,7 @@ async def test_item_03_reconcile_retries_the_cancel_of_an_order_the_venue_still_
 async def test_item_05_reconcile_revives_a_working_order_inferred_gone(
     venue: SimVenue, tmp_path: Path
 ):
-    run = Running(runtime(venue, tmp_path, **resting_entries()))
-    rt = await serving(run)
-    order = await a_resting_order(rt, venue)
-    cid = order.client_order_id
+    run, rt, cid = await serving_a_resting_order(venue, tmp_path)
     now = time.time_ns()
     rt.live.apply([ExecutionReport(cid, ReportKind.CANCELLED, now, reason="not_at_venue")])
     assert rt.core.orders.status(cid) is OrderStatus.CANCELLED
@@ -544,10 +544,7 @@ def test_item_05_reconcile_plan_revives_terminal_orders_the_venue_lists_differen
 async def test_item_05_reconcile_announces_a_fill_recovered_only_when_it_was_booked(
     venue: SimVenue, tmp_path: Path
 ):
-    run = Running(runtime(venue, tmp_path, **resting_entries()))
-    rt = await serving(run)
-    order = await a_resting_order(rt, venue)
-    cid = order.client_order_id
+    run, rt, cid = await serving_a_resting_order(venue, tmp_path)
     # The venue cancelled it for good (its own report), yet lists a fill for it.
     rt.live.apply([ExecutionReport(cid, ReportKind.CANCELLED, time.time_ns(), reason="venue")])
     found = recorder(rt, Discrepancy)
@@ -659,13 +656,7 @@ async def test_item_05_an_inferred_outcome_stays_provisional_across_a_restart(tm
     core.on_report(ExecutionReport(cid, ReportKind.SUBMIT_AMBIGUOUS, 1_001))
     core.on_report(ExecutionReport(cid, ReportKind.REJECTED, 1_002, reason="not_at_venue"))
     assert core.orders.is_provisional(cid)
-    engine = create_store_engine(f"sqlite+aiosqlite:///{db_path(tmp_path)}")
-    await migrate(engine)
-    writer = StoreWriter(engine)
-    writer.start()
-    for event in core.events:
-        writer.submit(event)
-    await writer.close()
+    engine = await stored_events(db_path(tmp_path), core.events)
 
     fresh = _core()
     await rebuild_from_store(fresh, StoreReader(engine))
