@@ -8,7 +8,19 @@ from pathlib import Path
 from engine.cli import main
 
 USDM_QUOTES = "binance_usdm_btcusdt_20240808_quotes.csv"
-SMA = ["--strategy", "sma_cross", "--set", "fast=10", "--set", "slow=50", "--set", "band=0.01"]
+
+
+def data(*paths: Path) -> list[str]:
+    """``--data`` for each file, in order."""
+    return [arg for path in paths for arg in ("--data", str(path))]
+
+
+def sets(*assignments: str) -> list[str]:
+    """``--set`` for each ``key=value``, in order."""
+    return [arg for assignment in assignments for arg in ("--set", assignment)]
+
+
+SMA = ["--strategy", "sma_cross", *sets("fast=10", "slow=50", "band=0.01")]
 
 
 def run_json(capsys, *args: str) -> dict:
@@ -20,7 +32,7 @@ def run_json(capsys, *args: str) -> dict:
 
 
 def test_sma_cross_gives_the_199_signals_of_nautilus_and_hftbacktest(data_dir: Path, capsys):
-    m = run_json(capsys, "--data", str(data_dir / USDM_QUOTES), *SMA)
+    m = run_json(capsys, *data(data_dir / USDM_QUOTES), *SMA)
     assert m["ticks"] == 66_089
     assert m["signals"] == 199
     # One market order per signal change, each filled in full.
@@ -33,15 +45,11 @@ def test_sma_cross_gives_the_199_signals_of_nautilus_and_hftbacktest(data_dir: P
 
 def test_same_inputs_give_a_byte_identical_summary(data_dir: Path, tmp_path: Path, capsys):
     args = [
-        "--data",
-        str(data_dir / USDM_QUOTES),
+        *data(data_dir / USDM_QUOTES),
         *SMA,
-        "--set",
-        "paper.taker_fee=0.0004",
-        "--set",
-        "paper.latency_in_ns=2000000",
-        "--set",
-        "paper.latency_out_ns=1000000",
+        *sets(
+            "paper.taker_fee=0.0004", "paper.latency_in_ns=2000000", "paper.latency_out_ns=1000000"
+        ),
     ]
     assert main(["backtest", *args, "--report", str(tmp_path / "a")]) == 0
     assert main(["backtest", *args, "--report", str(tmp_path / "b")]) == 0
@@ -58,7 +66,7 @@ def test_same_inputs_give_a_byte_identical_summary(data_dir: Path, tmp_path: Pat
 
 def test_report_files_are_complete_and_consistent(data_dir: Path, tmp_path: Path, capsys):
     out = tmp_path / "report"
-    args = ["--data", str(data_dir / USDM_QUOTES), *SMA, "--set", "paper.taker_fee=0.0004"]
+    args = [*data(data_dir / USDM_QUOTES), *SMA, "--set", "paper.taker_fee=0.0004"]
     assert main(["backtest", *args, "--report", str(out)]) == 0
     capsys.readouterr()
     summary = json.loads((out / "summary.json").read_text())
@@ -80,7 +88,7 @@ def test_report_files_are_complete_and_consistent(data_dir: Path, tmp_path: Path
 
 
 def test_readable_summary_names_the_key_figures(data_dir: Path, capsys):
-    assert main(["backtest", "--data", str(data_dir / USDM_QUOTES), *SMA]) == 0
+    assert main(["backtest", *data(data_dir / USDM_QUOTES), *SMA]) == 0
     out = capsys.readouterr().out
     for word in ("signals", "round trips", "net P&L", "profit factor", "sharpe", "ticks/s"):
         assert word in out
@@ -88,14 +96,8 @@ def test_readable_summary_names_the_key_figures(data_dir: Path, capsys):
 
 
 def test_two_files_merge_in_time_order(data_dir: Path, capsys):
-    m = run_json(
-        capsys,
-        "--data",
-        str(data_dir / USDM_QUOTES),
-        "--data",
-        str(data_dir / "binance_usdm_btcusdt_20240808_trades.csv"),
-        *SMA,
-    )
+    trades = data_dir / "binance_usdm_btcusdt_20240808_trades.csv"
+    m = run_json(capsys, *data(data_dir / USDM_QUOTES, trades), *SMA)
     assert m["ticks"] == 66_089 + 21_313
     # Trades do not move sma_cross, which runs on quotes only.
     assert m["signals"] == 199
@@ -104,20 +106,16 @@ def test_two_files_merge_in_time_order(data_dir: Path, capsys):
 def test_micro_momentum_trades_and_exits(data_dir: Path, capsys):
     m = run_json(
         capsys,
-        "--data",
-        str(data_dir / USDM_QUOTES),
+        *data(data_dir / USDM_QUOTES),
         "--strategy",
         "micro_momentum",
-        "--set",
-        "take_profit_ticks=2",
-        "--set",
-        "stop_loss_ticks=2",
-        "--set",
-        "time_stop_s=5",
-        "--set",
-        "cooldown_s=1",
-        "--set",
-        "paper.taker_fee=0.0004",
+        *sets(
+            "take_profit_ticks=2",
+            "stop_loss_ticks=2",
+            "time_stop_s=5",
+            "cooldown_s=1",
+            "paper.taker_fee=0.0004",
+        ),
     )
     assert m["round_trips"] > 10
     assert m["fills"] == 2 * m["round_trips"] or m["fills"] == 2 * m["round_trips"] + 1
