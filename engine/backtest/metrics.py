@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
+from typing import TYPE_CHECKING
 from typing import Any
 
 from engine.model import OrderStatus
@@ -23,6 +24,9 @@ from engine.model.events import OrderSubmitted
 from engine.model.events import OrderUpdated
 from engine.model.events import RiskDenied
 from engine.model.events import RoundTripClosed
+
+if TYPE_CHECKING:
+    from engine.core.portfolio import Portfolio
 
 _SECONDS_PER_YEAR = 365 * 86_400
 
@@ -75,20 +79,22 @@ class Metrics:
     def sample(self, ts: int, equity: int, drawdown: int) -> None:
         self.equity.append((ts, equity, drawdown))
 
-    def summary(  # noqa: PLR0913 (keyword-only run facts)
+    def summary(
         self,
+        portfolio: Portfolio,
         *,
         ticks: int,
         signals: int,
-        start_cash: int,
-        final_equity: int,
-        fees: int,
-        max_drawdown: int,
         first_ts: int,
         last_ts: int,
         rejected_rows: dict[str, int],
     ) -> dict[str, Any]:
-        """The metrics as a JSON-ready dict (money in quote currency)."""
+        """The metrics as a JSON-ready dict (money in quote currency); cash, equity,
+        fees and drawdown are the ``portfolio``'s at the end of the run."""
+        start_cash = portfolio.start_cash
+        final_equity = portfolio.equity
+        fees = portfolio.fees
+        max_drawdown = portfolio.max_drawdown
         trips = self.trips
         wins = [t.pnl for t in trips if t.pnl > 0]
         losses = [t.pnl for t in trips if t.pnl <= 0]

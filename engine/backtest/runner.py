@@ -94,12 +94,9 @@ def run(
     pf = core.portfolio
     metrics.sample(last_ts, pf.equity, pf.drawdown)
     summary = metrics.summary(
+        pf,
         ticks=ticks,
         signals=core.signals,
-        start_cash=pf.start_cash,
-        final_equity=pf.equity,
-        fees=pf.fees,
-        max_drawdown=pf.max_drawdown,
         first_ts=first_ts,
         last_ts=last_ts,
         rejected_rows=rejected_rows(),
