@@ -49,6 +49,20 @@ def status(rig: LiveRig, cid: ClientOrderId) -> OrderStatus | None:
     return rig.core.orders.status(cid)
 
 
+async def cancel_against_errors(
+    rig: LiveRig, fake: FakeAlpaca, errors: int, delay: float
+) -> tuple[ClientOrderId, str]:
+    """A resting entry whose cancel is asked for while the venue answers its next ``errors``
+    DELETEs and order queries with a 500, retried every ``delay`` s: (cid, venue order id)."""
+    cid = await resting_entry(rig)
+    vid = rig.venue_order(cid)["id"]
+    fake.faults[f"DELETE /v2/orders/{vid}"] = [Fault(status=500) for _ in range(errors)]
+    fake.faults[GET_BY_CID] = [Fault(status=500) for _ in range(errors)]
+    rig.live.cancel_delays = (delay,)
+    rig.live.request_cancel(cid)
+    return cid, vid
+
+
 # -- cancels ------------------------------------------------------------------------------
 
 
@@ -68,12 +82,7 @@ async def test_a_cancel_is_confirmed_by_the_stream(rig: LiveRig, fake: FakeAlpac
 
 
 async def test_the_retries_stop_once_the_stream_confirms(rig: LiveRig, fake: FakeAlpaca) -> None:
-    cid = await resting_entry(rig)
-    vid = rig.venue_order(cid)["id"]
-    fake.faults[f"DELETE /v2/orders/{vid}"] = [Fault(status=500) for _ in range(3)]
-    fake.faults[GET_BY_CID] = [Fault(status=500) for _ in range(3)]
-    rig.live.cancel_delays = (0.5,)
-    rig.live.request_cancel(cid)
+    cid, vid = await cancel_against_errors(rig, fake, errors=3, delay=0.5)
     await until(lambda: not fake.faults[GET_BY_CID], 5, "the first attempt")
     order = fake.touch(rig.venue_order(cid), status="canceled")  # e.g. cancelled by a person
     await fake.push_update("canceled", order)
@@ -99,12 +108,7 @@ async def test_an_order_the_venue_already_filled_is_settled_with_the_fill(
 async def test_a_cancel_the_venue_never_answers_neither_holds_up_wait_idle_nor_outlives_the_timer(
     rig: LiveRig, fake: FakeAlpaca
 ) -> None:
-    cid = await resting_entry(rig)
-    vid = rig.venue_order(cid)["id"]
-    fake.faults[f"DELETE /v2/orders/{vid}"] = [Fault(status=500) for _ in range(1000)]
-    fake.faults[GET_BY_CID] = [Fault(status=500) for _ in range(1000)]
-    rig.live.cancel_delays = (0.01,)
-    rig.live.request_cancel(cid)
+    cid, vid = await cancel_against_errors(rig, fake, errors=1000, delay=0.01)
     await until(lambda: fake.count("DELETE", f"/v2/orders/{vid}") >= 6, 5, "two attempts")
     assert await rig.live.wait_idle(5)  # False if it waited for the endless cancel
     assert rig.live.pending_tasks == 0 and rig.live.cancels_pending == 1
