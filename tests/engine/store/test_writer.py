@@ -55,6 +55,23 @@ def commits(engine: AsyncEngine) -> list[int]:
     return seen
 
 
+Locked = tuple[AsyncEngine, sqlite3.Connection]
+
+
+@pytest.fixture
+async def locked(db_path: Path) -> AsyncIterator[Locked]:
+    """An engine that waits 10 ms for a lock, and a connection of another "process" that
+    holds the write lock (BEGIN IMMEDIATE) until the test rolls it back."""
+    engine = create_store_engine(sqlite_url(db_path), sqlite_busy_timeout=0.01)
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        yield engine, blocker
+    finally:
+        blocker.close()
+        await engine.dispose()
+
+
 @pytest.fixture
 async def writer(engine: AsyncEngine) -> AsyncIterator[StoreWriter]:
     async with StoreWriter(engine, batch_size=500, max_delay=0.01) as w:
@@ -158,51 +175,39 @@ async def test_run_can_live_in_a_task_group(engine: AsyncEngine, db_path: Path) 
 
 
 async def test_recovers_after_the_database_was_locked(
-    db_path: Path, caplog: pytest.LogCaptureFixture
+    locked: Locked, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = create_store_engine(sqlite_url(db_path), sqlite_busy_timeout=0.01)
-    blocker = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        async with StoreWriter(engine, batch_size=50, retry_initial=0.005) as w:
-            items = mixed(120)
-            for item in items:
-                w.submit(item)
-            await eventually(lambda: w.stats().write_errors >= 2, "failed attempts")
-            assert w.stats().retrying and w.queued == 120
-            assert count_rows(db_path, "fills") == 0
+    engine, blocker = locked
+    async with StoreWriter(engine, batch_size=50, retry_initial=0.005) as w:
+        items = mixed(120)
+        for item in items:
+            w.submit(item)
+        await eventually(lambda: w.stats().write_errors >= 2, "failed attempts")
+        assert w.stats().retrying and w.queued == 120
+        assert count_rows(db_path, "fills") == 0
 
-            blocker.execute("ROLLBACK")
-            async with asyncio.timeout(DEADLINE):
-                await w.flush()
-            stats = w.stats()
-        assert not stats.retrying and stats.rows_written == 120 and stats.rejected == 0
-        assert count_rows(db_path, "fills") + count_rows(db_path, "orders") == 120
-        assert any("retrying" in r.message for r in caplog.records)
-    finally:
-        blocker.close()
-        await engine.dispose()
+        blocker.execute("ROLLBACK")
+        async with asyncio.timeout(DEADLINE):
+            await w.flush()
+        stats = w.stats()
+    assert not stats.retrying and stats.rows_written == 120 and stats.rejected == 0
+    assert count_rows(db_path, "fills") + count_rows(db_path, "orders") == 120
+    assert any("retrying" in r.message for r in caplog.records)
 
 
 async def test_close_gives_up_on_a_dead_database_and_says_what_was_lost(
-    db_path: Path, caplog: pytest.LogCaptureFixture
+    locked: Locked, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = create_store_engine(sqlite_url(db_path), sqlite_busy_timeout=0.01)
-    blocker = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        blocker.execute("BEGIN IMMEDIATE")
-        w = StoreWriter(engine, retry_initial=0.005)
-        w.start()
-        for item in mixed(7):
-            w.submit(item)
-        await w.close(timeout=0.1)
-        assert w.queued == 7
-        assert any("7 item(s) LOST" in r.message for r in caplog.records)
-        with pytest.raises(RuntimeError, match="stopped with 7 item"):
-            await w.flush()
-    finally:
-        blocker.close()
-        await engine.dispose()
+    engine = locked[0]
+    w = StoreWriter(engine, retry_initial=0.005)
+    w.start()
+    for item in mixed(7):
+        w.submit(item)
+    await w.close(timeout=0.1)
+    assert w.queued == 7
+    assert any("7 item(s) LOST" in r.message for r in caplog.records)
+    with pytest.raises(RuntimeError, match="stopped with 7 item"):
+        await w.flush()
 
 
 async def test_a_bad_row_is_isolated_rejected_and_logged(
