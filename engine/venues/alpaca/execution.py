@@ -46,6 +46,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 from urllib.parse import quote
@@ -125,15 +126,13 @@ class RecentIds(OrderedDict[ClientOrderId, VenueOrderId]):
             self.popitem(last=False)
 
 
+@dataclass(slots=True, eq=False)
 class ExecCounters:
-    __slots__ = ("accepted", "ambiguous", "rate_limited", "rejected", "submits")
-
-    def __init__(self) -> None:
-        self.submits = 0
-        self.accepted = 0
-        self.rejected = 0
-        self.ambiguous = 0
-        self.rate_limited = 0
+    submits: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    ambiguous: int = 0
+    rate_limited: int = 0
 
 
 class AlpacaExecution:
@@ -153,15 +152,7 @@ class AlpacaExecution:
         c = self.config = config
         self._instruments: dict[Symbol, Instrument] = dict(instruments or {})
         self.mapper = Mapper(self._instruments)
-        self.rest = Rest(
-            c.base_url,
-            c.key,
-            c.secret,
-            timeout_s=c.timeout_s,
-            session=session,
-            retries=c.query_retries,
-            retry_backoff_s=c.retry_backoff_s,
-        )
+        self.rest = Rest(c, session=session)
         self.order_pool = Http1Pool(
             c.base_url, size=c.order_connections, connect_timeout_s=c.timeout_s
         )

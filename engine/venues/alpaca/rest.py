@@ -26,6 +26,7 @@ import aiohttp
 import msgspec
 from yarl import URL
 
+from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.alpaca.config import auth_headers
 from engine.venues.alpaca.errors import AlpacaRedirectError
 from engine.venues.alpaca.errors import AlpacaUnavailableError
@@ -116,25 +117,22 @@ class Rest:
     """One base URL, one key pair, one session (from :func:`client_session`; a session
     passed in lends only its connector, which stays the caller's to close)."""
 
-    def __init__(  # noqa: PLR0913 (keyword-only tunables)
+    def __init__(
         self,
-        base_url: str,
-        key: str,
-        secret: str,
+        config: ExecutionConfig,
         *,
-        timeout_s: float,
         session: aiohttp.ClientSession | None = None,
-        retries: int = 2,
-        retry_backoff_s: float = 0.25,
         wall: Callable[[], float] = time.time,
     ) -> None:
-        self.base = base_url.rstrip("/")
-        self._headers = auth_headers(key, secret)
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        """Base URL, keys, ``timeout_s``, ``query_retries`` and ``retry_backoff_s``
+        come from ``config``; ``session`` and ``wall`` are lent."""
+        self.base = config.base_url.rstrip("/")
+        self._headers = auth_headers(config.key, config.secret)
+        self._timeout = aiohttp.ClientTimeout(total=config.timeout_s)
         self._lender = session
         self._session: aiohttp.ClientSession | None = None
-        self.retries = retries
-        self.retry_backoff_s = retry_backoff_s
+        self.retries = config.query_retries
+        self.retry_backoff_s = config.retry_backoff_s
         self._wall = wall
         self._blocked_until = 0.0  # monotonic
         self.requests = 0

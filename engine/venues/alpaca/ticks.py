@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import InitVar
+from dataclasses import dataclass
+from dataclasses import field
 
 import msgspec
 
@@ -46,71 +49,57 @@ from engine.venues.base import MarketSink
 Emit = Callable[[FeedState, str, str], None]
 
 
+@dataclass(slots=True, eq=False)
 class DataCounters:
     """What the stream has seen (read by metrics). Per-symbol counts are in ``Sym``."""
 
-    __slots__ = ("connects", "decode_errors", "frames", "messages", "reconnects", "stale")
-
-    def __init__(self) -> None:
-        self.frames = 0
-        self.messages = 0
-        self.connects = 0
-        self.reconnects = 0
-        self.stale = 0
-        self.decode_errors: Counter[str] = Counter()
+    frames: int = 0
+    messages: int = 0
+    connects: int = 0
+    reconnects: int = 0
+    stale: int = 0
+    decode_errors: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(slots=True, eq=False)
 class Sym:
     """Per-symbol state: grid multipliers, last accepted quote and trade, counts, staleness."""
 
-    __slots__ = (
-        "ask",
-        "bid",
-        "dropped",
-        "last_price",
-        "last_side",
-        "lpu",
-        "quotes",
-        "stale",
-        "symbol",
-        "tpu",
-        "trades",
-    )
+    ins: InitVar[Instrument]
+    symbol: Symbol = field(init=False)
+    tpu: float = field(init=False)
+    lpu: float = field(init=False)
+    quotes: int = 0  # accepted by the sink (see MarketSink.on_quote)
+    trades: int = 0
+    dropped: int = 0  # quotes and trades the sink refused
+    bid: int = 0
+    ask: int = 0
+    last_price: int = 0
+    last_side: Side = Side.BUY
+    stale: bool = False  # as the runtime was last told (DISCONNECTED = all stale)
 
-    def __init__(self, ins: Instrument) -> None:
+    def __post_init__(self, ins: Instrument) -> None:
         self.symbol = ins.symbol
         self.tpu = ins.ticks_per_unit
         self.lpu = ins.lots_per_unit
-        self.quotes = 0  # accepted by the sink (see MarketSink.on_quote)
-        self.trades = 0
-        self.dropped = 0  # quotes and trades the sink refused
-        self.bid = 0
-        self.ask = 0
-        self.last_price = 0
-        self.last_side = Side.BUY
-        self.stale = False  # as the runtime was last told (DISCONNECTED = all stale)
 
 
+@dataclass(eq=False)
 class TickDecoder:
     """Decodes frames for one set of symbols and delivers to one sink."""
 
-    def __init__(
-        self,
-        codec: DataCodec,
-        specs: dict[str, Sym],
-        sink: MarketSink,
-        emit: Emit,
-        counters: DataCounters,
-    ) -> None:
-        self.codec = codec
-        self.specs = specs
-        self.sink = sink
-        self.counters = counters
-        self.subscribed: tuple[list[str], list[str]] = ([], [])  # quotes, trades
-        self._emit = emit
-        self._decode = codec.decode
-        self._on_quote = sink.on_quote
-        self._on_trade = sink.on_trade
+    codec: DataCodec
+    specs: dict[str, Sym]
+    sink: MarketSink
+    emit: Emit
+    counters: DataCounters
+    subscribed: tuple[list[str], list[str]] = field(init=False)  # quotes, trades
+
+    def __post_init__(self) -> None:
+        self.subscribed = ([], [])
+        self._decode = self.codec.decode
+        self._on_quote = self.sink.on_quote
+        self._on_trade = self.sink.on_trade
 
     def on_frame(self, data: bytes) -> None:
         """Decode one frame and deliver its quotes and trades; raise on an error message."""
@@ -201,7 +190,7 @@ class TickDecoder:
         spec.ask = ask
         if spec.stale:
             spec.stale = False
-            self._emit(FeedState.FRESH, spec.symbol, "")
+            self.emit(FeedState.FRESH, spec.symbol, "")
         return None
 
     def _trade(self, m: DataTrade) -> None:
