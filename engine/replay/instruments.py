@@ -153,37 +153,23 @@ class KnownInstrument(msgspec.Struct, frozen=True):
     """The symbol as the venue spells it inside its own messages."""
 
 
+def _known(
+    tokens: str, venue: str, symbol: str, price_increment: str, size_increment: str
+) -> KnownInstrument:
+    """A table row: space-separated file-name tokens; the wire symbol is the symbol."""
+    instrument = Instrument(
+        symbol=Symbol(symbol),
+        price_increment=Decimal(price_increment),
+        size_increment=Decimal(size_increment),
+        venue=venue,
+    )
+    return KnownInstrument(frozenset(tokens.split()), instrument, symbol)
+
+
 KNOWN_INSTRUMENTS: tuple[KnownInstrument, ...] = (
-    KnownInstrument(
-        frozenset({"usdm", "btcusdt"}),
-        Instrument(
-            symbol=Symbol("BTCUSDT"),
-            price_increment=Decimal("0.1"),
-            size_increment=Decimal("0.001"),
-            venue="BINANCE_USDM",
-        ),
-        "BTCUSDT",
-    ),
-    KnownInstrument(
-        frozenset({"spot", "btcusdt"}),
-        Instrument(
-            symbol=Symbol("BTCUSDT"),
-            price_increment=Decimal("0.01"),
-            size_increment=Decimal("0.00001"),
-            venue="BINANCE_SPOT",
-        ),
-        "BTCUSDT",
-    ),
-    KnownInstrument(
-        frozenset({"truefx", "usdjpy"}),
-        Instrument(
-            symbol=Symbol("USD/JPY"),
-            price_increment=Decimal("0.001"),
-            size_increment=Decimal("1"),
-            venue="TRUEFX",
-        ),
-        "USD/JPY",
-    ),
+    _known("usdm btcusdt", "BINANCE_USDM", "BTCUSDT", "0.1", "0.001"),
+    _known("spot btcusdt", "BINANCE_SPOT", "BTCUSDT", "0.01", "0.00001"),
+    _known("truefx usdjpy", "TRUEFX", "USD/JPY", "0.001", "1"),
 )
 """Instruments recognised from file names: every token must appear in the name."""
 
