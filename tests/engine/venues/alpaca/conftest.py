@@ -33,6 +33,11 @@ INSTRUMENTS = {Symbol(s): equity(s) for s in ("AAPL", "AMD", "SPY")}
 until = poller(3.0, every=0.002)
 
 
+def backoff(initial_s: float = 0.01, max_s: float = 0.05) -> dict[str, float]:
+    """Reconnect backoff settings for a config; the default is the quick one tests use."""
+    return {"backoff_initial_s": initial_s, "backoff_max_s": max_s}
+
+
 class Sink:
     """Records everything a market-data adapter delivers."""
 

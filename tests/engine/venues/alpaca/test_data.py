@@ -21,6 +21,7 @@ from engine.venues.alpaca import AlpacaStreamError
 from engine.venues.alpaca import DataConfig
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
 from tests.engine.venues.alpaca.conftest import Sink
+from tests.engine.venues.alpaca.conftest import backoff
 from tests.engine.venues.alpaca.conftest import stop
 from tests.engine.venues.alpaca.conftest import until
 from tests.kit.fake_alpaca import KEY
@@ -41,12 +42,7 @@ async def stream(fake: FakeAlpaca) -> AsyncIterator[Callable[..., Any]]:
     tasks: list[asyncio.Task[None]] = []
 
     async def start(**kw: Any) -> tuple[AlpacaMarketData, Sink, asyncio.Task[None]]:
-        opts: dict[str, Any] = {
-            "stale_after_s": 5.0,
-            "heartbeat_s": 5.0,
-            "backoff_initial_s": 0.01,
-            "backoff_max_s": 0.05,
-        } | kw
+        opts: dict[str, Any] = {"stale_after_s": 5.0, "heartbeat_s": 5.0, **backoff()} | kw
         rng = opts.pop("rng", random.Random(7))
         feed = AlpacaMarketData(DataConfig(fake.url, KEY, SECRET, **opts), INSTRUMENTS, rng=rng)
         sink = Sink()

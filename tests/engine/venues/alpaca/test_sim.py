@@ -31,6 +31,7 @@ from engine.venues.alpaca.protocol import Encoding
 from engine.venues.base import SubmitOutcome
 from tests.engine.venues.alpaca.conftest import Sink
 from tests.engine.venues.alpaca.conftest import Updates
+from tests.engine.venues.alpaca.conftest import backoff
 from tests.engine.venues.alpaca.conftest import stop
 from tests.engine.venues.alpaca.conftest import until
 from tests.kit import builders as kit
@@ -39,6 +40,7 @@ from tests.kit.sim import running_sim
 sim = pytest.importorskip("engine.venues.sim")
 
 EQ, BTC = Symbol("SIMEQ"), Symbol("BTCUSD")
+SIM_KEYS = (sim.DEFAULT_KEY, sim.DEFAULT_SECRET)
 
 
 @pytest.fixture
@@ -60,12 +62,10 @@ async def ex(venue: object) -> AsyncIterator[AlpacaExecution]:
     client = AlpacaExecution(
         ExecutionConfig(
             urls.rest,
-            sim.DEFAULT_KEY,
-            sim.DEFAULT_SECRET,
+            *SIM_KEYS,
             timeout_s=2.0,
             stream_url=urls.updates,
-            backoff_initial_s=0.3,
-            backoff_max_s=0.3,
+            **backoff(0.3, 0.3),
         ),
         rng=LongestWait(),
     )
@@ -82,14 +82,7 @@ async def test_market_data_from_the_sim(
     assert instruments[BTC].size_increment == Decimal("0.001")
     urls = AlpacaUrls.from_venue_url(venue.url)  # type: ignore[attr-defined]
     feed = AlpacaMarketData(
-        DataConfig(
-            urls.data,
-            sim.DEFAULT_KEY,
-            sim.DEFAULT_SECRET,
-            encoding=encoding,
-            backoff_initial_s=0.01,
-            backoff_max_s=0.05,
-        ),
+        DataConfig(urls.data, *SIM_KEYS, encoding=encoding, **backoff()),
         instruments,
         rng=random.Random(1),
     )

@@ -19,6 +19,7 @@ from engine.venues.alpaca import AlpacaExecution
 from engine.venues.alpaca.config import ExecutionConfig
 from tests.engine.venues.alpaca.conftest import INSTRUMENTS
 from tests.engine.venues.alpaca.conftest import Updates
+from tests.engine.venues.alpaca.conftest import backoff
 from tests.engine.venues.alpaca.conftest import stop
 from tests.engine.venues.alpaca.conftest import until
 from tests.kit.fake_alpaca import KEY
@@ -35,12 +36,7 @@ async def live(fake: FakeAlpaca) -> AsyncIterator[Callable[..., Any]]:
     started: list[tuple[AlpacaExecution, asyncio.Task[None]]] = []
 
     async def start(**kw: Any) -> tuple[AlpacaExecution, Updates, asyncio.Task[None]]:
-        opts: dict[str, Any] = {
-            "timeout_s": 1.0,
-            "backoff_initial_s": 0.01,
-            "backoff_max_s": 0.05,
-            "retry_backoff_s": 0.01,
-        } | kw
+        opts: dict[str, Any] = {"timeout_s": 1.0, "retry_backoff_s": 0.01, **backoff()} | kw
         config = ExecutionConfig(fake.url, KEY, SECRET, **opts)
         ex = AlpacaExecution(config, INSTRUMENTS, rng=random.Random(5))
         rec = Updates()
