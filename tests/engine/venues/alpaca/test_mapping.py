@@ -76,18 +76,16 @@ def test_status_table(wire: str, filled: int, ours: OrderStatus) -> None:
 
 
 def test_event_table() -> None:
-    assert EVENT_KIND == {
-        "new": K.ACCEPTED,
-        "accepted": K.ACCEPTED,
-        "pending_new": K.ACCEPTED,
-        "fill": K.FILL,
-        "partial_fill": K.FILL,
-        "pending_cancel": K.CANCEL_REQUESTED,
-        "canceled": K.CANCELLED,
-        "expired": K.EXPIRED,
-        "rejected": K.REJECTED,
-        "order_cancel_rejected": K.CANCEL_REJECTED,
+    events_of = {
+        K.ACCEPTED: ("new", "accepted", "pending_new"),
+        K.FILL: ("fill", "partial_fill"),
+        K.CANCEL_REQUESTED: ("pending_cancel",),
+        K.CANCELLED: ("canceled",),
+        K.EXPIRED: ("expired",),
+        K.REJECTED: ("rejected",),
+        K.CANCEL_REJECTED: ("order_cancel_rejected",),
     }
+    assert EVENT_KIND == {event: kind for kind, events in events_of.items() for event in events}
 
 
 def mapper() -> Mapper:
