@@ -85,7 +85,7 @@ def test_event_table() -> None:
         K.REJECTED: ("rejected",),
         K.CANCEL_REJECTED: ("order_cancel_rejected",),
     }
-    assert EVENT_KIND == {event: kind for kind, events in events_of.items() for event in events}
+    assert {event: kind for kind, events in events_of.items() for event in events} == EVENT_KIND
 
 
 def mapper() -> Mapper:
