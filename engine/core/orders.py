@@ -435,11 +435,7 @@ class OrderManager:
         return None if rec is None else rec.status
 
     def working(self, symbol: Symbol | None = None) -> list[Order]:
-        return [
-            _snapshot(cid, rec)
-            for cid, rec in self._working.items()
-            if symbol is None or rec.intent.symbol == symbol
-        ]
+        return _snapshots(self._working, symbol)
 
     def is_provisional(self, cid: ClientOrderId) -> bool:
         """True while the order is terminal only by inference (``not_at_venue``)."""
@@ -448,11 +444,7 @@ class OrderManager:
 
     def provisional(self, symbol: Symbol | None = None) -> list[Order]:
         """Orders (of one symbol) ended by inference that venue evidence may revive."""
-        return [
-            _snapshot(cid, rec)
-            for cid, rec in self._provisional.items()
-            if symbol is None or rec.intent.symbol == symbol
-        ]
+        return _snapshots(self._provisional, symbol)
 
     def settle_provisional(self, cid: ClientOrderId) -> bool:
         """The venue proved the order cannot fill: its inferred outcome is final.
@@ -499,6 +491,15 @@ def _same_terminal(status: OrderStatus, kind: ReportKind) -> bool:
         (S.REJECTED, K.REJECTED),
         (S.EXPIRED, K.EXPIRED),
     }
+
+
+def _snapshots(records: dict[ClientOrderId, _Record], symbol: Symbol | None) -> list[Order]:
+    """Snapshots of the ``records`` (of ``symbol`` only, when given)."""
+    return [
+        _snapshot(cid, rec)
+        for cid, rec in records.items()
+        if symbol is None or rec.intent.symbol == symbol
+    ]
 
 
 def _snapshot(cid: ClientOrderId, rec: _Record) -> Order:
