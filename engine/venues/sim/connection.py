@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -151,3 +152,11 @@ class Connection:
 async def drop_all(conns: Iterable[Connection]) -> None:
     """Abort every connection at once (clients must reconnect)."""
     await asyncio.gather(*(c.abort(WSCloseCode.GOING_AWAY, b"sim: stream dropped") for c in conns))
+
+
+@dataclass(slots=True, eq=False)
+class Peer:
+    """A client on one of the venue's websockets: its connection, authenticated or not."""
+
+    conn: Connection
+    authed: bool = False

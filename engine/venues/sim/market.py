@@ -168,7 +168,22 @@ class _SymbolSim:
         out.append(Quote(self.symbol, ts, self.bid, self.bid_size, ask, self.ask_size))
 
 
-class SyntheticMarket:
+class _Market:
+    """What every market has: the instruments it serves, and whether it has ended."""
+
+    _instruments: list[Instrument]
+    _done = False  # a synthetic market never ends
+
+    @property
+    def instruments(self) -> list[Instrument]:
+        return self._instruments
+
+    @property
+    def finished(self) -> bool:
+        return self._done
+
+
+class SyntheticMarket(_Market):
     """A seeded synthetic market: random-walk mids, spreads, bursts and quiet spells.
 
     Every symbol has its own generator seeded from ``seed`` and its name, and
@@ -189,14 +204,6 @@ class SyntheticMarket:
         self._instruments = [s.instrument() for s in specs]
         self._sims = [_SymbolSim(s, seed, quote_rate, trade_ratio, start) for s in specs]
         self.events = 0
-
-    @property
-    def instruments(self) -> list[Instrument]:
-        return self._instruments
-
-    @property
-    def finished(self) -> bool:
-        return False
 
     def poll(self, now: int) -> list[TickEvent]:
         out: list[TickEvent] = []
@@ -226,7 +233,7 @@ def _ts(event: TickEvent) -> int:
 # -- replay -----------------------------------------------------------------------
 
 
-class ReplayMarket:
+class ReplayMarket(_Market):
     """Recorded quotes and trades re-stamped to wall time at ``speed``.
 
     With ``speed`` > 0 an event recorded ``d`` after the first one is sent
@@ -253,14 +260,6 @@ class ReplayMarket:
         self.events = 0
         self.skipped = 0
         self.passes = 0
-
-    @property
-    def instruments(self) -> list[Instrument]:
-        return self._instruments
-
-    @property
-    def finished(self) -> bool:
-        return self._done
 
     def _next(self) -> TickEvent | None:
         for event in self._it:

@@ -13,6 +13,8 @@ binary frames when the client connected with ``Content-Type: application/msgpack
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from aiohttp import WSCloseCode
@@ -24,6 +26,7 @@ from engine.model import Quote
 from engine.model import Trade
 from engine.venues.sim.config import SimVenueConfig
 from engine.venues.sim.connection import Connection
+from engine.venues.sim.connection import Peer
 from engine.venues.sim.connection import drop_all
 from engine.venues.sim.faults import FaultCounters
 from engine.venues.sim.market import TickEvent
@@ -41,15 +44,15 @@ CHANNELS = ("trades", "quotes", "bars", "updatedBars", "dailyBars", "statuses", 
 _MINUTE = 60_000_000_000
 
 
-class _Subscriber:
+def _no_subscriptions() -> dict[str, set[str]]:
+    return {c: set() for c in CHANNELS}
+
+
+@dataclass(slots=True, eq=False)
+class _Subscriber(Peer):
     """A data connection's state: authenticated or not, and its subscriptions."""
 
-    __slots__ = ("authed", "conn", "subs")
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.authed = False
-        self.subs: dict[str, set[str]] = {c: set() for c in CHANNELS}
+    subs: dict[str, set[str]] = field(default_factory=_no_subscriptions)
 
     def reply(self) -> dict[str, Any]:
         out: dict[str, Any] = {"T": "subscription"}

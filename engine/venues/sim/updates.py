@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSMsgType
@@ -26,6 +27,7 @@ from aiohttp import web
 
 from engine.venues.sim.config import SimVenueConfig
 from engine.venues.sim.connection import Connection
+from engine.venues.sim.connection import Peer
 from engine.venues.sim.connection import drop_all
 from engine.venues.sim.faults import FaultInjector
 from engine.venues.sim.protocol import JSON_ENCODER
@@ -36,13 +38,9 @@ REORDER_HOLD = 0.05
 """Longest a reordered event waits for a successor before it is sent anyway (s)."""
 
 
-class _Listener:
-    __slots__ = ("authed", "conn", "listening")
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.authed = False
-        self.listening = False
+@dataclass(slots=True, eq=False)
+class _Listener(Peer):
+    listening: bool = False
 
 
 def _single(parts: list[bytes]) -> bytes:  # pragma: no cover - updates are control frames
