@@ -75,12 +75,25 @@ class Rest:
         return await self.post("/v2/orders", body)
 
 
-class DataClient:
-    """A market data stream v2 connection (JSON text frames, or msgpack)."""
+class _StreamClient:
+    """A websocket connection to the sim that sends JSON text frames, or msgpack ones."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, msgpack: bool) -> None:
         self.ws = ws
         self.msgpack = msgpack
+
+    async def send(self, message: dict[str, Any]) -> None:
+        if self.msgpack:
+            await self.ws.send_bytes(msgspec.msgpack.encode(message))
+        else:
+            await self.ws.send_str(msgspec.json.encode(message).decode())
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+class DataClient(_StreamClient):
+    """A market data stream v2 connection (JSON text frames, or msgpack)."""
 
     @classmethod
     async def connect(
@@ -90,12 +103,6 @@ class DataClient:
             venue.data_url("iex"), headers=MSGPACK if msgpack else None, **kw
         )
         return cls(ws, msgpack)
-
-    async def send(self, message: dict[str, Any]) -> None:
-        if self.msgpack:
-            await self.ws.send_bytes(msgspec.msgpack.encode(message))
-        else:
-            await self.ws.send_str(msgspec.json.encode(message).decode())
 
     async def recv(self, timeout: float = 3.0) -> list[dict[str, Any]]:
         msg = await self.ws.receive(timeout=timeout)
@@ -110,6 +117,15 @@ class DataClient:
         assert isinstance(decoded, list)
         return decoded
 
+    @classmethod
+    async def ready(
+        cls, session: aiohttp.ClientSession, venue: SimVenue, *, msgpack: bool = False
+    ) -> DataClient:
+        """A connection through the handshake: connected and authenticated."""
+        client = await cls.connect(session, venue, msgpack=msgpack)
+        await client.handshake()
+        return client
+
     async def handshake(self) -> None:
         assert await self.recv() == [{"T": "success", "msg": "connected"}]
         await self.send({"action": "auth", "key": DEFAULT_KEY, "secret": DEFAULT_SECRET})
@@ -121,16 +137,9 @@ class DataClient:
         assert all(m["T"] in ("q", "t", "b") for m in frame), frame
         return frame
 
-    async def close(self) -> None:
-        await self.ws.close()
 
-
-class UpdatesClient:
+class UpdatesClient(_StreamClient):
     """A trade_updates connection that authenticates and listens."""
-
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, msgpack: bool) -> None:
-        self.ws = ws
-        self.msgpack = msgpack
 
     @classmethod
     async def connect(
@@ -154,12 +163,6 @@ class UpdatesClient:
         }
         return client
 
-    async def send(self, message: dict[str, Any]) -> None:
-        if self.msgpack:
-            await self.ws.send_bytes(msgspec.msgpack.encode(message))
-        else:
-            await self.ws.send_str(msgspec.json.encode(message).decode())
-
     async def recv(self, timeout: float = 3.0) -> dict[str, Any]:
         msg = await self.ws.receive(timeout=timeout)
         if msg.type is not aiohttp.WSMsgType.BINARY:
@@ -180,6 +183,3 @@ class UpdatesClient:
 
     async def events(self, n: int, timeout: float = 3.0) -> list[dict[str, Any]]:
         return [await self.event(timeout) for _ in range(n)]
-
-    async def close(self) -> None:
-        await self.ws.close()

@@ -183,8 +183,7 @@ async def test_updates_reorder(http: aiohttp.ClientSession, start_venue: StartVe
 
 async def test_drop_stream_every(http: aiohttp.ClientSession, start_venue: StartVenue) -> None:
     venue = await paused(start_venue, drop_stream_every=0.2)
-    data = await DataClient.connect(http, venue)
-    await data.handshake()
+    data = await DataClient.ready(http, venue)
     updates = await UpdatesClient.listening(http, venue)
     closed = await asyncio.wait_for(data.ws.receive(), 3)
     assert closed.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
@@ -200,8 +199,7 @@ async def test_stall_keeps_the_connection(
     http: aiohttp.ClientSession, start_venue: StartVenue
 ) -> None:
     venue = await start_venue(quote_rate=500.0, faults=FaultConfig(stall_every=0.3, stall_for=0.25))
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "quotes": ["*"]})
     await client.recv()
     await eventually(lambda: venue.faults.counters.stalls >= 1)
@@ -212,8 +210,7 @@ async def test_stall_keeps_the_connection(
 
 
 async def test_stall_hook_stops_data(http: aiohttp.ClientSession, venue: SimVenue) -> None:
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "quotes": ["*"]})
     await client.recv()
     venue.stall(30)

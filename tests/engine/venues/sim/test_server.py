@@ -25,8 +25,7 @@ async def test_one_base_url_serves_everything(http: aiohttp.ClientSession, venue
     assert venue.stream_url == f"ws://127.0.0.1:{venue.port}/stream"
     assert venue.data_url("sip") == f"ws://127.0.0.1:{venue.port}/v2/sip"
     assert (await Rest(http, venue).get("/v2/account"))[0] == 200
-    data = await DataClient.connect(http, venue)
-    await data.handshake()
+    data = await DataClient.ready(http, venue)
     updates = await UpdatesClient.listening(http, venue)
     stats = (await Rest(http, venue).get("/sim/stats", headers={}))[1]
     assert stats["data"]["authenticated"] == 1 and stats["updates"]["listening"] == 1
@@ -43,8 +42,7 @@ async def test_start_twice_is_an_error(venue: SimVenue) -> None:
 async def test_stop_closes_connections(http: aiohttp.ClientSession) -> None:
     venue = SimVenue(SimVenueConfig())
     await venue.start()
-    data = await DataClient.connect(http, venue)
-    await data.handshake()
+    data = await DataClient.ready(http, venue)
     updates = await UpdatesClient.listening(http, venue)
     started = time.monotonic()
     await venue.stop()
@@ -71,8 +69,7 @@ async def test_replay_mode(http: aiohttp.ClientSession, start_venue: StartVenue)
         "0.001",
         "crypto",
     )
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "quotes": ["BTCUSDT"]})
     await client.recv()
     frame = await client.data()

@@ -79,8 +79,7 @@ async def test_auth_timeout_is_404_then_close(
 
 
 async def test_second_connection_is_406(http: aiohttp.ClientSession, venue: SimVenue) -> None:
-    first = await DataClient.connect(http, venue)
-    await first.handshake()
+    first = await DataClient.ready(http, venue)
     second = await DataClient.connect(http, venue)
     await second.recv()
     await second.send(AUTH)
@@ -106,8 +105,7 @@ async def test_connection_limit_is_configurable(
 
 async def test_symbol_limit_is_405(http: aiohttp.ClientSession, start_venue: StartVenue) -> None:
     venue = await start_venue(max_symbols=2)
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "quotes": ["A", "B", "C"]})
     assert await client.recv() == error(405, "symbol limit exceeded")
     await client.send({"action": "subscribe", "quotes": ["A"], "trades": ["B"]})
@@ -115,8 +113,7 @@ async def test_symbol_limit_is_405(http: aiohttp.ClientSession, start_venue: Sta
 
 
 async def test_slow_client_is_407(http: aiohttp.ClientSession, venue: SimVenue) -> None:
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     assert venue.data.kick_slow() == 1
     assert await client.recv() == error(407, "slow client")
     with pytest.raises(ConnectionError):
@@ -126,8 +123,7 @@ async def test_slow_client_is_407(http: aiohttp.ClientSession, venue: SimVenue) 
 async def test_subscriptions_are_additive_and_answered_in_full(
     http: aiohttp.ClientSession, venue: SimVenue
 ) -> None:
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "trades": ["SIMEQ"], "quotes": ["BTCUSD"]})
     assert await client.recv() == subscription(trades=["SIMEQ"], quotes=["BTCUSD"])
     await client.send({"action": "subscribe", "quotes": ["SIMEQ"], "bars": ["*"]})
@@ -139,8 +135,7 @@ async def test_subscriptions_are_additive_and_answered_in_full(
 
 
 async def test_one_step_is_one_batched_frame(http: aiohttp.ClientSession, venue: SimVenue) -> None:
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "quotes": ["*"], "trades": ["SIMEQ"]})
     await client.recv()
     ts = 1_723_161_255_088_169_167
@@ -171,8 +166,7 @@ async def test_one_step_is_one_batched_frame(http: aiohttp.ClientSession, venue:
 
 
 async def test_minute_bars(http: aiohttp.ClientSession, venue: SimVenue) -> None:
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "bars": ["SIMEQ"]})
     await client.recv()
     minute = 1_723_161_240_000_000_000  # 2024-08-08T23:54:00Z
@@ -194,8 +188,7 @@ async def test_minute_bars(http: aiohttp.ClientSession, venue: SimVenue) -> None
 
 
 async def test_msgpack_mode(http: aiohttp.ClientSession, venue: SimVenue) -> None:
-    client = await DataClient.connect(http, venue, msgpack=True)
-    await client.handshake()  # binary msgpack frames both ways
+    client = await DataClient.ready(http, venue, msgpack=True)  # binary msgpack frames both ways
     await client.send({"action": "subscribe", "quotes": ["SIMEQ"]})
     assert await client.recv() == subscription(quotes=["SIMEQ"])
     ts = 1_723_161_255_088_169_167
@@ -215,8 +208,7 @@ async def test_live_synthetic_data_flows(
     http: aiohttp.ClientSession, start_venue: StartVenue
 ) -> None:
     venue = await start_venue(quote_rate=200.0)
-    client = await DataClient.connect(http, venue)
-    await client.handshake()
+    client = await DataClient.ready(http, venue)
     await client.send({"action": "subscribe", "quotes": ["*"], "trades": ["*"]})
     await client.recv()
     seen: set[str] = set()
