@@ -140,16 +140,15 @@ def test_orders_place_list_get_cancel_and_refuse_a_duplicate(client: TradingClie
     symbol, _ = _equity_and_crypto(client)
     far_below = 1.0  # below any simulated price: the buy rests
     cid = f"conf-{time.time_ns()}"
-    placed = client.submit_order(
-        LimitOrderRequest(
-            symbol=symbol,
-            qty=1,
-            side=OrderSide.BUY,
-            time_in_force=TimeInForce.DAY,
-            limit_price=far_below,
-            client_order_id=cid,
-        )
+    request = LimitOrderRequest(
+        symbol=symbol,
+        qty=1,
+        side=OrderSide.BUY,
+        time_in_force=TimeInForce.DAY,
+        limit_price=far_below,
+        client_order_id=cid,
     )
+    placed = client.submit_order(request)
     assert placed.client_order_id == cid and placed.symbol == symbol
 
     listed = client.get_orders(GetOrdersRequest(status=QueryOrderStatus.OPEN))
@@ -158,16 +157,7 @@ def test_orders_place_list_get_cancel_and_refuse_a_duplicate(client: TradingClie
     assert got.id == placed.id
 
     with pytest.raises(APIError) as refused:
-        client.submit_order(
-            LimitOrderRequest(
-                symbol=symbol,
-                qty=1,
-                side=OrderSide.BUY,
-                time_in_force=TimeInForce.DAY,
-                limit_price=far_below,
-                client_order_id=cid,
-            )
-        )
+        client.submit_order(request)  # the same client order id again
     assert refused.value.status_code == 422, refused.value
 
     client.cancel_order_by_id(placed.id)
