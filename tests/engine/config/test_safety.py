@@ -13,6 +13,13 @@ from tests.engine.config.conftest import alpaca
 SESSION = '[[schedule.sessions]]\nname = "{name}"\nopen = "{open}"\nclose = "{close}"\n'
 USERS = 'allowed_users = [{id = 42, role = "admin"}]'
 
+
+def risk_off(limit: str, default: int) -> tuple[str, str]:
+    """The Alpaca config with the risk ``limit`` (set to ``default`` there) turned off
+    (0), and the key the error must name."""
+    return alpaca().replace(f"{limit} = {default}", f"{limit} = 0"), f"risk.{limit}"
+
+
 UNSAFE = [
     # (why, toml, key)
     ("live Alpaca URL without allow_live",
@@ -34,18 +41,10 @@ UNSAFE = [
      "risk.daily_loss_limit"),
     ("sim kind pointed at Alpaca",
      '[venue]\nurl = "https://api.alpaca.markets"', "venue.url"),
-    ("real venue without a daily loss limit",
-     alpaca().replace("daily_loss_limit = 500", "daily_loss_limit = 0"),
-     "risk.daily_loss_limit"),
-    ("real venue without an order notional limit",
-     alpaca().replace("max_order_notional = 2000", "max_order_notional = 0"),
-     "risk.max_order_notional"),
-    ("real venue without a stale-quote guard",
-     alpaca().replace("max_quote_age_ms = 3000", "max_quote_age_ms = 0"),
-     "risk.max_quote_age_ms"),
-    ("real venue without an order rate limit",
-     alpaca().replace("max_orders_per_window_total = 10", "max_orders_per_window_total = 0"),
-     "risk.max_orders_per_window_total"),
+    ("real venue without a daily loss limit", *risk_off("daily_loss_limit", 500)),
+    ("real venue without an order notional limit", *risk_off("max_order_notional", 2000)),
+    ("real venue without a stale-quote guard", *risk_off("max_quote_age_ms", 3000)),
+    ("real venue without an order rate limit", *risk_off("max_orders_per_window_total", 10)),
     ("telegram enabled with an empty allow-list",
      "[telegram]\nenabled = true", "telegram.allowed_users"),
     ("telegram user listed twice",
