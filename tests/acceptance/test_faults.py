@@ -28,6 +28,8 @@ import asyncio
 import signal
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -215,6 +217,21 @@ def check_every_drop_recovered(store: StoreView, drops: int) -> None:
         assert not slow, f"{feed}: down longer than {RECONNECT_S}s after a drop: {slow}"
 
 
+@asynccontextmanager
+async def some_trading(opts: RuntimeOptions) -> AsyncIterator[tuple[Runtime, TradingCore]]:
+    """A runtime started with ``opts`` once it has placed a few orders, and its core;
+    stopped cleanly after."""
+    run = Running(Runtime(opts))
+    rt = await run.ready()
+    core = rt.core
+    assert core is not None
+    try:
+        await until(lambda: len(core.orders) >= 3, 30, "some trading")
+        yield rt, core
+    finally:
+        assert await run.stop() == 0
+
+
 async def test_a_cancelled_ambiguous_submit_the_venue_never_got_is_settled(
     sim_venue: SimVenue, tmp_path: Path
 ) -> None:
@@ -224,12 +241,8 @@ async def test_a_cancelled_ambiguous_submit_the_venue_never_got_is_settled(
     schedule: it never reached the venue. The reconciler is kept out of the way
     (interval 60 s) so that it cannot mask the result."""
     venue = sim_venue
-    run = Running(Runtime(options(venue, tmp_path, reconcile_interval_s=60.0)))
-    rt = await run.ready()
-    core = rt.core
-    assert core is not None and rt.control is not None
-    try:
-        await until(lambda: len(core.orders) >= 3, 30, "some trading")
+    async with some_trading(options(venue, tmp_path, reconcile_interval_s=60.0)) as (rt, core):
+        assert rt.control is not None
 
         def lost_entry() -> ClientOrderId | None:
             for o in core.orders.working():
@@ -258,8 +271,6 @@ async def test_a_cancelled_ambiguous_submit_the_venue_never_got_is_settled(
                 f"{cid} never reached the venue, yet is still {core.orders.status(cid)} "
                 f"{settle_s}s later: LiveEngine.resolve() stops at CANCEL_PENDING"
             ) from None
-    finally:
-        assert await run.stop() == 0
 
 
 async def test_an_order_the_venue_rejects_after_accepting_it_is_rejected_here(
@@ -272,12 +283,7 @@ async def test_an_order_the_venue_rejects_after_accepting_it_is_rejected_here(
     Entries neither time out nor expire, so that the cancel path cannot mask the
     result."""
     venue = sim_venue
-    run = Running(Runtime(patient(venue, tmp_path)))
-    rt = await run.ready()
-    core = rt.core
-    assert core is not None
-    try:
-        await until(lambda: len(core.orders) >= 3, 30, "some trading")
+    async with some_trading(patient(venue, tmp_path)) as (_, core):
 
         def rejected_there() -> list[ClientOrderId]:
             return [
@@ -304,8 +310,6 @@ async def test_an_order_the_venue_rejects_after_accepting_it_is_rejected_here(
                 f"(OrderManager errors: {core.orders.errors}; TRANSITIONS has no "
                 f"(ACCEPTED, REJECTED))"
             ) from None
-    finally:
-        assert await run.stop() == 0
 
 
 def patient(venue: SimVenue, tmp_path: Path) -> RuntimeOptions:
@@ -333,12 +337,7 @@ async def test_an_ambiguous_submit_is_not_called_rejected_while_the_venue_cannot
     answers again, the bot must book the fill. Entries neither time out nor expire,
     so that the cancel path cannot mask the result."""
     venue = sim_venue
-    run = Running(Runtime(patient(venue, tmp_path)))
-    rt = await run.ready()
-    core = rt.core
-    assert core is not None
-    try:
-        await until(lambda: len(core.orders) >= 3, 30, "some trading")
+    async with some_trading(patient(venue, tmp_path)) as (rt, core):
 
         def placed_unseen() -> ClientOrderId | None:
             for o in core.orders.working():
@@ -385,5 +384,3 @@ async def test_an_ambiguous_submit_is_not_called_rejected_while_the_venue_cannot
         finally:
             venue.set_faults(FaultConfig())
         await until(lambda: core.orders.status(cid) is OrderStatus.FILLED, 20, f"{cid} filled")
-    finally:
-        assert await run.stop() == 0

@@ -10,12 +10,15 @@ says exactly that (never success); once the venue answers again, a second
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 
 from engine.control import KillResult
 from engine.core.strategies import MicroMomentumParams
 from engine.core.trader import TraderConfig
+from engine.core.trading_core import TradingCore
 from engine.model import OrderType
 from engine.model import TradingState
 from engine.model.events import AuditRecord
@@ -68,6 +71,30 @@ async def holding(venue: SimVenue) -> VenueTruth:
     return await eventually(exposed, 60, "a position and a resting limit order", every=0.1)
 
 
+async def quotes_go_by(core: TradingCore, n: int, what: str) -> None:
+    """Wait for ``n`` more quotes across the core's symbols: the market moves on."""
+
+    def seen() -> int:
+        return sum(core.market(s).quotes for s in core.symbols)
+
+    start = seen()
+    await until(lambda: seen() > start + n, 20, what)
+
+
+@asynccontextmanager
+async def holding_runtime(venue: SimVenue, tmp_path: Path) -> AsyncIterator[Runtime]:
+    """A runtime trading ``venue`` with :func:`holding_options`, once it holds a position
+    and a resting order; the venue's faults are cleared and the runtime stopped after."""
+    run = Running(Runtime(holding_options(venue, tmp_path)))
+    rt = await run.ready()
+    try:
+        await holding(venue)
+        yield rt
+    finally:
+        venue.set_faults(FaultConfig())
+        assert await run.stop() == 0
+
+
 async def stays_flat(rt: Runtime, venue: SimVenue, after: VenueTruth) -> None:
     """Halted stays halted: the bot's own books come to agree that it is flat (what
     the venue closed by itself is learnt at the next reconciliation), the market
@@ -80,12 +107,7 @@ async def stays_flat(rt: Runtime, venue: SimVenue, after: VenueTruth) -> None:
         return not any(core.portfolio.position_qty(s) for s in core.symbols)
 
     await until(flat_here, 20, "the bot to see itself flat")
-    quotes = sum(core.market(s).quotes for s in core.symbols)
-    await until(
-        lambda: sum(core.market(s).quotes for s in core.symbols) > quotes + 1000,
-        20,
-        "a thousand more quotes",
-    )
+    await quotes_go_by(core, 1000, "a thousand more quotes")
     later = await venue_truth(venue.url)
     new = sorted(set(later.orders) - set(after.orders))
     assert not new and later.positions == {}, f"after the kill: {new} {later.positions}"
@@ -100,10 +122,7 @@ async def audits(rt: Runtime) -> list[AuditRecord]:
 
 async def test_kill_cancels_every_working_order_and_flattens(sim_venue: SimVenue, tmp_path: Path):
     venue = sim_venue
-    run = Running(Runtime(holding_options(venue, tmp_path)))
-    rt = await run.ready()
-    try:
-        await holding(venue)
+    async with holding_runtime(venue, tmp_path) as rt:
         assert rt.control is not None and rt.core is not None
         result: KillResult = await rt.control.kill("test")
         after = await venue_truth(venue.url)
@@ -116,16 +135,11 @@ async def test_kill_cancels_every_working_order_and_flattens(sim_venue: SimVenue
         await stays_flat(rt, venue, after)
         [audit] = await audits(rt)
         assert audit.actor == "test" and audit.outcome.startswith("ok"), audit
-    finally:
-        assert await run.stop() == 0
 
 
 async def test_kill_never_claims_success_it_could_not_verify(sim_venue: SimVenue, tmp_path: Path):
     venue = sim_venue
-    run = Running(Runtime(holding_options(venue, tmp_path)))
-    rt = await run.ready()
-    try:
-        await holding(venue)
+    async with holding_runtime(venue, tmp_path) as rt:
         assert rt.control is not None and rt.core is not None
         venue.set_faults(FaultConfig(rest_5xx=1.0))  # every REST call now fails
         result = await rt.control.kill("test")
@@ -145,6 +159,3 @@ async def test_kill_never_claims_success_it_could_not_verify(sim_venue: SimVenue
         assert again.ok, again
         assert after.open_orders == [] and after.positions == {}, after
         await stays_flat(rt, venue, after)
-    finally:
-        venue.set_faults(FaultConfig())
-        assert await run.stop() == 0
