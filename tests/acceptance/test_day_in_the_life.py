@@ -73,6 +73,7 @@ from tests.acceptance.daylife import symbol_state
 from tests.acceptance.daylife import venue_open_orders
 from tests.acceptance.daylife import venue_positions
 from tests.acceptance.daylife import write_bot_config
+from tests.kit.bot_config import BUSY_STRATEGY
 from tests.kit.fake_telegram import FakeTelegram
 
 T = TypeVar("T")
@@ -91,19 +92,14 @@ ORDER_LAG_NS = 500_000_000
 """An order decided just before a moment (a pre-close, a kill, a trip) may be created
 at the venue up to this much later (the bot's loop, the socket, the venue's loop)."""
 
-CONFIG = """\
+CONFIG = (
+    """\
 [venue]
 kind = "sim"
 
-[strategy]
-name = "micro_momentum"
-
-[strategy.params]
-time_stop_s = 1.0
-cooldown_s = 0.2
-take_profit_ticks = 2
-stop_loss_ticks = 2
-
+"""
+    + BUSY_STRATEGY
+    + """
 [log]
 status_interval_s = 3600.0
 
@@ -127,6 +123,7 @@ timeout_s = 10.0
 enabled = true
 allowed_users = [{{ id = {operator}, role = "admin" }}]
 """
+)
 
 
 class StepError(Exception):

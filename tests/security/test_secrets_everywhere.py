@@ -57,6 +57,7 @@ from tests.acceptance.conftest import REPO
 from tests.acceptance.conftest import SCALPBOT
 from tests.acceptance.conftest import free_port
 from tests.acceptance.conftest import get_json
+from tests.kit.bot_config import BUSY_STRATEGY
 from tests.kit.fake_telegram import FakeTelegram
 from tests.kit.wait import async_poller
 from tests.kit.wait import poller
@@ -404,15 +405,7 @@ data_url = "ws://{HOST}:{w.venue_port}/v2/iex"
 allow_live = true
 timeout_s = 2.0
 
-[strategy]
-name = "micro_momentum"
-
-[strategy.params]
-time_stop_s = 1.0
-cooldown_s = 0.2
-take_profit_ticks = 2
-stop_loss_ticks = 2
-
+{BUSY_STRATEGY}
 [risk]
 daily_loss_limit = 1000
 max_order_notional = 10000
