@@ -17,6 +17,7 @@ from __future__ import annotations
 import struct
 from collections.abc import AsyncIterator
 from typing import Any
+from typing import Self
 
 import msgspec
 import pytest
@@ -82,7 +83,7 @@ class FakeAlpaca(FakeTrading):
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 
-    async def __aenter__(self) -> FakeAlpaca:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from engine.cli import main
@@ -38,13 +37,14 @@ from engine.model.events import OrderError
 from engine.model.events import RiskDenied
 from engine.paper import PaperConfig
 from engine.venues.sim import SimVenue
-from engine.venues.sim import SimVenueConfig
 from tests.engine.core.helpers import AAA
 from tests.engine.core.helpers import SEC
 from tests.engine.core.helpers import Harness
 from tests.engine.core.helpers import Script
 from tests.engine.core.helpers import ScriptedStrategy
 from tests.engine.core.helpers import market
+from tests.kit.sim import running_sim
+from tests.kit.sim import sim_config
 
 K = ReportKind
 BUY, SELL = Side.BUY, Side.SELL
@@ -431,13 +431,8 @@ def test_item_15_backtest_refuses_to_start_with_one_line(
 
 @pytest.fixture
 async def sim(tmp_path: Path) -> AsyncIterator[SimVenue]:
-    config = msgspec.structs.replace(SimVenueConfig(), state_file=str(tmp_path / "venue.json"))
-    venue = SimVenue(config)
-    await venue.start("127.0.0.1", 0)
-    try:
+    async with running_sim(sim_config(tmp_path)) as venue:
         yield venue
-    finally:
-        await venue.stop()
 
 
 async def test_item_15_run_refuses_to_start_with_one_line(

@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from engine.core.strategies import MicroMomentumParams
@@ -28,7 +27,6 @@ from engine.model import Symbol
 from engine.runtime.app import Runtime
 from engine.venues.sim import FaultConfig
 from engine.venues.sim import SimVenue
-from engine.venues.sim import SimVenueConfig
 from tests.engine.runtime.conftest import Running
 from tests.engine.runtime.conftest import options
 from tests.engine.runtime.live_rig import GET_BY_CID
@@ -36,24 +34,27 @@ from tests.engine.runtime.live_rig import LiveRig
 from tests.engine.runtime.live_rig import until
 from tests.kit.fake_alpaca import FakeAlpaca
 from tests.kit.fake_alpaca import Fault
+from tests.kit.sim import started_sim
 
 NOT_FOUND = {"code": 40410000, "message": "order not found"}
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeAlpaca]:
-    server = FakeAlpaca()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def sim() -> AsyncIterator[SimVenue]:
-    venue = SimVenue(msgspec.structs.replace(SimVenueConfig(), seed=19, quote_rate=200.0))
-    await venue.start("127.0.0.1", 0)
-    yield venue
-    await venue.stop()
+    async with started_sim(None, 19, 200.0) as venue:
+        yield venue
+
+
+async def until_cancelled(rig: LiveRig, cid: ClientOrderId, why: str) -> None:
+    """Wait until the bot holds ``cid`` CANCELLED; else fail with where the bot and the
+    venue stand, then ``why``."""
+    try:
+        await until(lambda: rig.core.orders.status(cid) is OrderStatus.CANCELLED, 5, "cancelled")
+    except AssertionError:
+        raise AssertionError(
+            f"{cid} is {rig.core.orders.status(cid)} in the bot and "
+            f"{rig.venue_order(cid)['status']} at the venue{why}"
+        ) from None
 
 
 async def accepted_entry(rig: LiveRig, what: str = "accepted") -> ClientOrderId:
@@ -91,16 +92,7 @@ async def test_item_03_a_cancel_whose_delete_and_query_fail_is_retried(fake: Fak
         fake.faults[GET_BY_CID] = [Fault(status=500) for _ in range(3)]
         await time_out_entry(rig, cid)
         await until(lambda: not fake.faults[delete] and not fake.faults[GET_BY_CID], 5, "faults")
-        try:
-            await until(
-                lambda: rig.core.orders.status(cid) is OrderStatus.CANCELLED, 5, "cancelled"
-            )
-        except AssertionError:
-            raise AssertionError(
-                f"{cid} is {rig.core.orders.status(cid)} in the bot and "
-                f"{rig.venue_order(cid)['status']} at the venue: the failed cancel was "
-                f"never retried"
-            ) from None
+        await until_cancelled(rig, cid, ": the failed cancel was never retried")
         assert rig.venue_order(cid)["status"] == "canceled"
         assert fake.count("DELETE", f"/v2/orders/{vid}") == 4
         assert not rig.core.orders.working()  # the symbol is free
@@ -119,15 +111,7 @@ async def test_item_03_a_delete_answered_ok_is_checked_and_sent_again(fake: Fake
         vid = rig.venue_order(cid)["id"]
         fake.faults[f"DELETE /v2/orders/{vid}"] = [Fault(status=200, body={})]
         await time_out_entry(rig, cid)
-        try:
-            await until(
-                lambda: rig.core.orders.status(cid) is OrderStatus.CANCELLED, 5, "cancelled"
-            )
-        except AssertionError:
-            raise AssertionError(
-                f"{cid} is {rig.core.orders.status(cid)} in the bot and "
-                f"{rig.venue_order(cid)['status']} at the venue after a DELETE answered OK"
-            ) from None
+        await until_cancelled(rig, cid, " after a DELETE answered OK")
         assert rig.venue_order(cid)["status"] == "canceled"
         assert fake.count("DELETE", f"/v2/orders/{vid}") == 2
     finally:
