@@ -56,7 +56,6 @@ from engine.venues.alpaca.config import ExecutionConfig
 from engine.venues.base import SubmitOutcome
 from engine.venues.base import VenueError
 from engine.venues.sim import SimVenue
-from engine.venues.sim import SimVenueConfig
 from tests.engine.runtime.conftest import Running
 from tests.engine.runtime.conftest import options
 from tests.engine.runtime.conftest import until
@@ -70,6 +69,7 @@ from tests.kit.fake_alpaca import KEY
 from tests.kit.fake_alpaca import SECRET
 from tests.kit.fake_alpaca import FakeAlpaca
 from tests.kit.fake_alpaca import Fault
+from tests.kit.sim import started_sim
 from tests.kit.tls import self_signed
 from tests.kit.tls import server_context
 from tests.monitoring.tools import PROMETHEUS_DIR
@@ -136,10 +136,8 @@ class Redirector:
 
 @pytest.fixture
 async def elsewhere() -> AsyncIterator[Elsewhere]:
-    server = Elsewhere()
-    await server.start()
-    yield server
-    await server.stop()
+    async with Elsewhere() as server:
+        yield server
 
 
 @pytest.fixture
@@ -500,15 +498,8 @@ ENDPOINTS = ("/healthz", "/readyz", "/status", "/metrics", "/no-such-endpoint")
 
 @pytest.fixture
 async def venue(tmp_path: Path) -> AsyncIterator[SimVenue]:
-    config = msgspec.structs.replace(
-        SimVenueConfig(), seed=23, quote_rate=50.0, state_file=str(tmp_path / "venue.json")
-    )
-    sim = SimVenue(config)
-    await sim.start("127.0.0.1", 0)
-    try:
+    async with started_sim(tmp_path, 23, 50.0) as sim:
         yield sim
-    finally:
-        await sim.stop()
 
 
 @contextlib.asynccontextmanager
@@ -619,7 +610,7 @@ def test_low_the_http_token_comes_from_the_environment_or_a_file_never_toml(
     config = load_config(None, {"SCALPBOT_HTTP_TOKEN": HTTP_TOKEN})
     assert config.secrets.http_token == SecretStr(HTTP_TOKEN)
     opts = options_from_config(config)
-    assert opts.http_token == SecretStr(HTTP_TOKEN)
+    assert opts.http.token == SecretStr(HTTP_TOKEN)
     assert HTTP_TOKEN not in repr(opts) and HTTP_TOKEN not in repr(config)
     assert HTTP_TOKEN not in redact(f"Authorization: Bearer {HTTP_TOKEN}")
 

@@ -249,4 +249,4 @@ def test_one_name_for_the_sim_key_pair_both_processes_read_it_and_its_alias(
     assert not (tmp_path / "var").exists()
 
     opts = options_from_config(load_config(None, env, venue_url="http://127.0.0.1:1"))
-    assert (opts.key, opts.secret) == (key, secret)
+    assert (opts.venue.key, opts.venue.secret) == (key, secret)
