@@ -22,25 +22,14 @@ _SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter
 # to mark lines; the shrunk sequence and its blob are what a failure needs to show
 _PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink)
 
+# what both profiles share: no deadline, a blob to reproduce, the slow checks and phases above
+_COMMON = dict(deadline=None, print_blob=True, suppress_health_check=_SLOW_OK, phases=_PHASES)
+
 settings.register_profile(
-    "invariants",
-    max_examples=200,
-    stateful_step_count=40,
-    deadline=None,
-    derandomize=True,
-    print_blob=True,
-    suppress_health_check=_SLOW_OK,
-    phases=_PHASES,
+    "invariants", max_examples=200, stateful_step_count=40, derandomize=True, **_COMMON
 )
 settings.register_profile(
-    "long",
-    max_examples=5_000,
-    stateful_step_count=100,
-    deadline=None,
-    derandomize=False,
-    print_blob=True,
-    suppress_health_check=_SLOW_OK,
-    phases=_PHASES,
+    "long", max_examples=5_000, stateful_step_count=100, derandomize=False, **_COMMON
 )
 
 
