@@ -251,25 +251,28 @@ async def test_item_06_an_enabled_plugin_gets_its_own_settings_and_no_secret(
     assert not any("allowed_users" in s for s in held), "Telegram's settings in the spy's"
 
 
+def refused(tmp_path: Path, toml: str) -> ConfigError:
+    """The error loading a config file of ``toml`` raises."""
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, {})
+    return err.value
+
+
 def test_item_06_an_unknown_plugin_enabled_refuses_to_start(tmp_path: Path) -> None:
     """A typo or a plugin that is not installed is refused at load, naming the key
     (rather than running silently without it)."""
-    path = tmp_path / "c.toml"
-    path.write_text('[plugins]\nenabled = ["telegram", "metrics", "nosuch"]\n')
-    with pytest.raises(ConfigError) as err:
-        load_config(path, {})
-    assert err.value.key == "plugins.enabled"
-    assert "nosuch" in str(err.value)
+    err = refused(tmp_path, '[plugins]\nenabled = ["telegram", "metrics", "nosuch"]\n')
+    assert err.key == "plugins.enabled"
+    assert "nosuch" in str(err)
 
 
 def test_item_06_settings_for_a_plugin_not_enabled_are_refused(site: Path, tmp_path: Path) -> None:
     """Settings for a plugin that is not enabled are a mistake (fail closed): refused,
     naming the key."""
-    path = tmp_path / "c.toml"
-    path.write_text("[plugins.settings.spy]\ncolour = 'green'\n")
-    with pytest.raises(ConfigError) as err:
-        load_config(path, {})
-    assert err.value.key == "plugins.settings.spy"
+    err = refused(tmp_path, "[plugins.settings.spy]\ncolour = 'green'\n")
+    assert err.key == "plugins.settings.spy"
     assert not imported(site)
 
 
@@ -281,11 +284,8 @@ def test_item_06_two_distributions_offering_one_plugin_name_are_refused(
     distributions, and neither is imported."""
     install(site, "scalpbot-issue10-impostor", "scalpbot_issue10_impostor",
             "spy = scalpbot_issue10_impostor:create")  # fmt: skip
-    path = tmp_path / "c.toml"
-    path.write_text('[plugins]\nenabled = ["metrics", "spy"]\n')
-    with pytest.raises(ConfigError) as err:
-        load_config(path, {})
-    assert err.value.key == "plugins.enabled"
-    assert "scalpbot-issue10-impostor" in str(err.value)
-    assert "scalpbot-issue10-spy" in str(err.value)
+    err = refused(tmp_path, '[plugins]\nenabled = ["metrics", "spy"]\n')
+    assert err.key == "plugins.enabled"
+    assert "scalpbot-issue10-impostor" in str(err)
+    assert "scalpbot-issue10-spy" in str(err)
     assert not imported(site) and "scalpbot_issue10_impostor" not in sys.modules

@@ -27,6 +27,7 @@ from engine.model import ExecutionId
 from engine.model import ExecutionReport
 from engine.model import IdFactory
 from engine.model import Instrument
+from engine.model import Order
 from engine.model import OrderIntent
 from engine.model import OrderStatus
 from engine.model import ReportKind
@@ -64,6 +65,13 @@ def long_one(h: Harness) -> ClientOrderId:
     h.report(cid, K.FILL, qty=1, price=10_002)
     assert h.position() == 1
     return cid
+
+
+def flatten_sent(h: Harness) -> Order:
+    """Flatten AAA and pump the core: the close it sent."""
+    h.core.flatten(AAA)
+    h.pump()
+    return h.last_submit().order
 
 
 def live_closing(h: Harness) -> list[ClientOrderId]:
@@ -324,9 +332,7 @@ def test_item_05_an_exit_in_doubt_is_retried_once_the_bound_has_passed() -> None
 def test_item_06_a_flatten_the_venue_cancelled_is_not_resent_at_once() -> None:
     h = Harness(venue=False, order=TraderConfig(qty=Decimal(1), exit_retry_s=1.0))
     long_one(h)
-    h.core.flatten(AAA)
-    h.pump()
-    flat = h.last_submit().order
+    flat = flatten_sent(h)
     h.report(flat.client_order_id, K.ACCEPTED)
     h.report(flat.client_order_id, K.CANCELLED)  # someone else cancelled it
     assert len(h.submits()) == 2
@@ -340,9 +346,7 @@ def test_item_06_a_flatten_the_venue_cancelled_is_not_resent_at_once() -> None:
 def test_item_06_while_closes_are_held_the_core_sends_nothing_for_the_symbol() -> None:
     h = Harness(venue=False)
     long_one(h)
-    h.core.flatten(AAA)
-    h.pump()
-    flat = h.last_submit().order.client_order_id
+    flat = flatten_sent(h).client_order_id
     h.core.hold_closes(None, True)  # the kill switch hands closing to the venue
     h.report(flat, K.CANCELLED)  # the venue's cancel_all
     for signal in (0, -1, 1, None):
@@ -379,9 +383,7 @@ def test_item_06_releasing_the_hold_gives_closing_back_to_the_core() -> None:
 def test_item_14_cancel_all_after_flatten_keeps_the_flatten() -> None:
     h = Harness(venue=False)
     long_one(h)
-    h.core.flatten(AAA)
-    h.pump()
-    flat = h.last_submit().order.client_order_id
+    flat = flatten_sent(h).client_order_id
     h.core.cancel_all()
     h.pump()
     assert h.cancels() == []
@@ -458,9 +460,7 @@ def test_suspect_a_flatten_in_paused_is_not_called_off_by_a_strategy_signal() ->
     h = Harness(venue=False, order=TraderConfig(qty=Decimal(1), exit_retry_s=1.0))
     long_one(h)
     h.core.set_state(AAA, TradingState.PAUSED, "schedule:us", "session closed")
-    h.core.flatten(AAA)  # the pre-close flatten
-    h.pump()
-    flat = h.last_submit().order.client_order_id
+    flat = flatten_sent(h).client_order_id  # the pre-close flatten
     h.report(flat, K.REJECTED)  # the venue refuses it once
     h.quote(AAA, 10_000, 10_002, 1)  # the strategy still says long
     h.timer(2 * SEC)
