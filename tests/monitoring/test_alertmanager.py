@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from tests.kit.fake_telegram_alertmanager import FakeTelegram
 from tests.monitoring.tools import ALERTMANAGER_DIR
+from tests.monitoring.tools import edited_copy
 from tests.monitoring.tools import eventually
 from tests.monitoring.tools import free_port
 from tests.monitoring.tools import process
@@ -53,19 +53,12 @@ def test_the_token_is_a_placeholder_to_replace() -> None:
 
 def _local_copy(directory: Path, api_url: str) -> Path:
     """The repo's config with Telegram on loopback and short group waits."""
-    text = CONFIG.read_text(encoding="utf-8")
-    for old, new in {
+    changes = {
         "api_url: https://api.telegram.org": f"api_url: {api_url}",
         "group_wait: 10s": "group_wait: 1s",
         "group_wait: 5s": "group_wait: 1s",
-    }.items():
-        assert old in text, f"alertmanager.yml no longer has {old!r}: update this test"
-        text = text.replace(old, new)
-    directory.mkdir(parents=True)
-    shutil.copytree(ALERTMANAGER_DIR / "templates", directory / "templates")
-    path = directory / "alertmanager.yml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    }
+    return edited_copy(CONFIG, changes, directory, "templates")
 
 
 def _alert(name: str, severity: str, **labels: str) -> dict[str, Any]:

@@ -6,7 +6,6 @@ sending market data the feed-stale alert goes pending.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from engine.venues.sim import SimVenue
 from tests.engine.runtime.conftest import until
 from tests.monitoring.conftest import Bot
 from tests.monitoring.tools import PROMETHEUS_DIR
+from tests.monitoring.tools import edited_copy
 from tests.monitoring.tools import eventually
 from tests.monitoring.tools import free_port
 from tests.monitoring.tools import panel_targets
@@ -35,20 +35,13 @@ _FAST = {
 
 
 def fast_config(directory: Path, bot_port: int, prom_port: int, am_port: int) -> Path:
-    text = (PROMETHEUS_DIR / "prometheus.yml").read_text(encoding="utf-8")
     changes = {
         **_FAST,
         '"127.0.0.1:9108"': f'"127.0.0.1:{bot_port}"',
         '"127.0.0.1:9090"': f'"127.0.0.1:{prom_port}"',
         '"127.0.0.1:9093"': f'"127.0.0.1:{am_port}"',
     }
-    for old, new in changes.items():
-        assert old in text, f"prometheus.yml no longer has {old!r}: update this test"
-        text = text.replace(old, new)
-    directory.mkdir(parents=True)
-    shutil.copytree(PROMETHEUS_DIR / "rules", directory / "rules")
-    path = directory / "prometheus.yml"
-    path.write_text(text, encoding="utf-8")
+    path = edited_copy(PROMETHEUS_DIR / "prometheus.yml", changes, directory, "rules")
     checked = run(tool("promtool"), "check", "config", path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     return path

@@ -44,6 +44,20 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     )
 
 
+def edited_copy(source: Path, changes: dict[str, str], directory: Path, folder: str) -> Path:
+    """``source`` with each of ``changes`` made (each must still be there), written into
+    a new ``directory`` beside a copy of ``folder`` from ``source``'s directory."""
+    text = source.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text, f"{source.name} no longer has {old!r}: update this test"
+        text = text.replace(old, new)
+    directory.mkdir(parents=True)
+    shutil.copytree(source.parent / folder, directory / folder)
+    path = directory / source.name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def promtool_check_metrics(text: str) -> subprocess.CompletedProcess[str]:
     """``promtool check metrics`` on an exposition (lint: names, units, types)."""
     return subprocess.run(
