@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 from typing import ClassVar
+from typing import TypeVar
 
 import msgspec
 
@@ -118,6 +119,16 @@ WATCH_NS = int(WATCH_INTERVAL_S * SEC)  # LiveEngine._watch: provisional orders 
 EVICT_AFTER = 2  # finished orders the core keeps in memory (the runtime: 2,000, 15 min)
 EQUITY_SNAPSHOT_NS = 60 * SEC  # options.equity_snapshot_s: the drawdown reference is saved
 VENUE_CLOSE_PREFIX = "venueclose"
+
+
+_T = TypeVar("_T")
+
+
+def drain(items: list[_T]) -> list[_T]:
+    """Everything in ``items``, in order, leaving it empty (the shell's outbox/event drain)."""
+    batch = list(items)
+    items.clear()
+    return batch
 
 
 class InvariantError(AssertionError):
@@ -511,22 +522,18 @@ class World:
                 self.on_send(self, cmd.order)
 
     def _flush(self) -> None:
-        core = self.core
-        while core.outbox:
-            commands = list(core.outbox)
-            core.outbox.clear()
-            for cmd in commands:
+        outbox = self.core.outbox
+        while outbox:
+            for cmd in drain(outbox):
                 if isinstance(cmd, SubmitOrder):
                     self._submit(cmd.order)
                 else:
                     self.request_cancel(cmd.client_order_id)
 
     def _drain_events(self) -> None:
-        events = self.core.events
-        if not events:
+        batch = drain(self.core.events)
+        if not batch:
             return
-        batch = list(events)
-        events.clear()
         for ev in batch:
             if isinstance(ev, BreakerTripped):
                 self.latched.add(ev.breaker)
