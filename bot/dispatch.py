@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable
 from collections.abc import Callable
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery
@@ -73,24 +74,17 @@ class Answers:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
+@dataclass(frozen=True, eq=False)
 class Dispatcher:
-    def __init__(
-        self,
-        registry: Registry,
-        services: Services,
-        gate: Gate,
-        confirms: Confirmations,
-        outbox: Outbox,
-        audit: AuditFn,
-        answer_fn: Callable[[CallbackQuery, str], Awaitable[None]] = answer,
-    ) -> None:
-        self._registry = registry
-        self._svc = services
-        self._gate = gate
-        self._confirms = confirms
-        self._outbox = outbox
-        self._audit = audit
-        self._answer = answer_fn
+    """The handlers behind the gate; one per bot (identity, not value, equality)."""
+
+    registry: Registry
+    services: Services
+    gate: Gate
+    confirms: Confirmations
+    outbox: Outbox
+    audit: AuditFn
+    answer_fn: Callable[[CallbackQuery, str], Awaitable[None]] = answer
 
     # -- replies ------------------------------------------------------------------------
 
@@ -106,7 +100,7 @@ class Dispatcher:
         on_sent: Callable[[int], None] | None = None,
     ) -> None:
         job = Job(chat_id, Priority.REPLY, text, photo, buttons, edit_id, reply_to, on_sent=on_sent)
-        self._outbox.put(job)
+        self.outbox.put(job)
 
     # -- commands -----------------------------------------------------------------------
 
@@ -118,21 +112,21 @@ class Dispatcher:
 
     async def on_command(self, command: Command, update: Update, words: list[str]) -> None:
         user, chat, msg = update.effective_user, update.effective_chat, update.effective_message
-        role = self._gate.role(user.id) if user is not None else None
+        role = self.gate.role(user.id) if user is not None else None
         if user is None or chat is None or msg is None or role is None:
             return  # the gate already refused; never act without a role
-        if not self._gate.chat_allowed(user.id, chat):
+        if not self.gate.chat_allowed(user.id, chat):
             return  # nor answer (or prompt) in a chat that is not the user's
         raw = " ".join(words)[:200]
         actor = f"tg:{user.id}"
         try:
-            args = parse_args(command, words, self._svc.symbols)
+            args = parse_args(command, words, self.services.symbols)
         except UsageError as exc:
             text = f"⚠️ {esc(exc)}. Usage: <code>{esc(command.usage())}</code>"
             self.reply(chat.id, text, reply_to=msg.message_id)
-            self._audit(actor, f"/{command.name}", raw, f"refused: {exc}")
+            self.audit(actor, f"/{command.name}", raw, f"refused: {exc}")
             return
-        call = Call(self._svc, user.id, role, chat.id, chat.type, args, msg.message_id)
+        call = Call(self.services, user.id, role, chat.id, chat.type, args, msg.message_id)
         if command.prompt is not None:
             await self._ask(command, call, raw)
         else:
@@ -147,12 +141,12 @@ class Dispatcher:
                 problem = esc(exc)
             if problem:
                 self.reply(call.chat_id, f"⚠️ {problem}", reply_to=call.message_id)
-                self._audit(call.actor, f"/{command.name}", raw, f"refused: {problem}")
+                self.audit(call.actor, f"/{command.name}", raw, f"refused: {problem}")
                 return
-        pending = self._confirms.open(call.user_id, call.chat_id, command.name, call.args, raw)
+        pending = self.confirms.open(call.user_id, call.chat_id, command.name, call.args, raw)
         text = (
             f"{command.prompt(call.args)}\n"
-            f"<i>Only you can answer; expires in {self._confirms.ttl_s:g} s.</i>"
+            f"<i>Only you can answer; expires in {self.confirms.ttl_s:g} s.</i>"
         )
         self.reply(
             call.chat_id,
@@ -161,7 +155,7 @@ class Dispatcher:
             reply_to=call.message_id,
             on_sent=pending.attach,
         )
-        self._audit(call.actor, f"/{command.name}", raw, "awaiting confirmation")
+        self.audit(call.actor, f"/{command.name}", raw, "awaiting confirmation")
 
     async def _execute(self, command: Command, call: Call, raw: str, edit_id: int | None) -> None:
         outcome = "ok"
@@ -178,7 +172,7 @@ class Dispatcher:
         else:
             self.reply(call.chat_id, reply.text, photo=reply.photo, reply_to=call.message_id)
         if outcome != "ok" or not command.audited_by_control:
-            self._audit(call.actor, f"/{command.name}", raw, outcome)
+            self.audit(call.actor, f"/{command.name}", raw, outcome)
 
     async def on_unknown(self, update: Update, context: Any) -> None:
         chat, msg = update.effective_chat, update.effective_message
@@ -195,14 +189,14 @@ class Dispatcher:
         parsed = parse_data(query.data or "")
         message = query.message
         if parsed is None or message is None:
-            await self._answer(query, "Unknown button.")
+            await self.answer_fn(query, "Unknown button.")
             return
         nonce, yes = parsed
-        if not self._gate.chat_allowed(query.from_user.id, message.chat):
+        if not self.gate.chat_allowed(query.from_user.id, message.chat):
             return  # the gate already refused it
         chat_id, message_id = message.chat.id, message.message_id
-        verdict, pending = self._confirms.press(nonce, query.from_user.id, chat_id, yes)
-        await self._answer(query, ANSWERS[verdict])
+        verdict, pending = self.confirms.press(nonce, query.from_user.id, chat_id, yes)
+        await self.answer_fn(query, ANSWERS[verdict])
         actor = f"tg:{query.from_user.id}"
         if pending is None:
             if verdict is Verdict.UNKNOWN:
@@ -210,41 +204,41 @@ class Dispatcher:
             return
         if verdict is Verdict.NOT_YOURS:
             why = f"refused: confirmation belongs to tg:{pending.user_id}"
-            self._audit(actor, f"/{pending.command}", pending.raw_args, why)
+            self.audit(actor, f"/{pending.command}", pending.raw_args, why)
         elif verdict is Verdict.EXPIRED:
             self._expired(pending, message_id)
         elif verdict is Verdict.CANCELLED:
             text = f"✖️ Cancelled: {esc(pending.label)} was not executed."
             self.reply(chat_id, text, edit_id=message_id)
-            self._audit(actor, f"/{pending.command}", pending.raw_args, "cancelled")
+            self.audit(actor, f"/{pending.command}", pending.raw_args, "cancelled")
         else:
             await self._confirmed(pending, message_id)
 
     async def _confirmed(self, pending: Pending, message_id: int) -> None:
-        command = self._registry.get(pending.command)
-        role = self._gate.role(pending.user_id)
+        command = self.registry.get(pending.command)
+        role = self.gate.role(pending.user_id)
         if command is None or role is None or role < command.role:
             return
         actor = f"tg:{pending.user_id}"
-        self._audit(actor, f"/{command.name}", pending.raw_args, "confirmed")
+        self.audit(actor, f"/{command.name}", pending.raw_args, "confirmed")
         chat_type = "private" if pending.chat_id > 0 else "group"
         call = Call(
-            self._svc, pending.user_id, role, pending.chat_id, chat_type, pending.args, None
+            self.services, pending.user_id, role, pending.chat_id, chat_type, pending.args, None
         )
         await self._execute(command, call, pending.raw_args, message_id)
 
     def _expired(self, pending: Pending, message_id: int | None) -> None:
         actor = f"tg:{pending.user_id}"
-        self._audit(actor, f"/{pending.command}", pending.raw_args, "expired: not confirmed")
+        self.audit(actor, f"/{pending.command}", pending.raw_args, "expired: not confirmed")
         if message_id is not None:
             text = f"⌛ Expired: {esc(pending.label)} was not executed."
             self.reply(pending.chat_id, text, edit_id=message_id)
 
     def sweep(self) -> None:
         """Edit prompts whose time ran out, write refusal summaries (about once a second)."""
-        for pending in self._confirms.sweep():
+        for pending in self.confirms.sweep():
             self._expired(pending, pending.message_id)
-        self._gate.flush()
+        self.gate.flush()
 
     # -- errors -------------------------------------------------------------------------
 

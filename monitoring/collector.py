@@ -13,6 +13,8 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
 from typing import TypeVar
 
 from prometheus_client.core import CounterMetricFamily
@@ -75,30 +77,29 @@ def _histogram(spec: m.Spec, view: HistogramView, *labels: str) -> Metric:
     return fam
 
 
+@dataclass(eq=False)
 class ScalpbotCollector(Collector):
     """Turns the control snapshot, the event counts and the loop lag into metrics."""
 
-    def __init__(
-        self,
-        snapshot: Callable[[], TelemetrySnapshot],
-        counts: EventCounts,
-        lag: LoopLag,
-        bus: EventBus,
-        stats: Stats,
-        info: Mapping[str, str],
-    ) -> None:
-        self._snapshot = snapshot
-        self._counts = counts
-        self._lag = lag
-        self._bus = bus
-        self._stats = stats
-        self._info = dict(info)
-        self._venue = counts.venue
-        self.errors: dict[str, int] = dict.fromkeys(("snapshot", *SECTIONS), 0)
+    snapshot: Callable[[], TelemetrySnapshot]
+    counts: EventCounts
+    lag: LoopLag
+    bus: EventBus
+    stats: Stats
+    info: Mapping[str, str]
+    errors: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("snapshot", *SECTIONS), 0), init=False
+    )
+
+    _venue: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.info = dict(self.info)
+        self._venue = self.counts.venue
 
     def collect(self) -> Iterator[Metric]:
         yield self._build_info()
-        snap = self._guard("snapshot", self._snapshot)
+        snap = self._guard("snapshot", self.snapshot)
         sections: list[tuple[str, Callable[[], Iterable[Metric]]]] = [
             ("events", self._events),
             ("process", self._process),
@@ -144,7 +145,7 @@ class ScalpbotCollector(Collector):
 
     def _build_info(self) -> Metric:
         fam = InfoMetricFamily(m.BUILD_INFO.name.removesuffix("_info"), m.BUILD_INFO.help)
-        info = {k: str(self._info.get(k, "")) for k in m.BUILD_INFO.labels}
+        info = {k: str(self.info.get(k, "")) for k in m.BUILD_INFO.labels}
         fam.add_metric([], info)
         return fam
 
@@ -202,14 +203,14 @@ class ScalpbotCollector(Collector):
 
     def _account(self, snap: TelemetrySnapshot) -> Iterator[Metric]:
         v = self._venue
-        for spec, field in (
+        for spec, attr in (
             (m.POSITION, "position"),
             (m.POSITION_EXPOSURE, "exposure"),
             (m.POSITION_UNREALIZED, "unrealized_pnl"),
         ):
             fam = scalar(spec)
             for s in snap.symbols:
-                fam.add_metric([v, s.symbol], getattr(s, field))
+                fam.add_metric([v, s.symbol], getattr(s, attr))
             yield fam
         hwm, limit = snap.high_water_mark, snap.daily_loss_limit
         dd_ratio = snap.drawdown / hwm if hwm > 0 else 0.0
@@ -246,29 +247,29 @@ class ScalpbotCollector(Collector):
         ]
 
     def _events(self) -> Iterator[Metric]:
-        for spec, counter in list(self._counts.counts.items()):
+        for spec, counter in list(self.counts.counts.items()):
             fam = scalar(spec)
             for labels, n in sorted(counter.items()):
                 fam.add_metric(list(labels), n)
             yield fam
         slippage = histogram(m.SLIPPAGE)
-        for symbol, hist in sorted(self._counts.slippage.items()):
+        for symbol, hist in sorted(self.counts.slippage.items()):
             # No sum: negative buckets make it a non-monotonic value (OpenMetrics).
             slippage.add_metric([self._venue, symbol], _buckets(hist.cumulative()), None)
         yield slippage
 
     def _process(self) -> list[Metric]:
         lag = histogram(m.LOOP_LAG)
-        lag.add_metric([], _buckets(self._lag.hist.cumulative()), self._lag.hist.sum)
+        lag.add_metric([], _buckets(self.lag.hist.cumulative()), self.lag.hist.sum)
         return [
             lag,
-            one(m.LOOP_LAG_LAST, self._lag.last),
-            one(m.EVENTS_PUBLISHED, self._bus.published),
-            one(m.SUBSCRIBER_FAILURES, sum(self._bus.failures.values())),
+            one(m.LOOP_LAG_LAST, self.lag.last),
+            one(m.EVENTS_PUBLISHED, self.bus.published),
+            one(m.SUBSCRIBER_FAILURES, sum(self.bus.failures.values())),
         ]
 
     def _telegram(self) -> list[Metric]:
-        board = self._stats()
+        board = self.stats()
         tg = board.get("telegram", {})
         return [
             one(m.TELEGRAM_OUTBOX, float(tg.get("outbox_depth", 0))),

@@ -16,6 +16,8 @@ import asyncio
 import time
 from collections.abc import Awaitable
 from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
 
 from engine.control.views import LiveView
 from engine.core.trading_core import TradingCore
@@ -25,29 +27,22 @@ from engine.venues.base import Execution
 POLL_S = 0.1  # between two looks at the venue or the bot's book
 
 
+@dataclass(eq=False)
 class Closing:
     """What kill does after the core's own flatten; ``held`` while the venue owns closing."""
 
-    def __init__(
-        self,
-        core: TradingCore,
-        live: LiveView,
-        execution: Execution,
-        reconcile: Callable[[], Awaitable[None]],
-        settle_s: float,
-    ) -> None:
-        self._core = core
-        self._live = live
-        self._exec = execution
-        self._reconcile = reconcile
-        self._settle = settle_s
-        self.held = False
+    core: TradingCore
+    live: LiveView
+    execution: Execution
+    reconcile: Callable[[], Awaitable[None]]
+    settle_s: float
+    held: bool = field(default=False, init=False)
 
     async def bot_flat(self) -> bool:
         """Wait (up to the settle time) for the bot's own flatten: no position and no
         working order in the bot's book. False at the deadline."""
-        deadline = time.monotonic() + self._settle
-        await self._live.wait_idle(self._settle)
+        deadline = time.monotonic() + self.settle_s
+        await self.live.wait_idle(self.settle_s)
         while not self.flat_here():
             if time.monotonic() >= deadline:
                 return False
@@ -58,8 +53,8 @@ class Closing:
         """What the venue shows open: (orders, positions); ["unverified"] each when it
         cannot be read (with a note saying why)."""
         try:
-            open_orders = await self._exec.list_orders("open")
-            positions = await self._exec.positions()
+            open_orders = await self.execution.list_orders("open")
+            positions = await self.execution.positions()
         except Exception as exc:
             notes.append(f"could not verify with the venue: {type(exc).__name__}")
             return ["unverified"], ["unverified"]
@@ -73,15 +68,15 @@ class Closing:
         shows."""
         self.hold(True)
         # No request of the bot may still be on its way when the venue starts closing.
-        if not await self._live.wait_idle(self._settle):
+        if not await self.live.wait_idle(self.settle_s):
             notes.append("a request of the bot was still in flight when the venue took over")
         notes.append(
             "the bot's flatten had not closed everything: the venue closes (cancel all, "
             "close all) while the bot's closes are held"
         )
         try:
-            await self._exec.cancel_all()
-            results = await self._exec.close_all_positions()
+            await self.execution.cancel_all()
+            results = await self.execution.close_all_positions()
         except Exception as exc:
             notes.append(f"venue-side cancel/close failed: {type(exc).__name__}")
             return await self.leftovers(notes)  # nothing to wait for: look once
@@ -93,7 +88,7 @@ class Closing:
     async def venue_flat(self, notes: list[str]) -> tuple[list[str], list[str]]:
         """Poll the venue until it shows no open order and no position, or the settle
         time passes; returns what it shows last."""
-        deadline = time.monotonic() + self._settle
+        deadline = time.monotonic() + self.settle_s
         while True:
             probe: list[str] = []
             orders, positions = await self.leftovers(probe)
@@ -105,10 +100,10 @@ class Closing:
     async def agree(self, notes: list[str]) -> bool:
         """Reconcile the bot's book with a flat venue until the bot is flat too (or the
         settle time passes). True when they agree."""
-        deadline = time.monotonic() + self._settle
+        deadline = time.monotonic() + self.settle_s
         while True:
             try:
-                await self._reconcile()
+                await self.reconcile()
             except Exception as exc:
                 failure = f"reconciliation failed: {type(exc).__name__}"
             else:
@@ -117,11 +112,11 @@ class Closing:
                     return True
             if time.monotonic() >= deadline:
                 left = [
-                    f"{s} {self._qty(s, self._core.portfolio.position_qty(s))}"
-                    for s in self._core.symbols
-                    if self._core.portfolio.position_qty(s)
+                    f"{s} {self._qty(s, self.core.portfolio.position_qty(s))}"
+                    for s in self.core.symbols
+                    if self.core.portfolio.position_qty(s)
                 ]
-                working = len(self._core.orders.working())
+                working = len(self.core.orders.working())
                 notes.append(
                     failure
                     or f"the bot's book still shows {', '.join(left) or 'no position'}"
@@ -132,17 +127,17 @@ class Closing:
 
     def hold(self, on: bool) -> None:
         """Hold (or give back) the core's closes for every symbol."""
-        self._core.hold_closes(None, on)
+        self.core.hold_closes(None, on)
         self.held = on
-        self._live.apply([])
+        self.live.apply([])
 
     def flat_here(self) -> bool:
         """No position and no working order in the bot's book."""
-        core = self._core
+        core = self.core
         return not core.orders.working() and not any(
             core.portfolio.position_qty(s) for s in core.symbols
         )
 
     def _qty(self, symbol: str, lots: int) -> str:
-        inst = self._core.instruments.get(Symbol(symbol))
+        inst = self.core.instruments.get(Symbol(symbol))
         return str(inst.qty(lots)) if inst else f"{lots} lots"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -49,30 +51,26 @@ class Applies(Protocol):
     def apply(self, reports: list[ExecutionReport]) -> None: ...
 
 
+@dataclass(eq=False)
 class RuntimeSchedule:
     """Implements ``engine.runtime.scheduler.ScheduleTarget`` on the running parts."""
 
-    def __init__(
-        self,
-        config: ScheduleConfig,
-        core: TradingCore,
-        live: Applies,
-        day: DayKeeper,
-        housekeeping: Housekeeping,
-    ) -> None:
-        self._config = config
-        self._core = core
-        self._live = live
-        self._day = day
-        self._housekeeping = housekeeping
-        self._paused: set[Symbol] = set()
-        self._scheduler = Scheduler(config, self)
+    config: ScheduleConfig
+    core: TradingCore
+    live: Applies
+    day: DayKeeper
+    housekeeping: Housekeeping
+    _paused: set[Symbol] = field(default_factory=set, init=False)
+    _scheduler: Scheduler = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._scheduler = Scheduler(self.config, self)
 
     def start(self) -> None:
         """Apply the session windows in effect now, then start the jobs."""
-        now = datetime.now(ZoneInfo(self._config.timezone))
-        for session in self._config.sessions:
-            phase = session_phases(self._config, now).get(session.name)
+        now = datetime.now(ZoneInfo(self.config.timezone))
+        for session in self.config.sessions:
+            phase = session_phases(self.config, now).get(session.name)
             if phase is not SessionPhase.OPEN:
                 self._pause(session.name, list(session.symbols))
         self._scheduler.start()
@@ -81,48 +79,48 @@ class RuntimeSchedule:
         self._scheduler.shutdown()
 
     def _symbols(self, symbols: list[str]) -> list[Symbol]:
-        core = self._core
+        core = self.core
         if "*" in symbols:
             return list(core.symbols)
         return [Symbol(s) for s in symbols if Symbol(s) in core.instruments]
 
     def _pause(self, name: str, symbols: list[str]) -> None:
-        core = self._core
+        core = self.core
         for sym in self._symbols(symbols):
             if core.trading_state(sym) is TradingState.ACTIVE:
                 core.set_state(sym, TradingState.PAUSED, f"schedule:{name}", "session closed")
                 self._paused.add(sym)
-        self._live.apply([])
+        self.live.apply([])
 
     async def session_open(self, name: str, symbols: list[str]) -> None:
-        core = self._core
+        core = self.core
         for sym in self._symbols(symbols):
             if sym in self._paused:
                 core.set_state(sym, TradingState.ACTIVE, f"schedule:{name}", "session open")
                 self._paused.discard(sym)
-        self._live.apply([])
+        self.live.apply([])
 
     async def session_pre_close(self, name: str, symbols: list[str]) -> None:
         self._pause(name, symbols)
         for sym in self._symbols(symbols):
-            self._core.flatten(sym)
-        self._live.apply([])
+            self.core.flatten(sym)
+        self.live.apply([])
 
     async def session_close(self, name: str, symbols: list[str]) -> None:
         self._pause(name, symbols)
 
     async def daily_reset(self) -> None:
-        await self._day.roll()  # idempotent: the runtime's own check may have rolled it already
+        await self.day.roll()  # idempotent: the runtime's own check may have rolled it already
 
     async def reconcile(self) -> None:
-        await self._housekeeping.reconcile()
+        await self.housekeeping.reconcile()
 
     async def equity_snapshot(self) -> None:
-        await self._housekeeping.equity_snapshot()
+        await self.housekeeping.equity_snapshot()
 
     async def daily_digest(self) -> None:
-        pf, day = self._core.portfolio, self._day
-        self._housekeeping.publish(
+        pf, day = self.core.portfolio, self.day
+        self.housekeeping.publish(
             DailyDigest(
                 time.time_ns(),
                 pf.equity,
