@@ -41,7 +41,6 @@ from engine.core.risk import RiskLimits
 from engine.core.trading_core import ALL
 from engine.core.trading_core import TradingCore
 from engine.model import Instrument
-from engine.model import OrderType
 from engine.model import Symbol
 from engine.model import TradingState
 from engine.model import money_to_decimal
@@ -124,40 +123,13 @@ class Control:
 
     async def positions(self) -> list[PositionView]:
         core = self._core
-        out = []
-        for p in core.portfolio.open_positions():
-            inst = core.instruments[p.symbol]
-            out.append(
-                PositionView(
-                    p.symbol,
-                    inst.qty(p.qty),
-                    inst.price(p.avg_price),
-                    inst.price(p.mark2 / 2),
-                    money_to_decimal(p.unrealized_pnl),
-                    money_to_decimal(p.realized_pnl),
-                )
-            )
-        return out
+        return [
+            PositionView.of(core.instruments[p.symbol], p) for p in core.portfolio.open_positions()
+        ]
 
     async def orders(self) -> list[OrderView]:
         core, now = self._core, self._clock()
-        out = []
-        for o in core.orders.working():
-            inst = core.instruments[o.symbol]
-            out.append(
-                OrderView(
-                    o.client_order_id,
-                    o.symbol,
-                    "buy" if o.side > 0 else "sell",
-                    inst.qty(o.qty),
-                    inst.qty(o.filled_qty),
-                    o.order_type.value,
-                    None if o.order_type is OrderType.MARKET else inst.price(o.price),
-                    o.status.value,
-                    (now - o.created_ts) / 1e9,
-                )
-            )
-        return out
+        return [OrderView.of(core.instruments[o.symbol], o, now) for o in core.orders.working()]
 
     async def trades(self, n: int = 10) -> list[TradeView]:
         if not 1 <= n <= 100:

@@ -6,7 +6,18 @@ from decimal import Decimal
 
 import msgspec
 
+from engine.model import Fill
+from engine.model import Instrument
+from engine.model import Order
+from engine.model import OrderType
+from engine.model import Position
 from engine.model import TradingState
+from engine.model import money_to_decimal
+
+
+def side_name(side: int) -> str:
+    """A side as the control API spells it: "buy" or "sell"."""
+    return "buy" if side > 0 else "sell"
 
 
 class PositionView(msgspec.Struct, frozen=True):
@@ -16,6 +27,17 @@ class PositionView(msgspec.Struct, frozen=True):
     mark: Decimal
     unrealized_pnl: Decimal
     realized_pnl: Decimal
+
+    @classmethod
+    def of(cls, inst: Instrument, p: Position) -> PositionView:
+        return cls(
+            p.symbol,
+            inst.qty(p.qty),
+            inst.price(p.avg_price),
+            inst.price(p.mark2 / 2),
+            money_to_decimal(p.unrealized_pnl),
+            money_to_decimal(p.realized_pnl),
+        )
 
 
 class OrderView(msgspec.Struct, frozen=True):
@@ -29,6 +51,21 @@ class OrderView(msgspec.Struct, frozen=True):
     status: str
     age_s: float
 
+    @classmethod
+    def of(cls, inst: Instrument, o: Order, now: int) -> OrderView:
+        """``o`` as it stands at ``now`` (ns)."""
+        return cls(
+            o.client_order_id,
+            o.symbol,
+            side_name(o.side),
+            inst.qty(o.qty),
+            inst.qty(o.filled_qty),
+            o.order_type.value,
+            None if o.order_type is OrderType.MARKET else inst.price(o.price),
+            o.status.value,
+            (now - o.created_ts) / 1e9,
+        )
+
 
 class TradeView(msgspec.Struct, frozen=True):
     ts: int
@@ -39,6 +76,20 @@ class TradeView(msgspec.Struct, frozen=True):
     fee: Decimal
     client_order_id: str
     realized_pnl: Decimal | None = None  # what the fill closed, before fees (None: unknown)
+
+    @classmethod
+    def of(cls, inst: Instrument, f: Fill, realized_pnl: int | None) -> TradeView:
+        """A fill, with what it closed in nanos (None: unknown)."""
+        return cls(
+            f.ts,
+            f.symbol,
+            side_name(f.side),
+            inst.qty(f.qty),
+            inst.price(f.price),
+            money_to_decimal(f.fee),
+            f.client_order_id,
+            None if realized_pnl is None else money_to_decimal(realized_pnl),
+        )
 
 
 class SymbolStatus(msgspec.Struct, frozen=True):
