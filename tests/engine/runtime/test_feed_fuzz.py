@@ -304,6 +304,13 @@ async def _run_plan(
 # -- over loopback: a mutating proxy between the simulated venue and the runtime --------------
 
 
+async def cancel_all(tasks: set[asyncio.Task[Any]]) -> None:
+    """Cancel ``tasks`` and wait until each has ended (whatever it raised)."""
+    for task in list(tasks):
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class MutatingProxy:
     """A market-data websocket proxy: the venue's stream v2, with 10% of the quotes and
     trades mutated; ``freeze`` names a symbol whose every tick is then stamped 9999."""
@@ -328,9 +335,7 @@ class MutatingProxy:
         return self.url
 
     async def stop(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_all(self._tasks)
         if self._runner is not None:
             await self._runner.cleanup()
 
