@@ -8,6 +8,9 @@ scrubbed of the token before they can reach a log.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from telegram import Bot
 from telegram import InlineKeyboardButton
 from telegram import InlineKeyboardMarkup
@@ -26,6 +29,8 @@ from bot.outbox import SendError
 from bot.outbox import ThrottledError
 from bot.outbox import TransientError
 from bot.outbox import UnreachableError
+
+T = TypeVar("T")
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -72,11 +77,18 @@ class PtbSender:
         self._bot = bot
         self._token = token
 
+    async def _call(self, request: Awaitable[T]) -> T:
+        """Await a Bot API call; its TelegramError comes out as the outbox's SendError."""
+        try:
+            return await request
+        except TelegramError as exc:
+            raise classify(exc, self._token) from None
+
     async def send_text(
         self, chat_id: int, text: str, buttons: Buttons | None, reply_to: int | None
     ) -> int:
-        try:
-            message = await self._bot.send_message(
+        message = await self._call(
+            self._bot.send_message(
                 chat_id,
                 text,
                 parse_mode=ParseMode.HTML,
@@ -84,23 +96,21 @@ class PtbSender:
                 link_preview_options=NO_PREVIEW,
                 reply_parameters=_reply(reply_to),
             )
-        except TelegramError as exc:
-            raise classify(exc, self._token) from None
+        )
         return message.message_id
 
     async def send_photo(
         self, chat_id: int, photo: bytes, caption: str, reply_to: int | None
     ) -> int:
-        try:
-            message = await self._bot.send_photo(
+        message = await self._call(
+            self._bot.send_photo(
                 chat_id,
                 photo,
                 caption=caption or None,
                 parse_mode=ParseMode.HTML,
                 reply_parameters=_reply(reply_to),
             )
-        except TelegramError as exc:
-            raise classify(exc, self._token) from None
+        )
         return message.message_id
 
     async def edit_text(
