@@ -198,6 +198,11 @@ def _reset_jobs(config: ScheduleConfig, zone: ZoneInfo) -> list[JobSpec]:
     ]
 
 
+def _every(method: str, seconds: float, zone: ZoneInfo) -> JobSpec:
+    """``method`` (no arguments) every ``seconds``; the job is named after it."""
+    return JobSpec(method, method, (), IntervalTrigger(seconds=seconds, timezone=zone))
+
+
 def build_jobs(config: ScheduleConfig) -> tuple[JobSpec, ...]:
     """Every job the ``[schedule]`` section asks for, in a stable order."""
     zone = config.zone
@@ -205,23 +210,9 @@ def build_jobs(config: ScheduleConfig) -> tuple[JobSpec, ...]:
     for session in config.sessions:
         jobs += _session_jobs(session, config.flatten_before_close_min, zone)
     jobs += _reset_jobs(config, zone)
-    jobs.append(
-        JobSpec(
-            "reconcile",
-            "reconcile",
-            (),
-            IntervalTrigger(seconds=config.reconcile_interval_s, timezone=zone),
-        )
-    )
+    jobs.append(_every("reconcile", config.reconcile_interval_s, zone))
     if config.equity_snapshot_s:
-        jobs.append(
-            JobSpec(
-                "equity_snapshot",
-                "equity_snapshot",
-                (),
-                IntervalTrigger(seconds=config.equity_snapshot_s, timezone=zone),
-            )
-        )
+        jobs.append(_every("equity_snapshot", config.equity_snapshot_s, zone))
     if config.digest_time:
         t = parse_hhmm(config.digest_time)
         digest = _cron(",".join(DAYS), t.hour * 60 + t.minute, zone)
