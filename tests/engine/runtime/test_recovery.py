@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from engine.core.trading_core import TradingCore
 from engine.model import ClientOrderId
 from engine.model import ExecutionId
@@ -17,13 +15,10 @@ from engine.model import OrderStatus
 from engine.model import ReportKind
 from engine.model import Side
 from engine.model import Symbol
-from engine.model.events import EngineEvent
 from engine.runtime.recovery import rebuild_from_store
 from engine.store import StoreReader
-from engine.store import StoreWriter
-from engine.store import create_store_engine
-from engine.store import migrate
 from tests.kit.core import sma_core
+from tests.kit.store import stored_events
 
 SYM = Symbol("AAA")
 INST = Instrument(symbol=SYM, price_increment=Decimal("0.01"), size_increment=Decimal(1))
@@ -37,29 +32,13 @@ def report(cid: ClientOrderId, kind: ReportKind, ts: int, **kw: object) -> Execu
     return ExecutionReport(cid, kind, ts, **kw)  # type: ignore[arg-type]
 
 
-def fill_report(cid: ClientOrderId, ts: int, exec_id: str, qty: int, price: int) -> ExecutionReport:
+def fill_report(
+    cid: ClientOrderId, ts: int, xid: ExecutionId, qty: int, price: int
+) -> ExecutionReport:
     """A fill of ``qty`` at ``price``, the order's first (so its cumulative quantity is ``qty``)."""
     return report(
-        cid,
-        ReportKind.FILL,
-        ts,
-        exec_id=ExecutionId(exec_id),
-        last_qty=qty,
-        last_price=price,
-        cum_qty=qty,
+        cid, ReportKind.FILL, ts, exec_id=xid, last_qty=qty, last_price=price, cum_qty=qty
     )
-
-
-async def stored(events: list[EngineEvent], tmp_path: Path) -> AsyncEngine:
-    """A fresh migrated store holding ``events``, as the writer would leave it."""
-    engine = create_store_engine(f"sqlite+aiosqlite:///{tmp_path / 'r.db'}")
-    await migrate(engine)
-    writer = StoreWriter(engine)
-    writer.start()
-    for event in events:
-        writer.submit(event)
-    await writer.close()
-    return engine
 
 
 async def test_rebuild_restores_each_outcome_and_the_position(tmp_path: Path):
@@ -74,13 +53,13 @@ async def test_rebuild_restores_each_outcome_and_the_position(tmp_path: Path):
             continue
         live.on_report(report(cid, ReportKind.ACCEPTED, 2000 + i))
         if end == "filled":
-            live.on_report(fill_report(cid, 3000, "e1", 2, 100))
+            live.on_report(fill_report(cid, 3000, ExecutionId("e1"), 2, 100))
         elif end == "partial_cancelled":
-            live.on_report(fill_report(cid, 3001, "e2", 1, 101))
+            live.on_report(fill_report(cid, 3001, ExecutionId("e2"), 1, 101))
             live.on_report(report(cid, ReportKind.CANCELLED, 3002))
         elif end == "expired":
             live.on_report(report(cid, ReportKind.EXPIRED, 3003))
-    engine = await stored(live.events, tmp_path)
+    engine = await stored_events(tmp_path / "r.db", live.events)
 
     fresh = core()
     orders, fills = await rebuild_from_store(fresh, StoreReader(engine))
@@ -100,5 +79,5 @@ async def test_rebuild_restores_each_outcome_and_the_position(tmp_path: Path):
     assert fresh.events == [] and fresh.outbox == []
     assert fresh.orders.errors == 0
     # A late duplicate of a stored fill is recognised after the restart.
-    fresh.on_report(fill_report(outcomes["filled"], 4000, "e1", 2, 100))
+    fresh.on_report(fill_report(outcomes["filled"], 4000, ExecutionId("e1"), 2, 100))
     assert fresh.portfolio.position_qty(SYM) == 3
