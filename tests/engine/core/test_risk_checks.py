@@ -73,10 +73,15 @@ Case = tuple[str, Check, OrderIntent, dict[str, Any], str | None]
 
 
 def case(
-    check: Check, name: str, the_intent: OrderIntent, deny: str | None = None, **fields: Any
+    check: Check,
+    name: str,
+    the_intent: OrderIntent | None = None,
+    deny: str | None = None,
+    **fields: Any,
 ) -> Case:
-    """A row: ``check`` of ``the_intent`` in ``ctx(**fields)`` denies ``deny`` (None: allows)."""
-    return (name, check, the_intent, fields, deny)
+    """A row: ``check`` of ``the_intent`` (default: a market buy of 1) in ``ctx(**fields)``
+    denies with ``deny`` (None: allows)."""
+    return (name, check, intent() if the_intent is None else the_intent, fields, deny)
 
 
 on_state = partial(case, check_trading_state)
@@ -85,6 +90,9 @@ on_feed = partial(case, check_feed)
 on_qty = partial(case, check_max_qty)
 on_dup = partial(case, check_duplicate)
 on_rate = partial(case, check_order_rate)
+# at most 2 orders a second, per symbol or in total
+on_symbol_rate = partial(on_rate, rate_window_ns=1 * SEC, max_rate_symbol=2)
+on_total_rate = partial(on_rate, rate_window_ns=1 * SEC, max_rate_total=2)
 on_spread = partial(case, check_spread)
 on_collar = partial(case, check_price_collar)
 on_notional = partial(case, check_max_notional)
@@ -94,8 +102,8 @@ on_gross = partial(case, check_gross_exposure)
 # id, check, intent, context fields, expected reason (None = allowed)
 CASES: list[Case] = [
     # -- trading state: only new exposure is blocked -------------------------------
-    on_state("active opens", intent()),
-    on_state("paused opens", intent(), trading_state=PAUSED, deny="TRADING_STATE"),
+    on_state("active opens"),
+    on_state("paused opens", trading_state=PAUSED, deny="TRADING_STATE"),
     on_state("paused reduces", intent(SELL, 1), trading_state=PAUSED, position=2),
     on_state(
         "reducing adds", intent(BUY, 1), trading_state=REDUCING, position=2, deny="TRADING_STATE"
@@ -109,21 +117,19 @@ CASES: list[Case] = [
     ),
     on_state(
         "breaker wins over state",
-        intent(),
         breaker_latched="daily_loss",
         trading_state=HALTED,
         deny="BREAKER_LATCHED",
     ),
     on_state("breaker latched reduces", intent(BUY, 1), breaker_latched="drawdown", position=-1),
     # -- quote presence and age -------------------------------------------------------
-    on_quote("no quote", intent(), quotes=None, deny="NO_QUOTE"),
+    on_quote("no quote", quotes=None, deny="NO_QUOTE"),
     on_quote("no quote, even to reduce", intent(SELL), quotes=None, position=1, deny="NO_QUOTE"),
-    on_quote("empty quote", intent(), quotes=market(), deny="NO_QUOTE"),
-    on_quote("fresh quote", intent(), max_quote_age_ns=100 * MS),
-    on_quote("quote exactly at max age", intent(), max_quote_age_ns=100 * MS, now=NOW + 100 * MS),
+    on_quote("empty quote", quotes=market(), deny="NO_QUOTE"),
+    on_quote("fresh quote", max_quote_age_ns=100 * MS),
+    on_quote("quote exactly at max age", max_quote_age_ns=100 * MS, now=NOW + 100 * MS),
     on_quote(
         "quote 1 ns past max age",
-        intent(),
         max_quote_age_ns=100 * MS,
         now=NOW + 100 * MS + 1,
         deny="QUOTE_STALE",
@@ -135,10 +141,10 @@ CASES: list[Case] = [
         now=NOW + 1 * SEC,
         position=1,
     ),
-    on_quote("age check off (0)", intent(), now=NOW + 3600 * SEC),
+    on_quote("age check off (0)", now=NOW + 3600 * SEC),
     # -- market data feed health ------------------------------------------------------
-    on_feed("feed fresh", intent()),
-    on_feed("feed stale opens", intent(), feed_stale=True, deny="FEED_STALE"),
+    on_feed("feed fresh"),
+    on_feed("feed stale opens", feed_stale=True, deny="FEED_STALE"),
     on_feed("feed stale flips", intent(SELL, 3), feed_stale=True, position=2, deny="FEED_STALE"),
     on_feed("feed stale may still reduce", intent(SELL, 2), feed_stale=True, position=2),
     # -- quantity ----------------------------------------------------------------------
@@ -162,14 +168,12 @@ CASES: list[Case] = [
     # -- duplicate window (key: side, qty, type, price) --------------------------------------
     on_dup(
         "same intent inside the window",
-        intent(),
         dup_window_ns=100 * MS,
         last_intents={(BUY, 1, MKT, 0): NOW - 100 * MS + 1},
         deny="DUPLICATE_INTENT",
     ),
     on_dup(
         "same intent exactly one window later",
-        intent(),
         dup_window_ns=100 * MS,
         last_intents={(BUY, 1, MKT, 0): NOW - 100 * MS},
     ),
@@ -185,64 +189,26 @@ CASES: list[Case] = [
         dup_window_ns=100 * MS,
         last_intents={(BUY, 1, MKT, 0): NOW},
     ),
-    on_dup("duplicate check off (0)", intent(), last_intents={(BUY, 1, MKT, 0): NOW}),
+    on_dup("duplicate check off (0)", last_intents={(BUY, 1, MKT, 0): NOW}),
     # -- order rate (window is (now - window, now]) ----------------------------------------------
-    on_rate(
-        "symbol rate below max",
-        intent(),
-        rate_window_ns=1 * SEC,
-        max_rate_symbol=2,
-        rate_symbol=deque([NOW]),
+    on_symbol_rate("symbol rate below max", rate_symbol=deque([NOW])),
+    on_symbol_rate(
+        "symbol rate at max", rate_symbol=deque([NOW - 1, NOW]), deny="ORDER_RATE_SYMBOL"
     ),
-    on_rate(
-        "symbol rate at max",
-        intent(),
-        rate_window_ns=1 * SEC,
-        max_rate_symbol=2,
-        rate_symbol=deque([NOW - 1, NOW]),
-        deny="ORDER_RATE_SYMBOL",
-    ),
-    on_rate(
-        "symbol rate: oldest just expired",
-        intent(),
-        rate_window_ns=1 * SEC,
-        max_rate_symbol=2,
-        rate_symbol=deque([NOW - 1 * SEC, NOW]),
-    ),
-    on_rate(
+    on_symbol_rate("symbol rate: oldest just expired", rate_symbol=deque([NOW - 1 * SEC, NOW])),
+    on_symbol_rate(
         "symbol rate: oldest 1 ns inside",
-        intent(),
-        rate_window_ns=1 * SEC,
-        max_rate_symbol=2,
         rate_symbol=deque([NOW - 1 * SEC + 1, NOW]),
         deny="ORDER_RATE_SYMBOL",
     ),
-    on_rate(
-        "total rate at max",
-        intent(),
-        rate_window_ns=1 * SEC,
-        max_rate_total=2,
-        rate_total=deque([NOW, NOW]),
-        deny="ORDER_RATE_TOTAL",
-    ),
-    on_rate(
-        "total rate: oldest just expired",
-        intent(),
-        rate_window_ns=1 * SEC,
-        max_rate_total=2,
-        rate_total=deque([NOW - 1 * SEC, NOW]),
-    ),
-    on_rate(
-        "rate limits off (0)",
-        intent(),
-        rate_symbol=deque([NOW] * 100),
-        rate_total=deque([NOW] * 100),
-    ),
+    on_total_rate("total rate at max", rate_total=deque([NOW, NOW]), deny="ORDER_RATE_TOTAL"),
+    on_total_rate("total rate: oldest just expired", rate_total=deque([NOW - 1 * SEC, NOW])),
+    on_rate("rate limits off (0)", rate_symbol=deque([NOW] * 100), rate_total=deque([NOW] * 100)),
     # -- spread (2.0 bps exactly) --------------------------------------------------------------
-    on_spread("spread at max", intent(), max_spread_bps=2.0),
-    on_spread("spread over max", intent(), max_spread_bps=1.99, deny="SPREAD_TOO_WIDE"),
+    on_spread("spread at max", max_spread_bps=2.0),
+    on_spread("spread over max", max_spread_bps=1.99, deny="SPREAD_TOO_WIDE"),
     on_spread("wide spread may still reduce", intent(SELL), max_spread_bps=1.0, position=1),
-    on_spread("spread check off (0)", intent()),
+    on_spread("spread check off (0)"),
     # -- price collar around the mid (10 bps of 10_000 ticks = 10 ticks) -------------------
     on_collar("limit at collar above", intent(price=10_010, order_type=LMT), price_collar_bps=10.0),
     on_collar(
@@ -260,7 +226,7 @@ CASES: list[Case] = [
         price_collar_bps=10.0,
         deny="PRICE_OUTSIDE_COLLAR",
     ),
-    on_collar("market orders have no collar", intent(), price_collar_bps=0.001),
+    on_collar("market orders have no collar", price_collar_bps=0.001),
     # -- order notional (market: buys at the ask, sells at the bid; limits at their price) ----
     on_notional("notional at max", intent(qty=3), max_notional=buy_notional(3)),
     on_notional(
