@@ -194,38 +194,57 @@ _DIFF = (
     '{{"stream":"btcusdt@depth@0ms","data":{{"e":"depthUpdate","s":"BTCUSDT",'
     '"U":11,"u":12,{pu}"b":{b},"a":[["61800.3","1.0"]]}}}}'
 )
+
+
+def ticker(ts: object, b: str = "61800.2", s: str = "BTCUSDT") -> str:
+    """A captured bookTicker line (ask 61800.3) received at ``ts``."""
+    return f"{ts} " + _TICKER.format(s=s, b=b, a="61800.3")
+
+
+def trade(
+    ts: object, t: int, p: str = "61800.3", q: str = "0.006", m: str = "false", s: str = "BTCUSDT"
+) -> str:
+    """A captured trade line received at ``ts``."""
+    return f"{ts} " + _TRADE.format(s=s, t=t, p=p, q=q, m=m)
+
+
+def diff(ts: object, pu: str, b: str) -> str:
+    """A captured depth update line received at ``ts``."""
+    return f"{ts} " + _DIFF.format(pu=pu, b=b)
+
+
 RAW_ROWS = "".join(
     line + "\n"
     for line in (
-        "100 " + _TICKER.format(s="BTCUSDT", b="61800.2", a="61800.3"),
-        "101 " + _TRADE.format(s="BTCUSDT", t=7, p="61800.3", q="0.006", m="false"),
-        "102 " + _TRADE.format(s="BTCUSDT", t=8, p="61800.3", q="0.006", m="true"),
-        "103 " + _DIFF.format(pu='"pu":10,', b='[["61800.1","0"]]'),
-        "104 " + _DIFF.format(pu="", b='[["61800.1","2"]]'),
+        ticker(100),
+        trade(101, 7),
+        trade(102, 8, m="true"),
+        diff(103, pu='"pu":10,', b='[["61800.1","0"]]'),
+        diff(104, pu="", b='[["61800.1","2"]]'),
         '105 {"lastUpdateId":10,"bids":[["61800.1","1"]],"asks":[["61800.2","1"]]}',
         '106 {"lastUpdateId":11,"bids":[["61800.3","1"]],"asks":[["61800.2","1"]]}',
         '107 {"lastUpdateId":12,"bids":[["61800.2","1"]],"asks":[["61800.2","1"]]}',
         '108 {"lastUpdateId":0,"bids":[],"asks":[]}',
         '109 {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade"}}',
-        "110 " + _TICKER.format(s="ETHUSDT", b="61800.2", a="61800.3"),
-        "111 " + _TICKER.format(s="BTCUSDT", b="61800.4", a="61800.3"),
-        "112 " + _TICKER.format(s="BTCUSDT", b="61800.3", a="61800.3"),
-        "113 " + _TICKER.format(s="BTCUSDT", b="0", a="61800.3"),
-        "114 " + _TICKER.format(s="BTCUSDT", b="61800.25", a="61800.3"),
-        "115 " + _TRADE.format(s="BTCUSDT", t=9, p="61800.3", q="0", m="false"),
-        "116 " + _TRADE.format(s="BTCUSDT", t=10, p="-1", q="0.006", m="false"),
-        "117 " + _TRADE.format(s="XRPUSDT", t=11, p="61800.3", q="0.006", m="false"),
-        "118 " + _DIFF.format(pu="", b='[["0","2"]]'),
-        "119 " + _DIFF.format(pu="", b='[["61800.1","-2"]]'),
+        ticker(110, s="ETHUSDT"),
+        ticker(111, b="61800.4"),
+        ticker(112, b="61800.3"),
+        ticker(113, b="0"),
+        ticker(114, b="61800.25"),
+        trade(115, 9, q="0"),
+        trade(116, 10, p="-1"),
+        trade(117, 11, s="XRPUSDT"),
+        diff(118, pu="", b='[["0","2"]]'),
+        diff(119, pu="", b='[["61800.1","-2"]]'),
         "120 {not json",
         '121 {"stream":"btcusdt@bookTicker","data":{"s":"BTCUSDT"}}',
-        "50 " + _TICKER.format(s="BTCUSDT", b="61800.2", a="61800.3"),
-        "-3 " + _TICKER.format(s="BTCUSDT", b="61800.2", a="61800.3"),
-        "x " + _TICKER.format(s="BTCUSDT", b="61800.2", a="61800.3"),
+        ticker(50),
+        ticker(-3),
+        ticker("x"),
         "",
         "   ",
-        "122 " + _TICKER.format(s="BTCUSDT", b="61800.2", a="61800.3") + "\r",
-        "123 " + _TRADE.format(s="BTCUSDT", t=12, p="61800.3", q="0.006", m="false"),
+        ticker(122) + "\r",
+        trade(123, 12),
     )
 )
 CANONICAL_TEXT = (
