@@ -17,7 +17,7 @@ from __future__ import annotations
 import struct
 from collections.abc import AsyncIterator
 from typing import Any
-from typing import Self
+from typing import ClassVar
 
 import msgspec
 import pytest
@@ -30,7 +30,7 @@ from tests.kit.fake_alpaca_trading import FakeTrading
 from tests.kit.fake_alpaca_trading import Fault
 from tests.kit.fake_alpaca_trading import ns_of
 from tests.kit.fake_alpaca_trading import rfc3339
-from tests.kit.serve import serve
+from tests.kit.serve import Served
 
 __all__ = ["KEY", "SECRET", "T0", "FakeAlpaca", "Fault", "fake", "ns_of", "rfc3339"]
 
@@ -53,13 +53,13 @@ async def actions(ws: web.WebSocketResponse) -> AsyncIterator[dict[str, Any]]:
             yield msgspec.json.decode(msg.data)
 
 
-class FakeAlpaca(FakeTrading):
+class FakeAlpaca(FakeTrading, Served):
     """Start with ``await fake.start()``; ``fake.url`` is the base for everything."""
+
+    runner_options: ClassVar[dict[str, Any]] = {"shutdown_timeout": 0.1}
 
     def __init__(self) -> None:
         super().__init__()
-        self.url = ""
-        self._runner: web.AppRunner | None = None
         # market data
         self.data_conns: list[tuple[web.WebSocketResponse, bool]] = []  # (ws, msgpack)
         self.data_connects = 0
@@ -74,27 +74,15 @@ class FakeAlpaca(FakeTrading):
 
     # -- lifecycle ------------------------------------------------------------------
 
-    async def start(self) -> str:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/stream", self._updates)
-        self.add_routes(app)
+        super().add_routes(app)  # the trading REST routes
         app.router.add_get("/v2/{feed}", self._data)
-        self._runner, port = await serve(app, shutdown_timeout=0.1)
-        self.url = f"http://127.0.0.1:{port}"
-        return self.url
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     async def stop(self) -> None:
         await self.drop_data()
         await self.drop_updates()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await super().stop()
 
     # -- market data ------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from collections.abc import Awaitable
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -17,6 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 KEY = "AKFAKEKEY123"
 SECRET = "sEcReT-must-never-leak-0xC0FFEE"
@@ -33,6 +37,11 @@ def ns_of(text: str) -> int:
     return int(dt.timestamp()) * 10**9 + int((frac + "000000000")[:9])
 
 
+def not_found(what: str) -> web.Response:
+    """Alpaca's 404 for an unknown ``what`` (order, asset)."""
+    return web.json_response({"code": 40410000, "message": f"{what} not found"}, status=404)
+
+
 @dataclass
 class Fault:
     """What a scripted route does instead of its normal answer (once)."""
@@ -43,6 +52,29 @@ class Fault:
     delay_s: float = 0.0  # sleep first (longer than the client's timeout: a timeout)
     reset: bool = False  # close the connection without an answer
     then_normal: bool = False  # do the normal work first (e.g. create the order), then fail
+
+
+_NEW_ORDER: dict[str, Any] = {
+    "filled_at": None,
+    "expired_at": None,
+    "canceled_at": None,
+    "failed_at": None,
+    "replaced_at": None,
+    "replaced_by": None,
+    "replaces": None,
+    "asset_class": "us_equity",
+    "notional": None,
+    "filled_qty": "0",
+    "filled_avg_price": None,
+    "order_class": "",
+    "stop_price": None,
+    "extended_hours": False,
+    "legs": None,
+    "trail_percent": None,
+    "trail_price": None,
+    "hwm": None,
+}
+"""What every order the fake creates starts with (a simple order, nothing filled yet)."""
 
 
 class FakeTrading:
@@ -76,11 +108,20 @@ class FakeTrading:
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/v2/orders", self._orders)
-        app.router.add_get("/v2/orders:by_client_order_id", self._by_client_id)
-        app.router.add_delete("/v2/orders/{id}", self._cancel)
-        app.router.add_route("*", "/v2/positions", self._positions)
-        app.router.add_get("/v2/account", self._account)
-        app.router.add_get("/v2/assets/{symbol}", self._asset)
+        app.router.add_get("/v2/orders:by_client_order_id", self._scriptable(self._by_client_id))
+        app.router.add_delete("/v2/orders/{id}", self._scriptable(self._cancel))
+        app.router.add_route("*", "/v2/positions", self._scriptable(self._positions))
+        app.router.add_get("/v2/account", self._scriptable(self._account))
+        app.router.add_get("/v2/assets/{symbol}", self._scriptable(self._asset))
+
+    def _scriptable(self, handler: Handler) -> Handler:
+        """``handler`` for a route without a body, behind the route's scripted faults."""
+
+        async def answer(request: web.Request) -> web.StreamResponse:
+            scripted = await self._scripted(request, None)
+            return await handler(request) if scripted is None else scripted
+
+        return answer
 
     def _authorized(self, request: web.Request) -> bool:
         return (
@@ -170,38 +211,21 @@ class FakeTrading:
         now = rfc3339(self.now())
         oid = f"ord-{len(self.orders) + 1:04d}"
         order = {
+            **_NEW_ORDER,
             "id": oid,
             "client_order_id": cid,
             "created_at": now,
             "updated_at": now,
             "submitted_at": now,
-            "filled_at": None,
-            "expired_at": None,
-            "canceled_at": None,
-            "failed_at": None,
-            "replaced_at": None,
-            "replaced_by": None,
-            "replaces": None,
             "asset_id": "a-" + symbol,
             "symbol": symbol,
-            "asset_class": "us_equity",
-            "notional": None,
             "qty": qty,
-            "filled_qty": "0",
-            "filled_avg_price": None,
-            "order_class": "",
             "order_type": type_,
             "type": type_,
             "side": side,
             "time_in_force": tif,
             "limit_price": limit_price,
-            "stop_price": None,
             "status": status,
-            "extended_hours": False,
-            "legs": None,
-            "trail_percent": None,
-            "trail_price": None,
-            "hwm": None,
         }
         self.orders[oid] = order
         return order
@@ -211,22 +235,16 @@ class FakeTrading:
         return order
 
     async def _by_client_id(self, request: web.Request) -> web.StreamResponse:
-        scripted = await self._scripted(request, None)
-        if scripted is not None:
-            return scripted
         cid = request.query.get("client_order_id")
         for o in self.orders.values():
             if o["client_order_id"] == cid:
                 return web.json_response(o)
-        return web.json_response({"code": 40410000, "message": "order not found"}, status=404)
+        return not_found("order")
 
     async def _cancel(self, request: web.Request) -> web.StreamResponse:
-        scripted = await self._scripted(request, None)
-        if scripted is not None:
-            return scripted
         order = self.orders.get(request.match_info["id"])
         if order is None:
-            return web.json_response({"code": 40410000, "message": "order not found"}, status=404)
+            return not_found("order")
         if not _open(order):
             return web.json_response(
                 {"code": 42210000, "message": "order is not cancelable"}, status=422
@@ -235,9 +253,6 @@ class FakeTrading:
         return web.Response(status=204)
 
     async def _positions(self, request: web.Request) -> web.StreamResponse:
-        scripted = await self._scripted(request, None)
-        if scripted is not None:
-            return scripted
         if request.method == "GET":
             return web.json_response(self.positions)
         out = []
@@ -259,15 +274,12 @@ class FakeTrading:
         return web.json_response(out, status=207)
 
     async def _account(self, request: web.Request) -> web.StreamResponse:
-        return await self._scripted(request, None) or web.json_response(self.account)
+        return web.json_response(self.account)
 
     async def _asset(self, request: web.Request) -> web.StreamResponse:
-        scripted = await self._scripted(request, None)
-        if scripted is not None:
-            return scripted
         asset = self.assets.get(request.match_info["symbol"])
         if asset is None:
-            return web.json_response({"code": 40410000, "message": "asset not found"}, status=404)
+            return not_found("asset")
         return web.json_response(asset)
 
 

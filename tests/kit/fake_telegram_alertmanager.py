@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from tests.kit.serve import serve
+from tests.kit.serve import Served
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,12 @@ class Call:
     params: dict[str, Any]
 
 
-class FakeTelegram:
+class FakeTelegram(Served):
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        self._runner: web.AppRunner | None = None
-        self.url = ""
 
-    async def start(self) -> str:
-        app = web.Application()
+    def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner, port = await serve(app)
-        self.url = f"http://127.0.0.1:{port}"
-        return self.url
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     def messages(self) -> list[Call]:
         return [c for c in self.calls if c.method == "sendMessage"]
