@@ -59,62 +59,6 @@ OK_TRIPPED = mapping({"0": ("ok", "green"), "1": ("TRIPPED", "red")})
 YES_NO = mapping({"0": ("no", "red"), "1": ("yes", "green")})
 
 
-def panel(  # noqa: PLR0913 (keyword-only Grafana panel fields)
-    kind: str,
-    title: str,
-    tgts: list[JSON],
-    *,
-    unit: str = "short",
-    description: str = "",
-    steps: JSON | None = None,
-    mappings: list[JSON] | None = None,
-    decimals: int | None = None,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    options: JSON | None = None,
-    custom: JSON | None = None,
-) -> JSON:
-    """A panel without id and position (the layout assigns them)."""
-    defaults: JSON = {"unit": unit, "thresholds": steps or GREEN, "mappings": mappings or []}
-    if decimals is not None:
-        defaults["decimals"] = decimals
-    if minimum is not None:
-        defaults["min"] = minimum
-    if maximum is not None:
-        defaults["max"] = maximum
-    if kind == "timeseries":
-        defaults["color"] = {"mode": "palette-classic"}
-        defaults["custom"] = {"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}
-    else:
-        defaults["color"] = {"mode": "thresholds"}
-    if custom:
-        defaults.setdefault("custom", {}).update(custom)
-    base_options: JSON = {}
-    if kind == "timeseries":
-        base_options = {
-            "legend": {"displayMode": "list", "placement": "bottom", "showLegend": True},
-            "tooltip": {"mode": "multi", "sort": "desc"},
-        }
-    elif kind in ("stat", "gauge", "bargauge"):
-        base_options = {
-            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
-            "colorMode": "background" if kind == "stat" else "value",
-            "graphMode": "none",
-            "textMode": "auto",
-            "orientation": "auto",
-        }
-    base_options.update(options or {})
-    return {
-        "type": kind,
-        "title": title,
-        "description": description,
-        "datasource": DATASOURCE,
-        "targets": tgts,
-        "fieldConfig": {"defaults": defaults, "overrides": []},
-        "options": base_options,
-    }
-
-
 class Layout:
     """Places panels on the 24-column grid and numbers them."""
 

@@ -4,7 +4,7 @@ Each dashboard module holds one :class:`Board` constant. A panel's class is its 
 (:class:`Series`, :class:`Stat`, :class:`Gauge`, :class:`BarGauge`); it names its title,
 width (and height, 8 unless said), its queries as ``(PromQL, legend)`` pairs (refIds
 A, B, C... in order) and the field options that differ from the defaults in
-:func:`monitoring.grafana.panel`. The layout (ids, grid positions) is
+:meth:`Panel.body`. The layout (ids, grid positions) is
 worked out by :class:`monitoring.grafana.Layout`, so a panel never states where it is.
 """
 
@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from monitoring.grafana import DATASOURCE
+from monitoring.grafana import GREEN
 from monitoring.grafana import JSON
 from monitoring.grafana import Layout
 from monitoring.grafana import dashboard
-from monitoring.grafana import panel
 from monitoring.grafana import target
 
 Query = tuple[str, str]
@@ -49,6 +50,50 @@ class Panel:
     maximum: float | None = None
     options: JSON | None = None
     instant: bool = False
+
+    def body(self, tgts: list[JSON]) -> JSON:
+        """This panel's JSON without id and position (the layout assigns them)."""
+        kind = self.kind
+        defaults: JSON = {
+            "unit": self.unit,
+            "thresholds": self.steps or GREEN,
+            "mappings": self.mappings or [],
+        }
+        if self.decimals is not None:
+            defaults["decimals"] = self.decimals
+        if self.minimum is not None:
+            defaults["min"] = self.minimum
+        if self.maximum is not None:
+            defaults["max"] = self.maximum
+        if kind == "timeseries":
+            defaults["color"] = {"mode": "palette-classic"}
+            defaults["custom"] = {"lineWidth": 1, "fillOpacity": 10, "showPoints": "never"}
+        else:
+            defaults["color"] = {"mode": "thresholds"}
+        options: JSON = {}
+        if kind == "timeseries":
+            options = {
+                "legend": {"displayMode": "list", "placement": "bottom", "showLegend": True},
+                "tooltip": {"mode": "multi", "sort": "desc"},
+            }
+        elif kind in ("stat", "gauge", "bargauge"):
+            options = {
+                "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False},
+                "colorMode": "background" if kind == "stat" else "value",
+                "graphMode": "none",
+                "textMode": "auto",
+                "orientation": "auto",
+            }
+        options.update(self.options or {})
+        return {
+            "type": kind,
+            "title": self.title,
+            "description": self.description,
+            "datasource": DATASOURCE,
+            "targets": tgts,
+            "fieldConfig": {"defaults": defaults, "overrides": []},
+            "options": options,
+        }
 
 
 class Series(Panel):
@@ -86,18 +131,5 @@ def render(board: Board) -> JSON:
             target(expr, legend, chr(ord("A") + i), instant=item.instant)
             for i, (expr, legend) in enumerate(item.queries)
         ]
-        body = panel(
-            item.kind,
-            item.title,
-            tgts,
-            unit=item.unit,
-            description=item.description,
-            steps=item.steps,
-            mappings=item.mappings,
-            decimals=item.decimals,
-            minimum=item.minimum,
-            maximum=item.maximum,
-            options=item.options,
-        )
-        lay.add(body, item.w, item.h)
+        lay.add(item.body(tgts), item.w, item.h)
     return dashboard(board.uid, board.title, board.description, lay)
