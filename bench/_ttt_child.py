@@ -230,39 +230,51 @@ async def serve_commands(handle: Callable[[str], Awaitable[bool]]) -> None:
 # -- bot ---------------------------------------------------------------------------------------
 
 
+def bot_options(url: str, symbols: list[str], marker: int, workdir: str, tries: list[str]) -> Any:
+    """The bot's RuntimeOptions: the marker strategy on the venue at ``url``, no limits,
+    every periodic task out of the way."""
+    from engine.core.risk import RiskLimits
+    from engine.core.trader import TraderConfig
+    from engine.runtime.options import HttpOptions
+    from engine.runtime.options import LogOptions
+    from engine.runtime.options import PluginOptions
+    from engine.runtime.options import RuntimeOptions
+    from engine.runtime.options import ShutdownOptions
+    from engine.runtime.options import StoreOptions
+    from engine.runtime.options import TimingOptions
+    from engine.runtime.options import TradingOptions
+    from engine.venues.base import VenueSpec
+
+    return RuntimeOptions(
+        venue=VenueSpec(kind="alpaca", url=url, key=KEY, secret=SECRET, stale_after_s=3600),
+        trading=TradingOptions(
+            strategy=MarkerFlip.name,
+            strategy_params=MarkerFlipParams(marker=marker),
+            symbols=tuple(symbols),
+            order=TraderConfig(qty=Decimal(0), type="market"),
+            risk=RiskLimits(),  # every limit 0: disabled (no rate limits, no collars)
+        ),
+        store=StoreOptions(url=f"sqlite+aiosqlite:///{workdir}/bot.db"),
+        http=HttpOptions(port=0 if "exporter" in tries else None),
+        plugins=PluginOptions(load="exporter" in tries),
+        log=LogOptions(level="info"),
+        timing=TimingOptions(
+            status_interval_s=3600, reconcile_interval_s=3600, equity_snapshot_s=3600
+        ),
+        shutdown=ShutdownOptions(timeout_s=5),
+    )
+
+
 async def run_bot(
     url: str, symbols: list[str], marker: int, workdir: str, tries: list[str]
 ) -> None:
-    from engine.core.risk import RiskLimits
     from engine.core.strategies import STRATEGIES
-    from engine.core.trader import TraderConfig
     from engine.model.events import RiskDenied
     from engine.runtime.app import Runtime
-    from engine.runtime.options import RuntimeOptions
 
     experiments.before_start(tries)
     STRATEGIES[MarkerFlip.name] = MarkerFlip
-    options = RuntimeOptions(
-        venue_kind="alpaca",
-        venue_url=url,
-        key=KEY,
-        secret=SECRET,
-        strategy=MarkerFlip.name,
-        strategy_params=MarkerFlipParams(marker=marker),
-        symbols=tuple(symbols),
-        order=TraderConfig(qty=Decimal(0), type="market"),
-        risk=RiskLimits(),  # every limit 0: disabled (no rate limits, no collars)
-        store_url=f"sqlite+aiosqlite:///{workdir}/bot.db",
-        http_port=0 if "exporter" in tries else None,
-        load_plugins="exporter" in tries,
-        log_level="info",
-        status_interval_s=3600,
-        reconcile_interval_s=3600,
-        equity_snapshot_s=3600,
-        stale_after_s=3600,
-        shutdown_timeout_s=5,
-    )
-    runtime = Runtime(options)
+    runtime = Runtime(bot_options(url, symbols, marker, workdir, tries))
     denied: list[str] = []
     runtime.bus.subscribe(
         "ttt", lambda e: denied.append(e.reason) if isinstance(e, RiskDenied) else None

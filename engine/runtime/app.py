@@ -59,6 +59,7 @@ from engine.store import StoreWriter
 from engine.venues.base import Execution
 from engine.venues.base import Venue
 from engine.venues.base import VenueRefusedError
+from engine.venues.registry import UnknownVenueError
 from engine.venues.registry import open_venue
 
 log = logging.getLogger("scalpbot.runtime")
@@ -99,7 +100,7 @@ class Runtime:
         self.reconnects = 0
         self.last_reconcile_ts = 0
         self.last_reconcile_ok = False
-        self.venue_name = options.venue_kind
+        self.venue_name = options.venue.kind
         self.bus = EventBus()
         self.http_port: int | None = None
         self.core: TradingCore | None = None
@@ -196,17 +197,17 @@ class Runtime:
         self.bus.subscribe("feed", self._count_feed)
         store = await self._start_store()
         self.bus.publish(
-            Lifecycle(time.time_ns(), "starting", self.run_id, f"venue {opts.venue_kind}")
+            Lifecycle(time.time_ns(), "starting", self.run_id, f"venue {opts.venue.kind}")
         )
         venue = await self._start_venue()
         # () = every symbol the venue offers: the venue itself lists them (the embedded
         # simulator, or whatever answers at --venue-url).
-        symbols = [Symbol(s) for s in opts.symbols]
+        symbols = [Symbol(s) for s in opts.trading.symbols]
         try:
             instruments = await venue.execution.instruments(list(symbols))
         except Exception as exc:
             raise StartupError(f"could not load instruments from the venue: {exc}") from exc
-        if not symbols and opts.venue_kind != "sim" and len(instruments) > MAX_OFFERED_SYMBOLS:
+        if not symbols and opts.venue.kind != "sim" and len(instruments) > MAX_OFFERED_SYMBOLS:
             raise StartupError(
                 f"strategy.symbols is empty (every symbol the venue offers) and the venue "
                 f"offers {len(instruments)}; name the symbols to trade in strategy.symbols "
@@ -238,17 +239,11 @@ class Runtime:
     async def _start_store(self) -> RunStore:
         opts = self.opts
         params = {
-            "venue": opts.venue_kind,
-            "strategy": opts.strategy,
+            "venue": opts.venue.kind,
+            "strategy": opts.trading.strategy,
             "config_hash": opts.config_hash,
         }
-        store = RunStore(
-            opts.store_url,
-            self.run_id,
-            batch_size=opts.store_batch_size,
-            max_delay_s=opts.store_max_delay_s,
-            params=params,
-        )
+        store = RunStore(opts.store, self.run_id, params)
         self._resources.push_async_callback(store.close)
         self._store = store
         await store.open()
@@ -258,7 +253,7 @@ class Runtime:
     async def _start_venue(self) -> Venue:
         try:
             venue = await self._resources.enter_async_context(open_venue(self.opts.venue))
-        except VenueRefusedError as exc:
+        except (VenueRefusedError, UnknownVenueError) as exc:
             raise StartupError(str(exc)) from None
         self._venue = venue
         self.venue_name = venue.name
@@ -278,10 +273,9 @@ class Runtime:
     async def _serve(self, session: Session) -> int:
         opts = self.opts
         http = None
-        if opts.http_port is not None:
-            http = HttpServer(
-                session.control, opts.http_host, opts.http_port, token=opts.http_token
-            )
+        where = opts.http
+        if where.port is not None:
+            http = HttpServer(session.control, where.host, where.port, token=where.token)
             self._resources.push_async_callback(_quietly, http.stop)
         await self._start_plugins(session, http)
         code = 0
@@ -306,7 +300,7 @@ class Runtime:
     async def _start_plugins(self, session: Session, http: HttpServer | None) -> None:
         """Start the enabled plugins (Telegram and metrics by default), each with its own
         context: its own settings and secrets only. A failure is logged."""
-        if not self.opts.load_plugins:
+        if not self.opts.plugins.load:
             return
         opts = self.opts
         self._resources.push_async_callback(self._plugin_host.close)
@@ -315,16 +309,16 @@ class Runtime:
             self.bus,
             http.app if http is not None else None,
             plugin_info(self.run_id, self.venue_name, opts.config_hash),
-            opts,
+            opts.plugins,
         )
-        await self._plugin_host.start(opts.plugins_enabled, context)
+        await self._plugin_host.start(opts.plugins.enabled, context)
 
     async def _serve_http(self, http: HttpServer) -> None:
         self.http_port = await http.start()
         auth = "bearer token required" if http.requires_token else "no authentication"
         log.info(
             "http on %s:%d (/healthz /readyz /status; %s)",
-            self.opts.http_host,
+            self.opts.http.host,
             self.http_port,
             auth,
         )
@@ -350,7 +344,7 @@ class Runtime:
     @property
     def _sim(self) -> EmbeddedSim | None:
         """The embedded simulator's address (None when the venue is not embedded)."""
-        embedded = self.opts.venue_kind == "sim" and self.opts.venue_url is None
+        embedded = self.opts.venue.kind == "sim" and self.opts.venue.url is None
         return None if self._venue is None or not embedded else EmbeddedSim(self._venue.url)
 
     @property

@@ -20,8 +20,17 @@ from engine.config import describe
 from engine.config import load_config
 from engine.config.schema import Config
 from engine.runtime.logs import setup_logging
+from engine.runtime.options import HttpOptions
+from engine.runtime.options import LogOptions
+from engine.runtime.options import PluginOptions
 from engine.runtime.options import RuntimeOptions
+from engine.runtime.options import ShutdownOptions
+from engine.runtime.options import StoreOptions
+from engine.runtime.options import TimingOptions
+from engine.runtime.options import TradingOptions
 from engine.runtime.sanity import GateConfig
+from engine.venues.base import VenueSpec
+from engine.venues.registry import check_venue_kind
 from engine.venues.sim import DEFAULT_SYMBOLS
 from engine.venues.sim import SimVenueConfig
 from engine.venues.sim import parse_faults
@@ -60,44 +69,57 @@ def options_from_config(config: Config) -> RuntimeOptions:
         key, secret = sim.key, sim.secret
     host, _, port = config.http.listen.rpartition(":")
     return RuntimeOptions(
-        venue_kind=venue.kind,
-        venue_url=venue.url or None,
-        data_url=venue.data_url or None,
-        feed=venue.feed,
-        key=key,
-        secret=secret,
-        sim=sim,
-        strategy=config.strategy.name,
-        strategy_params=config.strategy.params,
-        symbols=tuple(config.strategy.symbols),
-        order=config.order,
-        risk=config.risk,
-        store_url=config.store.url,
-        store_batch_size=config.store.batch_size,
-        store_max_delay_s=config.store.max_delay_ms / 1000,
-        http_host=host or "127.0.0.1",
-        http_port=int(port) if port else None,
-        http_token=secrets.http_token,
-        log_level=config.log.level,
-        log_json=config.log.json,
-        status_interval_s=config.log.status_interval_s or 3600.0,
-        schedule=config.schedule,  # the trading day's zone; APScheduler only if sessions/digest
-        reconcile_interval_s=config.schedule.reconcile_interval_s,
-        submit_timeout_s=venue.timeout_s,
-        stale_after_s=venue.stale_after_s,
+        venue=VenueSpec(
+            kind=venue.kind,
+            url=venue.url or None,
+            data_url=venue.data_url or None,
+            feed=venue.feed,
+            key=key,
+            secret=secret,
+            timeout_s=venue.timeout_s,
+            stale_after_s=venue.stale_after_s,
+            sim=sim,
+        ),
+        trading=TradingOptions(
+            strategy=config.strategy.name,
+            strategy_params=config.strategy.params,
+            symbols=tuple(config.strategy.symbols),
+            order=config.order,
+            risk=config.risk,
+        ),
         gate=GateConfig(
             band_pct=venue.price_band_pct,
             band_pct_by_symbol={k.upper(): v for k, v in venue.price_band_pct_by_symbol.items()},
             max_age_s=venue.stale_after_s,
         ),
-        equity_snapshot_s=config.schedule.equity_snapshot_s,
-        shutdown_cancel_orders=config.shutdown.cancel_orders,
-        shutdown_flatten=config.shutdown.flatten,
-        shutdown_timeout_s=config.shutdown.timeout_s,
+        store=StoreOptions(
+            url=config.store.url,
+            batch_size=config.store.batch_size,
+            max_delay_s=config.store.max_delay_ms / 1000,
+        ),
+        http=HttpOptions(
+            host=host or "127.0.0.1",
+            port=int(port) if port else None,
+            token=secrets.http_token,
+        ),
+        log=LogOptions(level=config.log.level, json=config.log.json),
+        timing=TimingOptions(
+            status_interval_s=config.log.status_interval_s or 3600.0,
+            reconcile_interval_s=config.schedule.reconcile_interval_s,
+            equity_snapshot_s=config.schedule.equity_snapshot_s,
+        ),
+        schedule=config.schedule,  # the trading day's zone; APScheduler only if sessions/digest
+        shutdown=ShutdownOptions(
+            cancel_orders=config.shutdown.cancel_orders,
+            flatten=config.shutdown.flatten,
+            timeout_s=config.shutdown.timeout_s,
+        ),
+        plugins=PluginOptions(
+            enabled=config.plugins.enabled,
+            settings=plugin_settings(config),
+            secrets=plugin_secrets(config),
+        ),
         config_hash=config_hash(config),
-        plugins_enabled=config.plugins.enabled,
-        plugin_settings=plugin_settings(config),
-        plugin_secrets=plugin_secrets(config),
     )
 
 
@@ -160,12 +182,14 @@ def main(args: argparse.Namespace) -> int:
             args.config, venue_url=args.venue_url, db_url=args.db, http_listen=args.http
         )
         options = options_from_config(config)
+        check_venue_kind(options.venue.kind)
     except (ConfigError, OSError, ValueError) as exc:
         print(f"scalpbot run: {exc}", file=sys.stderr)
         return 2
-    secrets = [options.key, options.secret] if options.venue_kind == "alpaca" else []
-    secrets += [s for own in options.plugin_secrets.values() for s in own.values()]
-    setup_logging(options.log_level, options.log_json, secrets)
+    venue = options.venue
+    secrets = [venue.key, venue.secret] if venue.kind == "alpaca" else []
+    secrets += [s for own in options.plugins.secrets.values() for s in own.values()]
+    setup_logging(options.log.level, options.log.json, secrets)
     logging.getLogger("scalpbot").info("config: %s", describe(config))
     from engine.runtime.app import Runtime  # noqa: PLC0415 (lazy: sqlalchemy, aiohttp web; --help stays fast)
 

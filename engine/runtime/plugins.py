@@ -24,7 +24,7 @@ from engine.control import Control
 from engine.control import plugins as entry_points
 from engine.control.plugins import Plugin
 from engine.control.plugins import PluginContext
-from engine.runtime.options import RuntimeOptions
+from engine.runtime.options import PluginOptions
 
 log = logging.getLogger("scalpbot.runtime")
 
@@ -92,7 +92,7 @@ def plugin_context_factory(
     bus: EventBus,
     http_app: web.Application | None,
     info: Mapping[str, str],
-    opts: RuntimeOptions,
+    plugins: PluginOptions,
 ) -> Callable[[str, Callable[[Coroutine[Any, Any, None], str], None]], PluginContext]:
     """Builds each plugin's context; ``board`` is shared: numbers plugins publish for each
     other (no secrets)."""
@@ -105,8 +105,8 @@ def plugin_context_factory(
             control,
             bus,
             http_app,
-            opts.plugin_settings.get(name) or {},
-            opts.plugin_secrets.get(name) or {},
+            plugins.settings.get(name) or {},
+            plugins.secrets.get(name) or {},
             spawn,
             info,
             board,

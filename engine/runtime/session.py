@@ -127,7 +127,7 @@ class Session:
         core.breakers.loss_streak = 0
         core.breakers.cooldown_until = 0
         saved = await self.store.control_state()
-        restored = restore_control_state(core, saved, venue_kind=self.opts.venue_kind)
+        restored = restore_control_state(core, saved, venue_kind=self.opts.venue.kind)
         if "limits" in saved:  # why each limit is what it is
             self.control.limits_restored(saved["limits"] or {})
         self.breakers.sync()
@@ -148,7 +148,7 @@ class Session:
         )
         try:
             # Listen before listing: an update between the two is then buffered, not lost.
-            await asyncio.wait_for(updates_up.wait(), self.opts.submit_timeout_s * 2)
+            await asyncio.wait_for(updates_up.wait(), self.opts.venue.timeout_s * 2)
             await self.reconcile(startup=True)
             reports.release()
             await self._cancel_leftovers()
@@ -225,18 +225,18 @@ class Session:
     def launch(self, tg: asyncio.TaskGroup, day_check_s: float) -> list[asyncio.Task[Any]]:
         """The run's tasks, in this order; the caller adds the HTTP server's, then
         :meth:`launch_schedule`'s."""
-        opts, core = self.opts, self.core
+        timing, core = self.opts.timing, self.core
         tasks: list[asyncio.Task[Any]] = [] if self.updates is None else [self.updates]
         tasks += [
             tg.create_task(self.data.run(list(core.symbols), self.live), name="market_data"),
             tg.create_task(self.live.run_timer(), name="core_timer"),
             tg.create_task(
-                every(opts.reconcile_interval_s, self.reconcile, "reconcile"), name="reconcile"
+                every(timing.reconcile_interval_s, self.reconcile, "reconcile"), name="reconcile"
             ),
             tg.create_task(
-                every(opts.equity_snapshot_s, self.equity_snapshot, "equity"), name="equity"
+                every(timing.equity_snapshot_s, self.equity_snapshot, "equity"), name="equity"
             ),
-            tg.create_task(every(opts.status_interval_s, self.status, "status"), name="status"),
+            tg.create_task(every(timing.status_interval_s, self.status, "status"), name="status"),
             tg.create_task(every(day_check_s, self.roll_day, "day"), name="trading_day"),
         ]
         return tasks
@@ -263,24 +263,24 @@ class Session:
         if not self.health.ready:
             return
         self.health.ready = False
-        core, live, opts = self.core, self.live, self.opts
+        core, live, plan = self.core, self.live, self.opts.shutdown
         self.bus.publish(Lifecycle(time.time_ns(), "stopping", self.run_id))
         if core.state is TradingState.ACTIVE:
             core.set_state(ALL, TradingState.PAUSED, "shutdown", "stopping")
         # Cancel first, then flatten: the other way round, the cancels would take the
         # closing orders just sent with them (flatten itself cancels, then closes).
-        if opts.shutdown_cancel_orders and not opts.shutdown_flatten:
+        if plan.cancel_orders and not plan.flatten:
             core.hold_closes(None, True)  # no exit re-sent after its cancel: leave as is
-        if opts.shutdown_cancel_orders or opts.shutdown_flatten:
+        if plan.cancel_orders or plan.flatten:
             core.cancel_all()
-        if opts.shutdown_flatten:
+        if plan.flatten:
             core.flatten()
         live.apply([])
-        deadline = time.monotonic() + opts.shutdown_timeout_s
-        await live.wait_idle(opts.shutdown_timeout_s)
+        deadline = time.monotonic() + plan.timeout_s
+        await live.wait_idle(plan.timeout_s)
 
         def busy() -> bool:
-            held = opts.shutdown_flatten and core.portfolio.open_positions()
+            held = plan.flatten and core.portfolio.open_positions()
             return bool(core.orders.working() or held)
 
         while busy() and time.monotonic() < deadline:
@@ -331,11 +331,12 @@ def assemble(
     """Build the run's parts for ``instruments``; :class:`StartupError` when the
     configured limits or sizes cannot be honoured for them (one-line reason)."""
     opts, run_id, bus, store = ctx.opts, ctx.run_id, ctx.bus, ctx.store
-    cls = strategy_factory(opts.strategy)
-    params = opts.strategy_params if opts.strategy_params is not None else cls.Params()
+    trading = opts.trading
+    cls = strategy_factory(trading.strategy)
+    params = trading.strategy_params if trading.strategy_params is not None else cls.Params()
     try:
         core = TradingCore(
-            instruments, cls, params, opts.order, opts.risk, IdFactory("sb", run_id), 0
+            instruments, cls, params, trading.order, trading.risk, IdFactory("sb", run_id), 0
         )
     except ValueError as exc:
         raise StartupError(str(exc)) from None
@@ -348,9 +349,9 @@ def assemble(
             bus,
             runtime,
             store.save,
-            resize_bounds=(opts.resize_min, opts.resize_max),
-            base_limits=opts.risk,  # CONTROL: the bounds of /setlimit
-            venue_kind=opts.venue_kind,
+            resize_bounds=(trading.resize_min, trading.resize_max),
+            base_limits=trading.risk,  # CONTROL: the bounds of /setlimit
+            venue_kind=opts.venue.kind,
         )
 
     return Session(ctx, venue, runtime, core, control)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from engine.model.events import AuditRecord
 from engine.model.portfolio import AccountSnapshot
+from engine.runtime.options import StoreOptions
 from engine.store import FillRecord
 from engine.store import StoreItem
 from engine.store import StoreReader
@@ -38,16 +39,16 @@ FLUSH_TIMEOUT_S = 5.0
 class RunStore:
     """The store of one run, from :meth:`open` until :meth:`close`."""
 
-    def __init__(
-        self, url: str, run_id: str, *, batch_size: int, max_delay_s: float, params: dict[str, str]
-    ) -> None:
+    def __init__(self, options: StoreOptions, run_id: str, params: dict[str, str]) -> None:
+        """``params``: what the ``runs`` row records of the run (venue, strategy, ...)."""
+        url = options.url
         if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
             Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
         self.run_id = run_id
         self._params = params
         self.engine = create_store_engine(url)
         self.writer = StoreWriter(
-            self.engine, run_id=run_id, batch_size=batch_size, max_delay=max_delay_s
+            self.engine, run_id=run_id, batch_size=options.batch_size, max_delay=options.max_delay_s
         )
         self.reader = StoreReader(self.engine)
 

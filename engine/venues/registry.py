@@ -27,14 +27,21 @@ class UnknownVenueError(ValueError):
     """No factory for the venue kind."""
 
 
-def open_venue(spec: VenueSpec) -> AbstractAsyncContextManager[Venue]:
-    """The venue ``spec.kind`` names, built from ``spec`` (nothing starts until entered)."""
+def check_venue_kind(kind: str) -> VenueFactory:
+    """The factory of ``kind``; :class:`UnknownVenueError` (naming ``venue.kind`` and
+    the kinds known) when there is none."""
     try:
-        factory = FACTORIES[spec.kind]
+        return FACTORIES[kind]
     except KeyError:
         known = ", ".join(sorted(FACTORIES))
-        raise UnknownVenueError(f"unknown venue kind {spec.kind!r} (known: {known})") from None
-    return factory(spec)
+        raise UnknownVenueError(
+            f"venue.kind: unknown venue kind {kind!r} (known: {known})"
+        ) from None
 
 
-__all__ = ["FACTORIES", "UnknownVenueError", "open_venue"]
+def open_venue(spec: VenueSpec) -> AbstractAsyncContextManager[Venue]:
+    """The venue ``spec.kind`` names, built from ``spec`` (nothing starts until entered)."""
+    return check_venue_kind(spec.kind)(spec)
+
+
+__all__ = ["FACTORIES", "UnknownVenueError", "check_venue_kind", "open_venue"]

@@ -222,7 +222,9 @@ def test_item_02_every_loaded_secret_is_redacted_even_percent_encoded(
     logging.getLogger("scalpbot.store").debug("store failed: %s", refused.value)
     plugin = "plugin-secret-Yy6Ww2"
     key, secret = "AKOPTIONSKEY77", "options-secret-Vv9"
-    RuntimeOptions(key=key, secret=secret, plugin_secrets={"weather": {"api_key": plugin}})
+    RuntimeOptions().replace_flat(
+        key=key, secret=secret, plugin_secrets={"weather": {"api_key": plugin}}
+    )
     token = "7000001:AAH-percent/encoded+token"
     from engine.config.secret import SecretStr
 
@@ -325,10 +327,10 @@ async def test_low_embedded_simulator_gets_a_random_key_pair(tmp_path: Path) -> 
     )
     first = options_from_config(load_config(config, {}))
     second = options_from_config(load_config(config, {}))
-    assert {first.key, first.secret}.isdisjoint({DEFAULT_KEY, DEFAULT_SECRET})
-    assert (first.key, first.secret) != (second.key, second.secret)
-    assert len(first.secret) >= 32
-    run = Running(Runtime(msgspec.structs.replace(first, load_plugins=False, http_port=None)))
+    assert {first.venue.key, first.venue.secret}.isdisjoint({DEFAULT_KEY, DEFAULT_SECRET})
+    assert (first.venue.key, first.venue.secret) != (second.venue.key, second.venue.secret)
+    assert len(first.venue.secret) >= 32
+    run = Running(Runtime(first.replace_flat(load_plugins=False, http_port=None)))
     rt = await run.ready()  # the bot trades its embedded venue with the random pair
     try:
         assert rt._sim is not None
@@ -336,7 +338,7 @@ async def test_low_embedded_simulator_gets_a_random_key_pair(tmp_path: Path) -> 
             default = {"APCA-API-KEY-ID": DEFAULT_KEY, "APCA-API-SECRET-KEY": DEFAULT_SECRET}
             async with http.get(f"{rt._sim.url}/v2/account", headers=default) as r:
                 assert r.status in (401, 403)
-            own = {"APCA-API-KEY-ID": first.key, "APCA-API-SECRET-KEY": first.secret}
+            own = {"APCA-API-KEY-ID": first.venue.key, "APCA-API-SECRET-KEY": first.venue.secret}
             async with http.get(f"{rt._sim.url}/v2/account", headers=own) as r:
                 assert r.status == 200
     finally:
@@ -365,17 +367,19 @@ def test_low_no_options_or_config_type_shows_a_secret_in_its_repr(tmp_path: Path
     config = load_config(path, env)
     options = options_from_config(config)
     sim_options = options_from_config(load_config(None, {}))
-    assert sim_options.sim is not None
+    assert sim_options.venue.sim is not None
     settings = load_settings(msgspec.to_builtins(config.telegram), token, {})
     ctx = PluginContext(None, None, None, {}, {"telegram_token": token}, None, {}, {})  # type: ignore[arg-type]
     shown = [
-        config, options, msgspec.structs.replace(options, key=key),
-        RuntimeOptions(key=key, secret=secret, plugin_secrets={"telegram": {"token": token}}),
+        config, options, options.replace_flat(key=key),
+        RuntimeOptions().replace_flat(
+            key=key, secret=secret, plugin_secrets={"telegram": {"token": token}}
+        ),
         sim_config(load_config(None, {})), sim_options, Credentials(key, secret), settings, ctx,
     ]  # fmt: skip
     for thing in shown:
         for text in (repr(thing), str(thing), f"{thing}"):
-            for value in (key, secret, token, sim_options.key, sim_options.secret):
+            for value in (key, secret, token, sim_options.venue.key, sim_options.venue.secret):
                 assert value not in text, (type(thing).__name__, text)
 
 
@@ -922,7 +926,7 @@ async def test_review_standalone_sim_venue_keeps_its_secret_off_argv_and_has_no_
         for var in ("SCALPBOT_SIM_KEY", "SCALPBOT_SIM_SECRET"):
             monkeypatch.delenv(var, raising=False)
         opts = options_from_config(load_config(None, {}, venue_url=url))
-        assert (opts.key, opts.secret) == (key, secret)
+        assert (opts.venue.key, opts.venue.secret) == (key, secret)
     finally:
         seen += await _stop(proc)
     assert secret not in seen

@@ -107,7 +107,7 @@ async def test_item_06_kill_never_closes_twice_when_the_venue_takes_over(
     venue ends flat, and stays flat, and the result says it verified that."""
     # As in production, the core retries a failed exit (every 1 s) well before the next
     # periodic reconciliation would tell it what the venue did on its own.
-    opts = msgspec.structs.replace(holding_options(venue, tmp_path), reconcile_interval_s=4.0)
+    opts = holding_options(venue, tmp_path).replace_flat(reconcile_interval_s=4.0)
     run = Running(Runtime(opts))
     rt = await run.ready()
     try:
@@ -124,7 +124,7 @@ async def test_item_06_kill_never_closes_twice_when_the_venue_takes_over(
             rt,
             rt._save,
             settle_timeout_s=2.0,
-            base_limits=rt.opts.risk,
+            base_limits=rt.opts.trading.risk,
         )
         result = await control.kill("test")
         assert execution.handed_over, "the bot's flatten was expected not to fill in time"
@@ -166,9 +166,7 @@ async def test_item_06_kill_never_closes_twice_when_the_venue_takes_over(
 
 async def _store_runtime(tmp_path: Path, harness: Harness) -> Runtime:
     """A runtime with its real SQLite store started, and the harness's core as its core."""
-    opts = msgspec.structs.replace(
-        options_without_venue(tmp_path), risk=RiskLimits(), load_plugins=False
-    )
+    opts = options_without_venue(tmp_path).replace_flat(risk=RiskLimits(), load_plugins=False)
     rt = Runtime(opts)
     await rt._start_store()
     rt.core = harness.core
@@ -178,7 +176,7 @@ async def _store_runtime(tmp_path: Path, harness: Harness) -> Runtime:
 def options_without_venue(tmp_path: Path) -> Any:
     from engine.runtime.options import RuntimeOptions
 
-    return RuntimeOptions(
+    return RuntimeOptions().replace_flat(
         store_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}", http_port=None, risk=default_risk()
     )
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 
 from engine.config.schema import default_risk
@@ -55,7 +54,7 @@ class RecordingVenue:
 
 
 def options(venue: SimVenue, tmp_path: Path, **changes: object) -> RuntimeOptions:
-    base = RuntimeOptions(
+    base = RuntimeOptions().replace_flat(
         venue_kind="sim",
         venue_url=venue.url,
         strategy="micro_momentum",
@@ -71,7 +70,7 @@ def options(venue: SimVenue, tmp_path: Path, **changes: object) -> RuntimeOption
         equity_snapshot_s=1.0,
         shutdown_timeout_s=5.0,
     )
-    return msgspec.structs.replace(base, **changes)
+    return base.replace_flat(**changes)
 
 
 class Running:
