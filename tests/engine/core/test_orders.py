@@ -81,6 +81,11 @@ class Harness:
         cid = kw.pop("cid", self.cid)
         return self.om.on_report(ExecutionReport(cid, kind, next(self._ts), **kw))  # type: ignore[arg-type]
 
+    def reports(self, *kinds: K) -> None:
+        """Report ``kinds`` one after the other, as the venue would."""
+        for kind in kinds:
+            self.report(kind)
+
     def fill(
         self, qty: int, price: int = 100, exec_id: str | None = None, **kw: object
     ) -> Fill | None:
@@ -90,6 +95,16 @@ class Harness:
     def status(self) -> OrderStatus | None:
         return self.om.status(self.cid)
 
+    def fill_status(self, qty: int, **kw: object) -> OrderStatus | None:
+        """Book a fill the manager must take (not a repeat, not an error); the status after."""
+        assert self.fill(qty, **kw) is not None  # type: ignore[arg-type]
+        return self.status()
+
+    def report_status(self, kind: K) -> OrderStatus | None:
+        """Report ``kind``; the order's status after it."""
+        self.report(kind)
+        return self.status()
+
     def errors_of(self) -> list[OrderError]:
         return [e for e in self.events if isinstance(e, OrderError)]
 
@@ -97,8 +112,9 @@ class Harness:
         return [e for e in self.events if isinstance(e, OrderUpdated)]
 
 
-def drive(h: Harness, status: OrderStatus) -> None:
-    """Take a fresh order (qty 5) to ``status`` along an ordinary path."""
+def driven(status: OrderStatus) -> Harness:
+    """A harness whose fresh order (qty 5) was taken to ``status`` along an ordinary path."""
+    h = Harness()
     paths: dict[OrderStatus, list[tuple[K, int]]] = {
         S.NEW: [],
         S.UNKNOWN: [(K.SUBMIT_AMBIGUOUS, 0)],
@@ -117,6 +133,7 @@ def drive(h: Harness, status: OrderStatus) -> None:
             h.report(kind)
     assert h.status() is status
     assert h.om.errors == 0
+    return h
 
 
 # -- the table itself ----------------------------------------------------------------
@@ -148,8 +165,7 @@ def test_fillable_is_exactly_the_non_terminal_statuses() -> None:
 def test_listed_transition_moves_as_listed(
     status: OrderStatus, kind: ReportKind, expected: OrderStatus
 ) -> None:
-    h = Harness()
-    drive(h, status)
+    h = driven(status)
     before = h.om.get(h.cid)
     n_events, n_dups = len(h.events), h.om.duplicates
     assert h.report(kind) is None
@@ -179,8 +195,7 @@ def test_listed_transition_moves_as_listed(
 def test_unlisted_transition_is_an_error_that_changes_nothing(
     status: OrderStatus, kind: ReportKind
 ) -> None:
-    h = Harness()
-    drive(h, status)
+    h = driven(status)
     before = h.om.get(h.cid)
     n_events, n_dups = len(h.events), h.om.duplicates
     assert h.report(kind) is None
@@ -197,8 +212,7 @@ def test_unlisted_transition_is_an_error_that_changes_nothing(
 @pytest.mark.parametrize("kind", NON_FILL_KINDS, ids=lambda k: k.value)
 @pytest.mark.parametrize("status", TERMINAL, ids=lambda s: s.value)
 def test_terminal_status_never_changes(status: OrderStatus, kind: ReportKind) -> None:
-    h = Harness()
-    drive(h, status)
+    h = driven(status)
     before = h.om.get(h.cid)
     n_events = len(h.events)
     assert h.report(kind) is None
@@ -214,8 +228,7 @@ def test_terminal_status_never_changes(status: OrderStatus, kind: ReportKind) ->
 
 @pytest.mark.parametrize("status", TERMINAL, ids=lambda s: s.value)
 def test_new_fill_on_terminal_order_is_rejected(status: OrderStatus) -> None:
-    h = Harness()
-    drive(h, status)
+    h = driven(status)
     before = h.om.get(h.cid)
     assert h.fill(1, exec_id="late") is None
     assert h.om.get(h.cid) == before
@@ -267,8 +280,7 @@ def test_partial_fills_accumulate_to_filled() -> None:
     )
     assert f1.client_order_id == h.cid
     assert h.status() is S.PARTIALLY_FILLED
-    assert h.fill(2, price=103) is not None
-    assert h.status() is S.PARTIALLY_FILLED
+    assert h.fill_status(2, price=103) is S.PARTIALLY_FILLED
     order = h.om.get(h.cid)
     assert order is not None
     assert (order.filled_qty, order.leaves_qty) == (4, 1)
@@ -285,24 +297,18 @@ def test_partial_fills_accumulate_to_filled() -> None:
 
 def test_fill_before_accept_then_late_accept_is_a_duplicate() -> None:
     h = Harness(qty=3)
-    assert h.fill(1) is not None
-    assert h.status() is S.PARTIALLY_FILLED
-    h.report(K.ACCEPTED)
-    assert h.status() is S.PARTIALLY_FILLED
+    assert h.fill_status(1) is S.PARTIALLY_FILLED
+    assert h.report_status(K.ACCEPTED) is S.PARTIALLY_FILLED
     assert (h.om.duplicates, h.om.errors) == (1, 0)
 
 
 def test_fill_while_cancel_pending_stays_pending_then_completes() -> None:
     h = Harness(qty=3)
-    h.report(K.ACCEPTED)
-    h.report(K.CANCEL_REQUESTED)
-    assert h.fill(1) is not None
-    assert h.status() is S.CANCEL_PENDING
-    assert h.fill(2) is not None
-    assert h.status() is S.FILLED
+    h.reports(K.ACCEPTED, K.CANCEL_REQUESTED)
+    assert h.fill_status(1) is S.CANCEL_PENDING
+    assert h.fill_status(2) is S.FILLED
     # the venue then says the cancel came too late
-    h.report(K.CANCEL_REJECTED)
-    assert h.status() is S.FILLED
+    assert h.report_status(K.CANCEL_REJECTED) is S.FILLED
     assert (h.om.duplicates, h.om.errors) == (1, 0)
 
 
@@ -310,8 +316,7 @@ def test_cancel_pending_partially_filled_then_cancelled_keeps_fills() -> None:
     h = Harness(qty=3)
     h.report(K.ACCEPTED)
     h.fill(1)
-    h.report(K.CANCEL_REQUESTED)
-    h.report(K.CANCELLED)
+    h.reports(K.CANCEL_REQUESTED, K.CANCELLED)
     order = h.om.get(h.cid)
     assert order is not None
     assert (order.status, order.filled_qty, order.leaves_qty) == (S.CANCELLED, 1, 0)
@@ -320,9 +325,7 @@ def test_cancel_pending_partially_filled_then_cancelled_keeps_fills() -> None:
 
 def test_cancel_rejected_returns_to_accepted() -> None:
     h = Harness()
-    h.report(K.ACCEPTED)
-    h.report(K.CANCEL_REQUESTED)
-    h.report(K.CANCEL_REJECTED)
+    h.reports(K.ACCEPTED, K.CANCEL_REQUESTED, K.CANCEL_REJECTED)
     assert h.status() is S.ACCEPTED
     assert h.updates()[-1].kind is K.CANCEL_REJECTED
 
@@ -331,14 +334,12 @@ def test_cancel_rejected_returns_to_partially_filled() -> None:
     h = Harness()
     h.report(K.ACCEPTED)
     h.fill(2)
-    h.report(K.CANCEL_REQUESTED)
-    h.report(K.CANCEL_REJECTED)
+    h.reports(K.CANCEL_REQUESTED, K.CANCEL_REJECTED)
     assert h.status() is S.PARTIALLY_FILLED
     h.fill(1)  # a pending cancel that was filled during the wait also counts
     h.report(K.CANCEL_REQUESTED)
     h.fill(1)
-    h.report(K.CANCEL_REJECTED)
-    assert h.status() is S.PARTIALLY_FILLED
+    assert h.report_status(K.CANCEL_REJECTED) is S.PARTIALLY_FILLED
     assert h.om.errors == 0
 
 
@@ -365,18 +366,14 @@ def test_cancel_rejected_for_an_unacknowledged_order_does_not_invent_an_accept(
 
 def test_cancel_rejected_after_a_late_accept_while_pending_is_accepted() -> None:
     h = Harness()
-    h.report(K.CANCEL_REQUESTED)
-    h.report(K.ACCEPTED)
+    h.reports(K.CANCEL_REQUESTED, K.ACCEPTED)
     assert h.status() is S.CANCEL_PENDING
-    h.report(K.CANCEL_REJECTED)
-    assert h.status() is S.ACCEPTED
+    assert h.report_status(K.CANCEL_REJECTED) is S.ACCEPTED
 
 
 def test_cancel_requested_twice_is_a_duplicate() -> None:
     h = Harness()
-    h.report(K.ACCEPTED)
-    h.report(K.CANCEL_REQUESTED)
-    h.report(K.CANCEL_REQUESTED)
+    h.reports(K.ACCEPTED, K.CANCEL_REQUESTED, K.CANCEL_REQUESTED)
     assert h.status() is S.CANCEL_PENDING
     assert (h.om.duplicates, h.om.errors) == (1, 0)
 
@@ -449,8 +446,7 @@ def test_overfill_is_rejected_and_order_can_still_complete() -> None:
     err = h.errors_of()[-1]
     assert err.reason == "overfill"
     assert "2+2 > ordered 3" in err.detail
-    assert h.fill(1) is not None
-    assert h.status() is S.FILLED
+    assert h.fill_status(1) is S.FILLED
 
 
 def test_single_fill_larger_than_order_is_overfill() -> None:
@@ -753,8 +749,7 @@ test_order_streams = OrderStreams.TestCase
     ("status", "kind"), sorted(LATE_AMBIGUOUS, key=str), ids=lambda p: getattr(p, "value", p)
 )
 def test_a_late_ambiguous_submit_is_a_silent_duplicate(status: OrderStatus, kind: ReportKind):
-    h = Harness()
-    drive(h, status)
+    h = driven(status)
     before = h.om.get(h.cid)
     n_events = len(h.events)
     assert h.report(kind) is None
@@ -783,8 +778,7 @@ def test_an_acknowledged_order_can_still_be_rejected_by_the_venue() -> None:
     ids=lambda p: getattr(p, "value", p),
 )
 def test_not_at_venue_ends_the_order_provisionally(before: OrderStatus, kind: ReportKind) -> None:
-    h = Harness()
-    drive(h, before)
+    h = driven(before)
     h.report(kind, reason=NOT_AT_VENUE)
     assert h.status() in (S.REJECTED, S.CANCELLED)
     assert h.om.is_provisional(h.cid)
@@ -809,8 +803,7 @@ def test_a_fill_revives_a_provisional_order_and_books_once() -> None:
     assert not h.om.is_provisional(h.cid)
     assert [o.client_order_id for o in h.om.working()] == [h.cid]
     assert h.fill(2, exec_id="e1") is None  # the same execution again
-    assert h.fill(3, exec_id="e2") is not None
-    assert h.status() is S.FILLED
+    assert h.fill_status(3, exec_id="e2") is S.FILLED
     assert h.om.working() == []
     assert h.om.errors == 0
 
@@ -818,8 +811,7 @@ def test_a_fill_revives_a_provisional_order_and_books_once() -> None:
 def test_a_reconciled_fill_revives_to_filled_and_a_late_stream_copy_is_a_duplicate() -> None:
     h = Harness(qty=3)
     h.report(K.REJECTED, reason=NOT_AT_VENUE)
-    assert h.fill(3, exec_id=f"recon:{h.cid}:3", cum_qty=3, reason="reconciled") is not None
-    assert h.status() is S.FILLED
+    assert h.fill_status(3, exec_id=f"recon:{h.cid}:3", cum_qty=3, reason="reconciled") is S.FILLED
     assert h.fill(3, exec_id="stream-1", cum_qty=3) is None
     assert (h.om.errors, h.om.duplicates) == (0, 1)
 
@@ -830,8 +822,7 @@ def test_accepted_revives_a_provisional_order_by_its_quantity() -> None:
     h.fill(1)
     h.report(K.CANCEL_REQUESTED)
     h.report(K.CANCELLED, reason=NOT_AT_VENUE)
-    h.report(K.ACCEPTED)
-    assert h.status() is S.PARTIALLY_FILLED
+    assert h.report_status(K.ACCEPTED) is S.PARTIALLY_FILLED
     assert [o.client_order_id for o in h.om.working()] == [h.cid]
     assert h.om.provisional() == []
     assert h.updates()[-1].kind is K.ACCEPTED
