@@ -720,6 +720,18 @@ def _core() -> TradingCore:
     return sma_core(AAA_INSTRUMENT)
 
 
+def racing(
+    clock: Callable[[], int],
+) -> tuple[TradingCore, RacingVenue, EventBus, LiveEngine, Reconciler]:
+    """A core on AAA, the test's venue port, and the live engine and reconciler between
+    them on one bus, the reconciler reading ``clock``."""
+    core = _core()
+    venue = RacingVenue()
+    bus = EventBus()
+    live = LiveEngine(core, venue, bus)  # type: ignore[arg-type]
+    return core, venue, bus, live, Reconciler(core, live, venue, bus, clock)  # type: ignore[arg-type]
+
+
 def _filled(
     core: TradingCore, venue: RacingVenue, side: Side, ts: int, listed: bool = True
 ) -> ExecutionReport:
@@ -758,12 +770,8 @@ def _filled(
 
 
 async def test_item_11_a_fill_arriving_during_the_position_check_is_never_adjusted():
-    core = _core()
-    venue = RacingVenue()
-    bus = EventBus()
-    live = LiveEngine(core, venue, bus)  # type: ignore[arg-type]
     clock = [0]
-    recon = Reconciler(core, live, venue, bus, lambda: clock[0])  # type: ignore[arg-type]
+    core, venue, _, live, recon = racing(lambda: clock[0])
     for ts in (1_000_000, 3_000_000):  # two round trips, one reconciliation in each
         clock[0] = ts + 10
         fill = _filled(core, venue, Side.BUY, ts, listed=False)  # sent after the listing
@@ -776,11 +784,7 @@ async def test_item_11_a_fill_arriving_during_the_position_check_is_never_adjust
 
 
 async def test_item_05_an_order_sent_during_the_listing_is_the_bots_not_adopted():
-    core = _core()
-    venue = RacingVenue()
-    bus = EventBus()
-    live = LiveEngine(core, venue, bus)  # type: ignore[arg-type]
-    recon = Reconciler(core, live, venue, bus, lambda: 2_000_000)  # type: ignore[arg-type]
+    core, venue, _, live, recon = racing(lambda: 2_000_000)
 
     def the_bot_trades() -> None:  # sent, filled and reported while the venue is listing
         live.apply([_filled(core, venue, Side.BUY, 1_000_000)])
@@ -802,11 +806,7 @@ def test_suspect_a_reconciled_fill_carries_the_venues_fee():
 
 
 async def test_item_11_adjustments_take_the_venues_entry_or_its_current_price():
-    core = _core()
-    venue = RacingVenue()
-    bus = EventBus()
-    live = LiveEngine(core, venue, bus)  # type: ignore[arg-type]
-    recon = Reconciler(core, live, venue, bus, lambda: 5_000)  # type: ignore[arg-type]
+    core, venue, bus, _, recon = racing(lambda: 5_000)
     found = recorder_of(bus)
     core.adjust_position(AAA, 1, 10_000, 1_000, "seed", "seed")  # the bot: 1 @ 100.00
     # The venue holds 3 at an average of 110.00: the 2 the bot did not know cost 115.00.
