@@ -708,11 +708,24 @@ def test_a_reversal_that_times_out_with_a_stuck_cancel_still_closes_the_old_side
     assert len(h.submits()) == 3
 
 
+def put_in_doubt(h: Harness, cid: ClientOrderId) -> None:
+    """The venue does not know ``cid``: the order ends provisionally, its outcome in doubt."""
+    h.core.on_report(ExecutionReport(cid, K.REJECTED, h.now, reason="not_at_venue"))
+
+
+def long_then_exit(h: Harness) -> ClientOrderId:
+    """A market buy of 1 fills at 100.02, then the signal goes flat: the exit's id."""
+    h.quote(AAA, 10_000, 10_002, 1)
+    h.report(h.last_submit().order.client_order_id, K.FILL, qty=1, price=10_002)
+    h.quote(AAA, 10_000, 10_002, 0)
+    return h.last_submit().order.client_order_id
+
+
 def test_a_hold_for_an_entry_in_doubt_is_announced_once() -> None:
     h = Harness(venue=False)
     h.quote(AAA, 10_000, 10_002, 1)
     cid = h.last_submit().order.client_order_id
-    h.core.on_report(ExecutionReport(cid, K.REJECTED, h.now, reason="not_at_venue"))
+    put_in_doubt(h, cid)
     for signal in (0, 1, 0, 1):
         h.quote(AAA, 10_000, 10_002, signal)
     assert denials(h) == ["ORDER_IN_DOUBT"]
@@ -728,10 +741,7 @@ def test_a_losing_round_trip_closed_by_reconciliation_counts_toward_the_loss_str
 
 def test_halting_keeps_a_live_exit_and_kill_does_not_cancel_it() -> None:
     h = Harness(venue=False)
-    h.quote(AAA, 10_000, 10_002, 1)
-    h.report(h.last_submit().order.client_order_id, K.FILL, qty=1, price=10_002)
-    h.quote(AAA, 10_000, 10_002, 0)
-    exit_ = h.last_submit().order.client_order_id
+    exit_ = long_then_exit(h)
     h.core.kill("alice")
     h.pump()
     assert h.cancels() == []
@@ -745,7 +755,7 @@ def test_a_revived_entry_that_fills_is_kept_not_closed() -> None:
     h = Harness(venue=False)
     h.quote(AAA, 10_000, 10_002, 1)
     cid = h.last_submit().order.client_order_id
-    h.core.on_report(ExecutionReport(cid, K.REJECTED, h.now, reason="not_at_venue"))
+    put_in_doubt(h, cid)
     h.report(cid, K.FILL, qty=1, price=10_002)
     assert h.position() == 1
     h.timer(10 * SEC)
@@ -754,11 +764,8 @@ def test_a_revived_entry_that_fills_is_kept_not_closed() -> None:
 
 def test_a_revived_closing_order_beside_a_newer_one_is_cancelled() -> None:
     h = Harness(venue=False)
-    h.quote(AAA, 10_000, 10_002, 1)
-    h.report(h.last_submit().order.client_order_id, K.FILL, qty=1, price=10_002)
-    h.quote(AAA, 10_000, 10_002, 0)
-    old = h.last_submit().order.client_order_id
-    h.core.on_report(ExecutionReport(old, K.REJECTED, h.now, reason="not_at_venue"))
+    old = long_then_exit(h)
+    put_in_doubt(h, old)
     h.timer(h.core.provisional_hold_ns)
     new = h.last_submit().order.client_order_id
     assert new != old
