@@ -22,7 +22,6 @@ import contextlib
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass
 from types import TracebackType
 
 import msgspec
@@ -64,23 +63,7 @@ def is_row_error(error: BaseException) -> bool:
     return isinstance(error, TypeError | ValueError | OverflowError)
 
 
-@dataclass(slots=True, eq=False, repr=False)
-class _Counts:
-    """The writer's running counts, as plain slots of the writer (read by ``stats``)."""
-
-    _accepted: int = 0
-    _handled: int = 0
-    _dropped: int = 0
-    _rows: int = 0
-    _batches: int = 0
-    _last_rows: int = 0
-    _last_latency: float = 0.0
-    _errors: int = 0
-    _rejected: int = 0
-    _retrying: bool = False
-
-
-class StoreWriter(_Counts):
+class StoreWriter:
     """Batches engine events into the store; see the module docstring.
 
     ``submit`` must be called from the thread running the event loop.
@@ -99,7 +82,6 @@ class StoreWriter(_Counts):
     ) -> None:
         if batch_size < 1 or max_queue < batch_size:
             raise ValueError("need 1 <= batch_size <= max_queue")
-        super().__init__()
         self._engine = engine
         self._run_id = run_id
         self._batch_size = batch_size
@@ -115,6 +97,16 @@ class StoreWriter(_Counts):
         self._running = False
         self._closing = False
         self._in_flight = 0
+        self._accepted = 0
+        self._handled = 0
+        self._dropped = 0
+        self._rows = 0
+        self._batches = 0
+        self._last_rows = 0
+        self._last_latency = 0.0
+        self._errors = 0
+        self._rejected = 0
+        self._retrying = False
 
     # -- hot path ---------------------------------------------------------
 
