@@ -18,6 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Coroutine
 from collections.abc import Mapping
+from dataclasses import InitVar
+from dataclasses import dataclass
+from dataclasses import field
 from types import MappingProxyType
 from typing import Any
 from typing import Protocol
@@ -29,28 +32,30 @@ from engine.config.plugins import loaders
 from engine.control.api import Control
 
 
+@dataclass(eq=False)
 class PluginContext:
     """What one plugin may use. ``settings`` are that plugin's own (plain data, no
-    secrets); :meth:`secret` answers only that plugin's own secrets."""
+    secrets; a read-only copy); :meth:`secret` answers only that plugin's own secrets,
+    which are kept apart from the fields (not an attribute, not in the repr)."""
 
-    def __init__(  # noqa: PLR0913 (what a plugin may use)
+    control: Control
+    bus: EventBus
+    http_app: web.Application | None
+    settings: Mapping[str, Any]
+    secrets: InitVar[Mapping[str, str]]
+    spawn: Callable[[Coroutine[Any, Any, None], str], None]
+    info: Mapping[str, str]  # version, run_id, config_hash, venue
+    board: InitVar[dict[str, Callable[[], Mapping[str, float]]] | None] = None
+    _secrets: dict[str, str] = field(init=False, repr=False)
+    _board: dict[str, Callable[[], Mapping[str, float]]] = field(init=False, repr=False)
+
+    def __post_init__(
         self,
-        control: Control,
-        bus: EventBus,
-        http_app: web.Application | None,
-        settings: Mapping[str, Any],
         secrets: Mapping[str, str],
-        spawn: Callable[[Coroutine[Any, Any, None], str], None],
-        info: Mapping[str, str],
-        board: dict[str, Callable[[], Mapping[str, float]]] | None = None,
+        board: dict[str, Callable[[], Mapping[str, float]]] | None,
     ) -> None:
-        self.control = control
-        self.bus = bus
-        self.http_app = http_app
-        self.settings: Mapping[str, Any] = MappingProxyType(dict(settings))  # read-only copy
+        self.settings = MappingProxyType(dict(self.settings))  # read-only copy
         self._secrets = dict(secrets)  # this plugin's own; see secret()
-        self.spawn = spawn
-        self.info = info  # version, run_id, config_hash, venue
         self._board = board if board is not None else {}
 
     def publish_stats(self, name: str, read: Callable[[], Mapping[str, float]]) -> None:
