@@ -61,7 +61,7 @@ async def test_every_order_at_the_venue_is_in_the_store(venue, tmp_path: Path):
     await until(lambda: len(rt.core.orders) >= 6, 30, "six orders")
     assert await run.stop() == 0
     _, _, venue_orders = await venue_state(venue)
-    engine = create_store_engine(options(venue, tmp_path).store_url)
+    engine = create_store_engine(options(venue, tmp_path).store.url)
     try:
         rows = await StoreReader(engine).orders(None, limit=10_000)
         stored = {o.client_order_id: o for o in rows}

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
-import msgspec
 import pytest
 
 from engine.config import load_config
@@ -35,7 +34,7 @@ def _options(tmp_path: Path, http: str | None = None, **changes: object) -> Runt
     base = {"load_plugins": False, "status_interval_s": 3600.0}
     if not http:
         base["http_port"] = None
-    return msgspec.structs.replace(options, **{**base, **changes})
+    return options.replace_flat(**{**base, **changes})
 
 
 async def _stored_run(tmp_path: Path, run_id: str) -> RunRecord | None:
