@@ -85,11 +85,11 @@ class SessionConfig(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fi
     @property
     def open_minute(self) -> int:
         """Minutes after local midnight."""
-        return _minutes(self.open_time)
+        return _minutes(parse_hhmm(self.open))
 
     @property
     def close_minute(self) -> int:
-        return _minutes(self.close_time)
+        return _minutes(parse_hhmm(self.close))
 
     def trades(self, symbol: str) -> bool:
         return self.symbols == (ALL_SYMBOLS,) or symbol in self.symbols
