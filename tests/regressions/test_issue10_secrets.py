@@ -277,30 +277,14 @@ def test_low_secret_files_readable_by_others_are_refused(tmp_path: Path, mode: i
     """Demonstration: a 0666 token file was read like any other. Like ssh with a private
     key, a secret file that its group or others can access is refused; the error names
     the file, never its content."""
-    from bot.settings import SettingsError
-    from bot.settings import load_settings
-    from engine.config import ConfigError
     from engine.config import load_config
 
     content = "8000003:AAJ-token-in-a-file"
-    token_file = tmp_path / "token"
+    token_file = tmp_path / "secrets" / "token"
+    token_file.parent.mkdir(mode=0o700)
     token_file.write_text(content + "\n")
     token_file.chmod(mode)
-    config = tmp_path / "bot.toml"
-    config.write_text(
-        f'[telegram]\nenabled = true\ntoken_file = "{token_file}"\n'
-        f'allowed_users = [{{id = {USER}, role = "admin"}}]\n'
-    )
-    with pytest.raises(ConfigError) as caught:
-        load_config(config, {})
-    message = str(caught.value)
-    assert str(token_file) in message and "chmod 600" in message, message
-    assert content not in message
-    raw = {"enabled": True, "token_file": str(token_file),
-           "allowed_users": [{"id": USER, "role": "admin"}]}  # fmt: skip
-    with pytest.raises(SettingsError) as refused:
-        load_settings(raw, None, {})
-    assert str(token_file) in str(refused.value) and content not in str(refused.value)
+    config = _refused_everywhere(token_file, content, "chmod 600")
     token_file.chmod(0o600)
     loaded = load_config(config, {})
     assert loaded.secrets.telegram_token is not None
@@ -734,7 +718,9 @@ def _secret_file(directory: Path, content: str, owner: int | None = None) -> Pat
     return path
 
 
-def _refused_everywhere(path: Path, content: str, why: str) -> None:
+def _refused_everywhere(path: Path, content: str, why: str) -> Path:
+    """Both readers (config loader, bot settings) refuse the token file ``path`` with a
+    message naming it and saying ``why``, never its content; returns the config written."""
     from bot.settings import SettingsError
     from bot.settings import load_settings
     from engine.config import ConfigError
@@ -754,6 +740,7 @@ def _refused_everywhere(path: Path, content: str, why: str) -> None:
     with pytest.raises(SettingsError) as refused:
         load_settings(raw, None, {})
     assert str(path) in str(refused.value) and content not in str(refused.value)
+    return config
 
 
 def test_review_secret_files_owned_by_others_or_in_writable_dirs_are_refused(

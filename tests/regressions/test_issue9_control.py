@@ -50,6 +50,7 @@ from engine.venues.sim import FaultConfig
 from engine.venues.sim import SimVenue
 from tests.acceptance.conftest import venue_truth
 from tests.acceptance.test_kill_switch import holding_options
+from tests.acceptance.test_kill_switch import quotes_go_by
 from tests.bot.conftest import ADMIN
 from tests.bot.conftest import Bot
 from tests.bot.conftest import bot  # noqa: F401 - fixtures
@@ -145,12 +146,7 @@ async def test_item_06_kill_never_closes_twice_when_the_venue_takes_over(
             return rt.reconcile_runs() > runs
 
         await until_async(another_run, 20, "another reconciliation")
-        quotes = sum(core.market(s).quotes for s in core.symbols)
-        await until(
-            lambda: sum(core.market(s).quotes for s in core.symbols) > quotes + 500,
-            20,
-            "more quotes",
-        )
+        await quotes_go_by(core, 500, "more quotes")
         later = await venue_truth(venue.url)
         new = sorted(set(later.orders) - set(at_kill.orders))
         assert later.positions == {}, f"the account moved after the kill: {later.positions}"
