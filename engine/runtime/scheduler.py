@@ -27,6 +27,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable
 from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
@@ -148,22 +149,29 @@ def _start_on(day: date, minute: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, wall_time(minute // 60, minute % 60), tzinfo=zone)
 
 
+def _starts_around(
+    config: ScheduleConfig | Config, now: datetime, offsets: range
+) -> Iterator[tuple[date, datetime]]:
+    """(day, its start) for the days ``offsets`` away from ``now``'s local date, in
+    that order, skipping days without a start."""
+    schedule = _schedule_of(config)
+    zone = schedule.zone
+    starts = day_starts(schedule)
+    today = now.astimezone(zone).date()
+    for offset in offsets:
+        day = today + timedelta(days=offset)
+        minute = starts.get(DAYS[day.weekday()])
+        if minute is not None:
+            yield day, _start_on(day, minute, zone)
+
+
 def trading_day(config: ScheduleConfig | Config, now: datetime) -> TradingDay:
     """The trading day in effect at ``now`` (timezone-aware): the latest day start at
     or before ``now`` (see :func:`day_starts`), in the schedule's time zone."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    schedule = _schedule_of(config)
-    zone = schedule.zone
-    starts = day_starts(schedule)
     instant = now.astimezone(UTC)
-    today = now.astimezone(zone).date()
-    for back in range(8):
-        day = today - timedelta(days=back)
-        minute = starts.get(DAYS[day.weekday()])
-        if minute is None:
-            continue
-        start = _start_on(day, minute, zone)
+    for day, start in _starts_around(config, now, range(0, -8, -1)):
         if start.astimezone(UTC) <= instant:
             return TradingDay(day.isoformat(), start)
     raise AssertionError("every week has a day start")  # pragma: no cover
@@ -171,17 +179,8 @@ def trading_day(config: ScheduleConfig | Config, now: datetime) -> TradingDay:
 
 def next_day_start(config: ScheduleConfig | Config, now: datetime) -> datetime:
     """The first trading-day start strictly after ``now`` (timezone-aware)."""
-    schedule = _schedule_of(config)
-    zone = schedule.zone
-    starts = day_starts(schedule)
     instant = now.astimezone(UTC)
-    today = now.astimezone(zone).date()
-    for ahead in range(9):
-        day = today + timedelta(days=ahead)
-        minute = starts.get(DAYS[day.weekday()])
-        if minute is None:
-            continue
-        start = _start_on(day, minute, zone)
+    for _, start in _starts_around(config, now, range(9)):
         if start.astimezone(UTC) > instant:
             return start
     raise AssertionError("every week has a day start")  # pragma: no cover
