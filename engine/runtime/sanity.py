@@ -77,6 +77,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import msgspec
 
@@ -143,65 +144,36 @@ class GateConfig(msgspec.Struct, frozen=True, kw_only=True):
         return self.band_pct
 
 
+@dataclass(slots=True, eq=False)
 class _Sym:
     """One symbol's gate state. Prices are twice the mid (bid + ask), in ticks."""
 
-    __slots__ = (
-        "alert_ns",
-        "cand_hi2",
-        "cand_lo2",
-        "dropped",
-        "held",
-        "held_ns",
-        "hi2",
-        "holds",
-        "implausible",
-        "in_hi2",
-        "in_lo2",
-        "last_ts",
-        "lo2",
-        "min2",
-        "owed",
-        "ppm",
-        "reach_hi2",
-        "reach_lo2",
-        "ref2",
-        "run",
-        "said",
-        "said_ns",
-        "since",
-        "symbol",
-        "votes",
-        "watch",
-    )
-
-    def __init__(self, symbol: Symbol, pct: float, min2: int) -> None:
-        self.symbol = symbol
-        self.ppm = round(pct * 10_000)  # percent -> parts per million
-        self.min2 = min2
-        self.last_ts = 0
-        self.ref2 = 0  # 0 = no reference yet
-        self.lo2 = 1  # empty band: every tick is outside until seeded
-        self.hi2 = 0
-        self.in_lo2 = 0  # re-centre the reference when the mid leaves [in_lo2, in_hi2]
-        self.in_hi2 = 0
-        self.cand_lo2 = 0
-        self.cand_hi2 = 0
-        self.votes = 0
-        self.since = 0  # local ns when the current candidate appeared
-        self.held = False
-        self.implausible = False  # held on a level beyond the reach: needs a person
-        self.reach_lo2 = 0  # the band may re-anchor on its own within [reach_lo2, reach_hi2]
-        self.reach_hi2 = 0
-        self.alert_ns = 0
-        self.dropped = 0  # alertable drops since the last alert
-        self.run = 0  # in-band quotes in a row while held (the release's hysteresis)
-        self.held_ns = 0  # local ns when the current hold began
-        self.said_ns = 0  # local ns when the hold/release announcements' interval began
-        self.said = 0  # hold/release announcements in that interval
-        self.holds = 0  # holds since the last hold/release announcement
-        self.owed = False  # a hold or release was folded: a summary is due
-        self.watch = False  # votes, held or owed: in-band quotes leave the hot path
+    symbol: Symbol
+    ppm: int  # the band's half-width, parts per million of the mid
+    min2: int
+    last_ts: int = 0
+    ref2: int = 0  # 0 = no reference yet
+    lo2: int = 1  # empty band: every tick is outside until seeded
+    hi2: int = 0
+    in_lo2: int = 0  # re-centre the reference when the mid leaves [in_lo2, in_hi2]
+    in_hi2: int = 0
+    cand_lo2: int = 0
+    cand_hi2: int = 0
+    votes: int = 0
+    since: int = 0  # local ns when the current candidate appeared
+    held: bool = False
+    implausible: bool = False  # held on a level beyond the reach: needs a person
+    reach_lo2: int = 0  # the band may re-anchor on its own within [reach_lo2, reach_hi2]
+    reach_hi2: int = 0
+    alert_ns: int = 0
+    dropped: int = 0  # alertable drops since the last alert
+    run: int = 0  # in-band quotes in a row while held (the release's hysteresis)
+    held_ns: int = 0  # local ns when the current hold began
+    said_ns: int = 0  # local ns when the hold/release announcements' interval began
+    said: int = 0  # hold/release announcements in that interval
+    holds: int = 0  # holds since the last hold/release announcement
+    owed: bool = False  # a hold or release was folded: a summary is due
+    watch: bool = False  # votes, held or owed: in-band quotes leave the hot path
 
     def rewatch(self) -> None:
         self.watch = self.votes > 0 or self.held or self.owed
@@ -269,7 +241,8 @@ class SanityGate:
         self._alert_ns = int(ALERT_INTERVAL_S * 1e9)
         self._seed = max(1, cfg.seed_ticks)
         self._syms: dict[Symbol, _Sym] = {
-            s: _Sym(s, cfg.band_for(s), 2 * MIN_BAND_TICKS) for s in symbols
+            s: _Sym(s, round(cfg.band_for(s) * 10_000), 2 * MIN_BAND_TICKS)  # percent -> ppm
+            for s in symbols
         }
         self.last_quote_ns: dict[Symbol, int] = dict.fromkeys(symbols, 0)
         self.rejects: Counter[str] = Counter()
