@@ -62,6 +62,16 @@ TIMER_INTERVAL_S = 0.1
 """How often the runtime drives the core's clock (entry timeouts, exit retries)."""
 
 
+def unsettled(order: Order | None) -> bool:
+    """Still not known to have reached the venue (a cancel asked meanwhile counts);
+    False for an order the core no longer holds. What ``LiveEngine.resolve`` waits on."""
+    if order is None:
+        return False
+    if order.status in (OrderStatus.NEW, OrderStatus.UNKNOWN):
+        return True
+    return order.status is OrderStatus.CANCEL_PENDING and order.venue_order_id is None
+
+
 class LiveEngine:
     """Implements the venue port's MarketSink; owns order dispatch and resolution."""
 
@@ -373,13 +383,7 @@ class LiveEngine:
             await self.resolve(cid)
 
     def _unsettled(self, cid: ClientOrderId) -> bool:
-        """Still not known to have reached the venue (a cancel asked meanwhile counts)."""
-        order = self.core.orders.get(cid)
-        if order is None:
-            return False
-        if order.status in (OrderStatus.NEW, OrderStatus.UNKNOWN):
-            return True
-        return order.status is OrderStatus.CANCEL_PENDING and order.venue_order_id is None
+        return unsettled(self.core.orders.get(cid))
 
     async def resolve(self, cid: ClientOrderId) -> None:
         """Settle an ambiguous order: wait for the stream, query by client order id,
