@@ -157,18 +157,7 @@ class Runtime:
             inst = instruments.get(f.symbol)
             if inst is None:
                 continue
-            out.append(
-                TradeView(
-                    f.ts,
-                    f.symbol,
-                    "buy" if f.side > 0 else "sell",
-                    inst.qty(f.qty),
-                    inst.price(f.price),
-                    money_to_decimal(f.fee),
-                    f.client_order_id,
-                    None if rec.realized_pnl is None else money_to_decimal(rec.realized_pnl),
-                )
-            )
+            out.append(TradeView.of(inst, f, rec.realized_pnl))
         return out
 
     def request_stop(self) -> None:

@@ -80,6 +80,7 @@ from engine.runtime import reconcile
 from engine.runtime.live import CANCEL_DELAYS_S
 from engine.runtime.live import CANCEL_MAX_DELAY_S
 from engine.runtime.live import WATCH_INTERVAL_S
+from engine.runtime.live import unsettled
 from engine.runtime.recovery import Reconciler
 from engine.runtime.recovery import rebuild_from_store
 from engine.runtime.recovery import restore_control_state
@@ -754,12 +755,7 @@ class World:
         self._at(self.now + WATCH_NS, "watch", cid)
 
     def _unsettled(self, cid: ClientOrderId) -> bool:
-        order = self.core.orders.get(cid)
-        if order is None:
-            return False
-        if order.status in (OrderStatus.NEW, OrderStatus.UNKNOWN):
-            return True
-        return order.status is OrderStatus.CANCEL_PENDING and order.venue_order_id is None
+        return unsettled(self.core.orders.get(cid))
 
     def _do_resolve(self, payload: tuple[ClientOrderId, int, bool]) -> None:
         """One step of ``LiveEngine.resolve``: query, apply the venue's answer."""
