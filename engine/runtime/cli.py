@@ -56,8 +56,8 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=main)
 
 
-def options_from_config(config: Config) -> RuntimeOptions:
-    """The runtime's options from a validated config."""
+def venue_spec(config: Config) -> VenueSpec:
+    """The venue's frozen config: a real venue's keys from the secrets, else the simulator's."""
     venue, secrets = config.venue, config.secrets
     if venue.kind == "alpaca":
         assert secrets.alpaca_key_id is not None and secrets.alpaca_secret_key is not None
@@ -67,19 +67,25 @@ def options_from_config(config: Config) -> RuntimeOptions:
     else:
         sim = sim_config(config)
         key, secret = sim.key, sim.secret
+    return VenueSpec(
+        kind=venue.kind,
+        url=venue.url or None,
+        data_url=venue.data_url or None,
+        feed=venue.feed,
+        key=key,
+        secret=secret,
+        timeout_s=venue.timeout_s,
+        stale_after_s=venue.stale_after_s,
+        sim=sim,
+    )
+
+
+def options_from_config(config: Config) -> RuntimeOptions:
+    """The runtime's options from a validated config."""
+    venue, secrets = config.venue, config.secrets
     host, _, port = config.http.listen.rpartition(":")
     return RuntimeOptions(
-        venue=VenueSpec(
-            kind=venue.kind,
-            url=venue.url or None,
-            data_url=venue.data_url or None,
-            feed=venue.feed,
-            key=key,
-            secret=secret,
-            timeout_s=venue.timeout_s,
-            stale_after_s=venue.stale_after_s,
-            sim=sim,
-        ),
+        venue=venue_spec(config),
         trading=TradingOptions(
             strategy=config.strategy.name,
             strategy_params=config.strategy.params,
