@@ -55,6 +55,9 @@ def _forms(value: str) -> set[str]:
     forms.update({escaped, escaped.replace("'", "\\'"), escaped.replace('"', '\\"')})
     forms.update({repr(value)[1:-1], repr(value.encode())[2:-1]})
     forms.update(json.dumps(value, ensure_ascii=a)[1:-1] for a in (True, False))
+    # Some clients fold an error's text to one case (python-telegram-bot lowercases a
+    # "Bad Request" answer, with any URL echoed in it).
+    forms.update({value.lower(), value.upper()})
     return forms
 
 

@@ -25,6 +25,11 @@ _TYPES = {"market": OrderType.MARKET, "limit": OrderType.LIMIT}
 _TIFS = {t.value: t for t in TimeInForce}
 _UNSUPPORTED_TYPES = ("stop", "stop_limit", "trailing_stop")
 _NOT_SET = (None, "")
+MAX_NUMBER_CHARS = 40
+"""A number's text longer than this is refused before it is parsed."""
+MAX_MAGNITUDE = 18
+"""A number's decimal exponent (``Decimal.adjusted``) beyond +-this is refused: working
+with 1e999999 would hold the venue's loop for tens of seconds."""
 
 
 def order_request(body: dict[str, Any], units_by_symbol: dict[Symbol, Units]) -> OrderRequest:
@@ -104,7 +109,7 @@ def _type_and_tif(body: dict[str, Any]) -> tuple[OrderType, TimeInForce]:
 async def json_body(request: web.Request) -> dict[str, Any]:
     try:
         body = msgspec.json.decode(await request.read())
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         body = None
     if not isinstance(body, dict):
         raise ApiError(400, 40010000, "request body format is invalid")
@@ -114,11 +119,14 @@ async def json_body(request: web.Request) -> dict[str, Any]:
 def decimal_param(value: object, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise unprocessable(f"{name} is required" if value is None else f"invalid {name}")
+    text = str(value)
+    if len(text) > MAX_NUMBER_CHARS:
+        raise unprocessable(f"invalid {name}")
     try:
-        d = Decimal(str(value))
+        d = Decimal(text)
     except InvalidOperation:
         raise unprocessable(f"invalid {name}") from None
-    if not d.is_finite():
+    if not d.is_finite() or (d and abs(d.adjusted()) > MAX_MAGNITUDE):
         raise unprocessable(f"invalid {name}")
     return d
 

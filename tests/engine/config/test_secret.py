@@ -12,6 +12,7 @@ from engine.config import ConfigError
 from engine.config import SecretStr
 from engine.config import config_hash
 from engine.config import describe
+from engine.config import secret
 from tests.engine.config.conftest import ALPACA_ENV
 from tests.engine.config.conftest import ALPACA_RISK
 from tests.engine.config.conftest import Load
@@ -115,3 +116,14 @@ def test_sim_credentials_may_be_written_and_stay_masked(load: Load) -> None:
     assert SECRET not in repr(config)
     assert SECRET not in describe(config)
     assert config_hash(config) == config_hash(load('[sim]\nkey = "simkey"\nsecret = "other"'))
+
+
+def test_a_secret_folded_to_one_case_is_redacted_too() -> None:
+    """Review (issue 11): python-telegram-bot lowercases a "Bad Request" answer's text,
+    and a URL echoed in it carries the bot token lowercased, which was not redacted."""
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    secret.register(token, "telegram token")
+    text = f"bad request: https://api.example/bot{token}/sendMessage".lower()
+    assert token.lower() in text
+    assert secret.redact(text) == "bad request: https://api.example/bot***/sendmessage"
+    assert secret.redact(f"SHOUT {token.upper()}") == "SHOUT ***"

@@ -8,6 +8,7 @@ import pytest
 
 from engine.model import Symbol
 from engine.venues.sim import SimVenue
+from tests.engine.venues.sim.support import HEADERS
 from tests.engine.venues.sim.support import Rest
 from tests.kit.sim import inject_quote as quote
 
@@ -271,3 +272,25 @@ async def test_unknown_paths(rest: Rest) -> None:
     assert (status, body["code"]) == (404, 40410000)
     status, _ = await rest.get("/sim/stats", headers={})
     assert status == 200
+
+
+@pytest.mark.parametrize(
+    "qty",
+    ["1e999999", "1e999999999", "9" * 5000, "1e19", "0.1e-30"],
+    ids=["huge-exponent", "huger-exponent", "five-thousand-nines", "1e19", "tiny"],
+)
+async def test_a_number_too_large_or_too_long_is_refused_at_once(rest: Rest, qty: str) -> None:
+    """Review (issue 11): ``1e999999`` held the venue's loop ~40 s, and longer ones gave a
+    500. Each is a one-line 422 now, answered within the client's 5 s deadline."""
+    status, body = await rest.order(qty=qty)
+    assert (status, body["message"]) == (422, "invalid qty")
+
+
+async def test_a_body_nested_past_the_parsers_depth_is_a_400(rest: Rest) -> None:
+    """Review (issue 11): JSON nested 100,000 deep raised RecursionError: a 500."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    status, _, _ = await rest.call("POST", "/v2/orders", json=None, headers=None)
+    assert status == 400  # no body at all: the same refusal
+    async with rest.session.post(rest.venue.url + "/v2/orders", data=deep, headers=HEADERS) as resp:
+        assert resp.status == 400
+        assert (await resp.json())["message"] == "request body format is invalid"
