@@ -74,7 +74,7 @@ class Answers:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Dispatcher:
     """The handlers behind the gate; one per bot (identity, not value, equality)."""
 

@@ -77,7 +77,7 @@ def _histogram(spec: m.Spec, view: HistogramView, *labels: str) -> Metric:
     return fam
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ScalpbotCollector(Collector):
     """Turns the control snapshot, the event counts and the loop lag into metrics."""
 

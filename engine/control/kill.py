@@ -27,7 +27,7 @@ from engine.venues.base import Execution
 POLL_S = 0.1  # between two looks at the venue or the bot's book
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Closing:
     """What kill does after the core's own flatten; ``held`` while the venue owns closing."""
 

@@ -51,7 +51,7 @@ class Applies(Protocol):
     def apply(self, reports: list[ExecutionReport]) -> None: ...
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RuntimeSchedule:
     """Implements ``engine.runtime.scheduler.ScheduleTarget`` on the running parts."""
 
