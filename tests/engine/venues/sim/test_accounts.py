@@ -136,6 +136,11 @@ async def test_limit_orders_fill_as_the_synthetic_market_moves(
     assert fill is not None
     filled = fill["order"]["id"]
     assert seen[filled] == ["new", "fill"], seen
+    other = sell["id"] if filled == buy["id"] else buy["id"]
+    while not seen[other]:
+        event = await updates.event(timeout=10.0)
+        seen[event["order"]["id"]].append(event["event"])
+    assert seen[other][0] == "new", seen
     price = Decimal(str(fill["price"]))
     if filled == buy["id"]:
         assert price <= Decimal(bid), (price, bid)
