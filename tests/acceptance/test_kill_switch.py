@@ -51,9 +51,10 @@ async def holding(venue: SimVenue) -> VenueTruth:
     """Wait until the venue shows a position and a resting limit order of ours.
 
     The in-process venue's own books are looked at first (one look is atomic on the
-    loop, and cheap), and only then is the venue read through the API: a full read
-    that must not change while it is taken rarely succeeds while a loaded machine
-    trades 200 quotes a second, so polling with it alone could miss the moment."""
+    loop, and cheap), and only then is the venue read through the API, with its
+    market held still: a full read that must not change while it is taken rarely
+    succeeds while a loaded machine trades 200 quotes a second, so polling with it
+    alone could miss the moment."""
 
     def exposed_now() -> bool:
         account = venue.account
@@ -64,7 +65,14 @@ async def holding(venue: SimVenue) -> VenueTruth:
     async def exposed() -> VenueTruth | None:
         if not exposed_now():
             return None
-        truth = await venue_truth(venue.url)
+        # Hold the market still while the API read is taken: on a loaded machine the
+        # remaining entries could all fill meanwhile, and with a position in every
+        # symbol no entry rests again (the wait timed out so, with positions held).
+        venue.pause_market()
+        try:
+            truth = await venue_truth(venue.url)
+        finally:
+            venue.resume_market()
         resting = [c for c in truth.open_orders if truth.orders[c].order_type is OrderType.LIMIT]
         return truth if truth.positions and resting else None
 
