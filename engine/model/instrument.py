@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_EVEN
 from decimal import Decimal
 from decimal import InvalidOperation
+from typing import Literal
 
 import msgspec
 
@@ -40,14 +41,55 @@ class OffGridError(ValueError):
     """A price or size that is not a whole number of ticks or lots."""
 
 
+MULTIPLIER_SCALE = 10**9
+"""Percent-price multipliers are held as integer billionths (``1.05`` is 1_050_000_000)."""
+
+
+class VenueFilters(msgspec.Struct, frozen=True, kw_only=True):
+    """A venue's per-order rules in the core's units; 0 switches a rule off.
+
+    Prices are ticks, quantities lots, notionals nanos and multipliers billionths
+    (:data:`MULTIPLIER_SCALE`) of the reference price ``ref`` (the core uses the mid).
+    Lot limits apply to every order, the ``market_*`` ones to market orders as well.
+    A percent-price bound is per side (``buy_up`` is the highest buy price over the
+    reference); a market order has no price and skips it. ``min_notional_market`` /
+    ``max_notional_market`` say whether a notional bound applies to market orders
+    (their notional is taken at the reference). With ``reduce_only_exempt`` a
+    reduce-only order skips the minimum notional (Binance USD-M).
+    """
+
+    min_price: int = 0
+    max_price: int = 0
+    min_lots: int = 0
+    max_lots: int = 0
+    market_min_lots: int = 0
+    market_max_lots: int = 0
+    min_notional: int = 0
+    max_notional: int = 0
+    min_notional_market: bool = True
+    max_notional_market: bool = True
+    reduce_only_exempt: bool = False
+    buy_up: int = 0
+    buy_down: int = 0
+    sell_up: int = 0
+    sell_down: int = 0
+    max_num_orders: int = 0
+    ref: Literal["mark", "avg", "last"] = "mark"
+
+
 class Instrument(msgspec.Struct, frozen=True, kw_only=True):
-    """A tradable symbol with its venue precision."""
+    """A tradable symbol with its venue precision.
+
+    ``filters`` holds the venue's order rules the risk gate enforces; None (every
+    venue without such rules) means the gate checks none.
+    """
 
     symbol: Symbol
     price_increment: Decimal
     size_increment: Decimal
     venue: str = "SIM"
     min_lots: int = 1
+    filters: VenueFilters | None = None
 
     def __post_init__(self) -> None:
         if self.price_increment <= 0 or self.size_increment <= 0:

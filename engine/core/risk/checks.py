@@ -7,6 +7,11 @@ price collar checks limit orders only, and closing orders are market);
 the per-order size limits (``max_order_qty``, ``max_order_notional``) measure
 the whole order, so a reversal larger than them is denied whole and the trader
 sends it as close (never blocked by them) then open (checked on its own).
+
+``check_venue_filters`` is not a new-exposure limit: it denies exactly the orders
+the venue itself would refuse (its ``Instrument.filters``), exits included, so a
+refusal is named here instead of coming back as a venue reject. It returns at
+once for an instrument without filters (every venue but Binance).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from engine.model import OrderIntent
 from engine.model import OrderType
 from engine.model import Side
 from engine.model import TradingState
+from engine.model.instrument import MULTIPLIER_SCALE
+from engine.model.instrument import VenueFilters
 from engine.model.instrument import amount
 from engine.model.instrument import money_to_decimal
 from engine.model.instrument import plain
@@ -52,7 +59,7 @@ class RiskContext:
     position: int = 0
     gross_exposure: int = 0
     money_per_tick_lot: int = 1
-    instrument: Instrument | None = None  # for the details a person reads
+    instrument: Instrument | None = None  # its venue filters; the details a person reads
     trading_state: TradingState = TradingState.ACTIVE
     breaker_latched: str = ""
     feed_stale: bool = False
@@ -226,6 +233,71 @@ def check_duplicate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     return None
 
 
+def check_venue_filters(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
+    """The venue's own order rules (``Instrument.filters``): lot size, price filter,
+    percent price (against the mid) and notional; None when the instrument has none."""
+    inst = ctx.instrument
+    if inst is None or inst.filters is None:
+        return None
+    return _venue_denial(intent, ctx, inst.filters)
+
+
+def _venue_denial(intent: OrderIntent, ctx: RiskContext, f: VenueFilters) -> Denial | None:
+    qty = intent.qty
+    market = intent.order_type is OrderType.MARKET
+    over = f.max_lots and qty > f.max_lots
+    if market and not over:
+        over = f.market_max_lots and qty > f.market_max_lots
+    if qty < f.min_lots or (market and qty < f.market_min_lots) or over:
+        return Denial("VENUE_LOT_SIZE", _lot_detail(intent, ctx, f, market))
+    q = ctx.quotes
+    mid2 = q.mid2 if q is not None else 0
+    if market:
+        price2 = mid2
+    else:
+        price = intent.price
+        price2 = price * 2
+        if price < f.min_price or (f.max_price and price > f.max_price):
+            return Denial("VENUE_PRICE_FILTER", _price_detail(ctx, intent, f))
+        buy = intent.side is Side.BUY
+        up = f.buy_up if buy else f.sell_up
+        down = f.buy_down if buy else f.sell_down
+        scaled = price2 * MULTIPLIER_SCALE
+        if mid2 and ((up and scaled > mid2 * up) or scaled < mid2 * down):
+            detail = f"limit {_price(ctx, price)} is outside the venue's band around the mid"
+            return Denial("VENUE_PERCENT_PRICE", f"{detail} {_price(ctx, mid2 / 2)}")
+    if not price2:
+        return None
+    notional2 = qty * price2 * ctx.money_per_tick_lot
+    exempt = f.reduce_only_exempt and intent.reduce_only
+    if not exempt and notional2 < 2 * f.min_notional and (f.min_notional_market or not market):
+        detail = f"notional {_money(notional2 // 2)} < venue minimum {_money(f.min_notional)}"
+        return Denial("VENUE_MIN_NOTIONAL", detail)
+    if f.max_notional and notional2 > 2 * f.max_notional and (f.max_notional_market or not market):
+        detail = f"notional {_money(notional2 // 2)} > venue maximum {_money(f.max_notional)}"
+        return Denial("VENUE_MAX_NOTIONAL", detail)
+    return None
+
+
+def _price(ctx: RiskContext, ticks: int | float) -> str:
+    inst = ctx.instrument
+    return plain(inst.price(ticks)) if inst is not None else f"{ticks:g} ticks"
+
+
+def _lot_detail(intent: OrderIntent, ctx: RiskContext, f: VenueFilters, market: bool) -> str:
+    lo = max(f.min_lots, f.market_min_lots if market else 0)
+    his = [x for x in (f.max_lots, f.market_max_lots if market else 0) if x]
+    hi = _qty(ctx, intent, min(his)) if his else "any"
+    text = f"quantity {_qty(ctx, intent, intent.qty)} is outside the venue's lot size"
+    return f"{text} ({_qty(ctx, intent, lo)} to {hi})"
+
+
+def _price_detail(ctx: RiskContext, intent: OrderIntent, f: VenueFilters) -> str:
+    hi = _price(ctx, f.max_price) if f.max_price else "any"
+    lo = _price(ctx, f.min_price)
+    return f"limit {_price(ctx, intent.price)} is outside the venue's prices ({lo} to {hi})"
+
+
 DEFAULT_CHECKS: tuple[Check, ...] = (
     check_trading_state,
     check_quote,
@@ -235,6 +307,7 @@ DEFAULT_CHECKS: tuple[Check, ...] = (
     check_order_rate,
     check_spread,
     check_price_collar,
+    check_venue_filters,
     check_max_notional,
     check_max_position,
     check_gross_exposure,

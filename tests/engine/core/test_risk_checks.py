@@ -6,6 +6,7 @@ from collections import deque
 from functools import partial
 from typing import Any
 
+import msgspec
 import pytest
 
 from engine.core.risk import RiskContext
@@ -23,11 +24,14 @@ from engine.core.risk.checks import check_price_collar
 from engine.core.risk.checks import check_quote
 from engine.core.risk.checks import check_spread
 from engine.core.risk.checks import check_trading_state
+from engine.core.risk.checks import check_venue_filters
 from engine.model import OrderIntent
 from engine.model import OrderType
 from engine.model import Side
 from engine.model import TradingState
+from engine.model.instrument import VenueFilters
 from tests.engine.core.helpers import AAA
+from tests.engine.core.helpers import INSTRUMENT_A
 from tests.engine.core.helpers import MPL
 from tests.engine.core.helpers import MS
 from tests.engine.core.helpers import SEC
@@ -98,6 +102,13 @@ on_collar = partial(case, check_price_collar)
 on_notional = partial(case, check_max_notional)
 on_position = partial(case, check_max_position)
 on_gross = partial(case, check_gross_exposure)
+on_venue = partial(case, check_venue_filters)
+
+
+def venue(**rules: Any) -> Any:
+    """INSTRUMENT_A with venue filters ``rules`` (the mid is 100.00, one lot 1 unit)."""
+    return msgspec.structs.replace(INSTRUMENT_A, filters=VenueFilters(**rules))
+
 
 # id, check, intent, context fields, expected reason (None = allowed)
 CASES: list[Case] = [
@@ -301,6 +312,61 @@ CASES: list[Case] = [
         position=5,
         gross_exposure=10**18,
         max_gross=1,
+    ),
+    on_venue("no venue filters: anything goes", intent(qty=10**9), instrument=INSTRUMENT_A),
+    on_venue("min notional met at the mid", instrument=venue(min_notional=100 * UNIT)),
+    on_venue(
+        "min notional one nano short",
+        deny="VENUE_MIN_NOTIONAL",
+        instrument=venue(min_notional=100 * UNIT + 1),
+    ),
+    on_venue(
+        "reduce-only exempt from min notional (USD-M)",
+        OrderIntent(AAA, SELL, 1, MKT, reduce_only=True, is_entry=False),
+        position=1,
+        instrument=venue(min_notional=10**6 * UNIT, reduce_only_exempt=True),
+    ),
+    on_venue(
+        "reduce-only not exempt on spot",
+        OrderIntent(AAA, SELL, 1, MKT, reduce_only=True, is_entry=False),
+        deny="VENUE_MIN_NOTIONAL",
+        position=1,
+        instrument=venue(min_notional=10**6 * UNIT),
+    ),
+    on_venue("market lots at the max", intent(qty=5), instrument=venue(market_max_lots=5)),
+    on_venue(
+        "market lots past the max",
+        intent(qty=6),
+        "VENUE_LOT_SIZE",
+        instrument=venue(market_max_lots=5),
+    ),
+    on_venue(
+        "limit lots at the max",
+        intent(qty=7, order_type=LMT, price=BID),
+        instrument=venue(max_lots=7),
+    ),
+    on_venue(
+        "limit lots past the max",
+        intent(qty=8, order_type=LMT, price=BID),
+        "VENUE_LOT_SIZE",
+        instrument=venue(max_lots=7),
+    ),
+    on_venue(
+        "buy at mid x 1.05",
+        intent(order_type=LMT, price=10_500),
+        instrument=venue(buy_up=1_050_000_000),
+    ),
+    on_venue(
+        "buy one tick over mid x 1.05",
+        intent(order_type=LMT, price=10_501),
+        "VENUE_PERCENT_PRICE",
+        instrument=venue(buy_up=1_050_000_000),
+    ),
+    on_venue(
+        "limit under the min price",
+        intent(order_type=LMT, price=BID),
+        "VENUE_PRICE_FILTER",
+        instrument=venue(min_price=BID + 1),
     ),
 ]
 
