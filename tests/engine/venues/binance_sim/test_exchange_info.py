@@ -20,7 +20,8 @@ def test_parsed_by_the_adapter() -> None:
         Decimal("0.001"),
         Decimal("0.001"),
     )
-    assert (rules.market_max_qty, rules.min_notional, rules.max_num_orders) == (120, 100, 200)
+    assert (rules.market_max_qty, rules.min_notional) == (Decimal(120), Decimal(100))
+    assert rules.max_num_orders == 200
     assert (rules.pct_up, rules.pct_down) == (Decimal("1.05"), Decimal("0.95"))
     assert [(r.rate_limit_type, r.interval, r.interval_num, r.limit) for r in limits] == [
         ("REQUEST_WEIGHT", "MINUTE", 1, 2400),
