@@ -20,7 +20,6 @@ import re
 from enum import Enum
 
 from engine.config.secret import redact
-from engine.venues.base import VenueError
 
 NO_ANSWER = 0  # the ``http`` of a request that got no status line (timeout, dropped)
 _MAX_MSG = 300
@@ -85,8 +84,10 @@ def clean(text: str) -> str:
     return text if len(text) <= _MAX_MSG else text[:_MAX_MSG] + "…"
 
 
-class BinanceError(VenueError):
-    """Binance refused a request: HTTP status, Binance code (0 if none) and message."""
+class BinanceError(Exception):
+    """Binance answered a request with an error: HTTP status, Binance code (0 if none),
+    message and :attr:`outcome`. Not a ``VenueError`` (which promises nothing is
+    ambiguous): check ``outcome`` before treating it as a refusal."""
 
     def __init__(self, http: int, code: int | None, msg: str, path: str = "") -> None:
         self.http = http
