@@ -163,7 +163,7 @@ def verify(kind: SignerKind, key_material: bytes, payload: bytes, signature: str
     PEM or 32 raw bytes. For the simulator: it never raises on a bad signature."""
     if kind == "hmac":
         expected = hmac.new(key_material, payload, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected.encode(), signature.encode())
+        return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
     try:
         raw = base64.b64decode(signature, validate=True)
     except (binascii.Error, ValueError):

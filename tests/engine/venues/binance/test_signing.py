@@ -109,6 +109,8 @@ def test_hmac_roundtrip(secret: str, payload: bytes) -> None:
     assert verify("hmac", secret.encode(), payload, signature)
     assert not verify("hmac", secret.encode(), payload + b"x", signature)
     assert not verify("hmac", secret.encode(), payload, signature.upper() + "é")
+    assert not verify("hmac", secret.encode(), payload, "\udcff" * 64)  # url-decoded junk
+    assert not verify("ed25519", ED_PUBLIC_PEM, payload, "\udcff" * 88)
 
 
 @given(st.binary(max_size=300), st.integers(min_value=0, max_value=299))
