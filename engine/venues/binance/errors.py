@@ -2,7 +2,7 @@
 
 Binance answers an error with ``{"code": <int>, "msg": "<text>"}`` (P§2.2).
 :func:`classify` maps ``(http status, code)`` to an :class:`Outcome`; the rule the
-trader relies on: **HTTP >= 500, code -1006 or -1007 (at any status), no answer at all
+trader relies on: **HTTP >= 500, code -1000, -1001, -1006 or -1007 (at any status), no answer at all
 (``http=0``: a timeout, a dropped connection) or an unreadable 2xx are AMBIGUOUS** -- the
 order may or may not exist. An ambiguous submit is never retried; it is resolved by a
 query by client id or by the user stream. 429 is RATE_LIMITED and 418 BANNED (nothing
@@ -40,6 +40,10 @@ class Outcome(Enum):
 
 
 CODE_OUTCOMES: dict[int, Outcome] = {
+    # -1000 UNKNOWN and -1001 DISCONNECTED do not say the request was not executed:
+    # called rejected, a close would be sent again (on spot, a second sale).
+    -1000: Outcome.AMBIGUOUS,  # an unknown error while processing the request
+    -1001: Outcome.AMBIGUOUS,  # internal error; unable to process your request
     -1003: Outcome.RATE_LIMITED,  # too much request weight (418 makes it BANNED)
     -1006: Outcome.AMBIGUOUS,  # unexpected response from the message bus [verify]
     -1007: Outcome.AMBIGUOUS,  # timeout waiting for the backend: execution status unknown

@@ -1,5 +1,5 @@
-"""classify(): 5xx, no answer, an unreadable 2xx, -1006 and -1007 are AMBIGUOUS at every
-HTTP status (never retried); BinanceError never shows a secret or a signed query."""
+"""classify(): 5xx, no answer, an unreadable 2xx, -1000, -1001, -1006 and -1007 are AMBIGUOUS
+at every HTTP status (never retried); BinanceError never shows a secret or a signed query."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ TABLE = [
     (504, -2010, Outcome.AMBIGUOUS),
     (400, -1007, Outcome.AMBIGUOUS),
     (400, -1006, Outcome.AMBIGUOUS),
+    (400, -1000, Outcome.AMBIGUOUS),  # review: UNKNOWN does not say it was not placed
+    (400, -1001, Outcome.AMBIGUOUS),  # review: DISCONNECTED likewise
     (429, -1007, Outcome.AMBIGUOUS),
     (NO_ANSWER, None, Outcome.AMBIGUOUS),
     (200, None, Outcome.AMBIGUOUS),
