@@ -1,5 +1,10 @@
 """``scalpbot sim-venue``: run the simulated Alpaca venue as its own process.
 
+``--protocol binance-usdm`` runs the simulated Binance USD-M REST instead
+(:mod:`engine.venues.binance_sim.cli`): same ``--listen`` (loopback only there),
+same key pair (variables or keys file), ``--data`` names its raw capture; the
+Alpaca-only flags are refused with it.
+
 Its state (orders, fills, positions, cash, used client order ids) lives as
 long as the process, so it outlives bot restarts; with ``--state FILE`` it
 also outlives venue restarts. SIGINT or SIGTERM stops it cleanly and saves
@@ -20,6 +25,11 @@ import msgspec
 
 from engine.config.schema import is_loopback
 from engine.replay import DataError
+from engine.venues.binance_sim.cli import PROTOCOL as BINANCE_USDM
+from engine.venues.binance_sim.cli import BinanceSimRun
+from engine.venues.binance_sim.cli import check_host
+from engine.venues.binance_sim.cli import run as run_binance
+from engine.venues.binance_sim.config import DEFAULT_CAPTURE
 from engine.venues.sim.config import DEFAULT_KEY
 from engine.venues.sim.config import DEFAULT_SECRET
 from engine.venues.sim.config import SimVenueConfig
@@ -39,6 +49,19 @@ EXIT_USAGE = 2
 DEFAULT_LISTEN = "127.0.0.1:8765"
 KEY_ENV = "SCALPBOT_SIM_KEY"
 SECRET_ENV = "SCALPBOT_SIM_SECRET"
+ALPACA = "alpaca"
+# Flags only the Alpaca simulator reads, with their defaults: refused if changed with binance-usdm.
+ALPACA_ONLY: tuple[tuple[str, str, object], ...] = (
+    ("speed", "--speed", 1.0),
+    ("loop", "--loop", False),
+    ("seed", "--seed", 1),
+    ("symbols", "--symbols", 0),
+    ("quote_rate", "--quote-rate", 20.0),
+    ("cash", "--cash", "100000"),
+    ("max_connections", "--max-connections", 1),
+    ("fault", "--fault", []),
+    ("state", "--state", None),
+)
 
 
 def add_parser(sub: Any) -> None:
@@ -51,6 +74,13 @@ def add_parser(sub: Any) -> None:
         "on one base URL, filling orders with the paper model against a seeded synthetic "
         "market or a replay of recorded data.",
         epilog=f"Faults: {faults}",
+    )
+    p.add_argument(
+        "--protocol",
+        choices=(ALPACA, BINANCE_USDM),
+        default=ALPACA,
+        help="alpaca (default): Alpaca REST v2 and streams; binance-usdm: the simulated "
+        "Binance USD-M REST, orders fill against a static book from the capture (--data)",
     )
     p.add_argument(
         "--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT", help="default %(default)s"
@@ -106,16 +136,7 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
     env_key, env_secret = env_pair(os.environ)  # or the alias SCALPBOT__SIM__KEY/SECRET
     key = args.key or env_key or None
     secret = args.secret or env_secret or None
-    if args.secret:
-        print(
-            "scalpbot sim-venue: WARNING: --secret is deprecated: other users can read it "
-            f"in the process list (/proc/PID/cmdline); set {SECRET_ENV} in the environment "
-            "or leave both unset for a private random pair",
-            file=sys.stderr,
-            flush=True,
-        )
-    if (key is None) != (secret is None):
-        raise ValueError(f"set both {KEY_ENV} and {SECRET_ENV}, or neither (a random pair)")
+    _check_pair(args, key, secret)
     if not is_loopback(host) and (key == DEFAULT_KEY or secret == DEFAULT_SECRET):
         raise ValueError(f"refusing to listen on {host} with the default key or secret")
     try:
@@ -140,13 +161,7 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
         **extra,
     )
     if key is None or secret is None:
-        path = keys_file(os.environ, args.keys_file)
-        try:
-            pair = read_keys(path)
-            made = pair is None
-            key, secret = make_keys(path) if pair is None else pair
-        except OSError as exc:
-            raise ValueError(f"cannot keep the key pair in {path}: {exc.strerror}") from None
+        key, secret, path, made = _stored_pair(args)
         print(
             f"scalpbot sim-venue: API key pair {'made in' if made else 'read from'} {path} "
             f"(0600); `scalpbot run --venue-url URL` run from this directory reads it (or "
@@ -157,8 +172,64 @@ def build_config(args: argparse.Namespace) -> tuple[SimVenueConfig, str, int]:
     return config, host, port
 
 
+def _check_pair(args: argparse.Namespace, key: str | None, secret: str | None) -> None:
+    """Warn about ``--secret``; ValueError unless both or neither of the pair are given."""
+    if args.secret:
+        print(
+            "scalpbot sim-venue: WARNING: --secret is deprecated: other users can read it "
+            f"in the process list (/proc/PID/cmdline); set {SECRET_ENV} in the environment "
+            "or leave both unset for a private random pair",
+            file=sys.stderr,
+            flush=True,
+        )
+    if (key is None) != (secret is None):
+        raise ValueError(f"set both {KEY_ENV} and {SECRET_ENV}, or neither (a random pair)")
+
+
+def _stored_pair(args: argparse.Namespace) -> tuple[str, str, str, bool]:
+    """(key, secret, path, made) from the keys file, made with a random pair if missing."""
+    path = keys_file(os.environ, args.keys_file)
+    try:
+        pair = read_keys(path)
+        made = pair is None
+        key, secret = make_keys(path) if pair is None else pair
+    except OSError as exc:
+        raise ValueError(f"cannot keep the key pair in {path}: {exc.strerror}") from None
+    return key, secret, path, made
+
+
+def build_binance_run(args: argparse.Namespace) -> BinanceSimRun:
+    """``--protocol binance-usdm``'s choices; ValueError (one line) names the problem."""
+    host, port = parse_listen(args.listen)
+    check_host(host)
+    for attr, flag, default in ALPACA_ONLY:
+        if getattr(args, attr) != default:
+            raise ValueError(f"{flag} is for --protocol alpaca only")
+    if len(args.data) > 1:
+        raise ValueError("--protocol binance-usdm reads one --data capture")
+    env_key, env_secret = env_pair(os.environ)
+    key = args.key or env_key or None
+    secret = args.secret or env_secret or None
+    _check_pair(args, key, secret)
+    if key is None or secret is None:
+        key, secret, path, made = _stored_pair(args)
+        where = f"{'made in' if made else 'read from'} {path} (0600)"
+    else:
+        given = args.key or args.secret
+        where = "from the command line" if given else f"from {KEY_ENV}/{SECRET_ENV}"
+    data_file = args.data[0] if args.data else DEFAULT_CAPTURE
+    return BinanceSimRun(host, port, key, secret, where, data_file)
+
+
 def main(args: argparse.Namespace) -> int:
     """Run the venue until SIGINT/SIGTERM; 2 on a usage error, 1 if it cannot listen."""
+    if args.protocol == BINANCE_USDM:
+        try:
+            opts = build_binance_run(args)
+        except ValueError as exc:
+            print(f"scalpbot sim-venue: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        return run_binance(opts)
     try:
         config, host, port = build_config(args)
     except ValueError as exc:
