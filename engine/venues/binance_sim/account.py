@@ -37,9 +37,10 @@ from engine.paper import PaperConfig
 from engine.paper import PaperVenue
 from engine.paper import take
 from engine.paper.matching import would_take
-from engine.venues.binance_sim.auth import mandatory
 from engine.venues.binance_sim.errors import BinanceSimError
 from engine.venues.binance_sim.market import StaticBook
+from engine.venues.binance_sim.params import ascii_int
+from engine.venues.binance_sim.params import mandatory
 
 CLIENT_ID = re.compile(r"^[\.A-Z\:/a-z0-9_-]{1,36}$")
 DECIMAL_TEXT = re.compile(r"^([0-9]{1,20})(\.[0-9]{1,20})?$")
@@ -309,7 +310,8 @@ class BinanceAccount:
         if not order_id and not client_id:
             raise BinanceSimError(-1102, "Either orderId or origClientOrderId must be sent.")
         if order_id:
-            record = self._orders.get(int(order_id)) if order_id.isdigit() else None
+            number = ascii_int(order_id)  # not [0-9]{1,19}: no such order, as before
+            record = None if number is None else self._orders.get(number)
             if record is not None and client_id and record.client_id != client_id:
                 record = None
         else:

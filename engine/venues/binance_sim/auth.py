@@ -9,7 +9,8 @@ Order of checks (each failure is a :class:`BinanceSimError`):
    signed bytes are never re-encoded from decoded params, so any encoding the
    client signed is accepted as long as it is what it sent.
 3. Params (query and body together): a repeated name -1101, bad text -1100.
-4. ``timestamp``/``recvWindow`` (default 5000, at most 60000, else -1131):
+4. ``timestamp``/``recvWindow`` (ASCII ``[0-9]{1,19}`` else -1100, see :mod:`.params`;
+   recvWindow default 5000, at most 60000, else -1131):
    accepted iff ``timestamp < now + 1000`` and ``now - timestamp <= recvWindow``,
    else -1021 (P§2.2).
 """
@@ -27,6 +28,8 @@ from engine.venues.binance_sim.errors import AHEAD_MSG
 from engine.venues.binance_sim.errors import BinanceSimError
 from engine.venues.binance_sim.keys import SimKey
 from engine.venues.binance_sim.keys import verify
+from engine.venues.binance_sim.params import int_param
+from engine.venues.binance_sim.params import mandatory
 
 DEFAULT_RECV_WINDOW_MS = 5_000
 AHEAD_SLACK_MS = 1_000
@@ -49,12 +52,6 @@ def cut_signature(raw: bytes) -> tuple[bytes, list[bytes]]:
     for pair in raw.split(b"&"):
         (found if pair.startswith(_SIG) else kept).append(pair)
     return b"&".join(kept), [v[len(_SIG) :] for v in found]
-
-
-def mandatory(name: str) -> BinanceSimError:
-    return BinanceSimError(
-        -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    )
 
 
 def decode_params(raw: bytes) -> dict[str, str]:
@@ -99,21 +96,12 @@ def check_signature(key: SimKey, query: bytes, body: bytes) -> None:
         raise BinanceSimError(-1022)
 
 
-def _int_param(params: Mapping[str, str], name: str, default: int | None) -> int:
-    text = params.get(name)
-    if text is None and default is not None:
-        return default
-    if text is None or not text.isdigit() or len(text) > 19:
-        raise mandatory(name)
-    return int(text)
-
-
 def check_timestamp(params: Mapping[str, str], now_ms: int) -> None:
     """-1131 for a recvWindow over 60000 (or 0), -1021 outside the accept rule."""
-    recv_window = _int_param(params, "recvWindow", DEFAULT_RECV_WINDOW_MS)
+    recv_window = int_param(params, "recvWindow", DEFAULT_RECV_WINDOW_MS)
     if not 0 < recv_window <= MAX_RECV_WINDOW_MS:
         raise BinanceSimError(-1131)
-    timestamp = _int_param(params, "timestamp", None)
+    timestamp = int_param(params, "timestamp")
     if timestamp >= now_ms + AHEAD_SLACK_MS:
         raise BinanceSimError(-1021, AHEAD_MSG)
     if now_ms - timestamp > recv_window:

@@ -3,7 +3,8 @@
 One table (:data:`ERRORS`) holds each code's HTTP status and default message, so
 a fact found wrong against the testnet is a one-line fix. Codes marked [verify]
 in DESIGN.md §2.4 come from Binance's USD-M error-code page as mirrored in
-public repositories, not from protocols.md.
+public repositories, not from protocols.md. -1000 (HTTP 500) answers any exception the
+sim did not expect; -1104's text is the spot error page's (same code on USD-M [verify]).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import msgspec
 from aiohttp import web
 
 ERRORS: dict[int, tuple[int, str]] = {
-    -1000: (400, "An unknown error occured while processing the request."),
+    -1000: (500, "An unknown error occurred while processing the request."),
     -1003: (429, "Too much request weight used; current limit is %s request weight per %s."),
     -1015: (429, "Too many new orders; current limit is %s orders per %s."),
     -1021: (400, "Timestamp for this request is outside of the recvWindow."),
@@ -22,6 +23,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     -1100: (400, "Illegal characters found in a parameter."),
     -1101: (400, "Duplicate values for a parameter detected."),
     -1102: (400, "A mandatory parameter was not sent, was empty/null, or malformed."),
+    -1104: (400, "Not all sent parameters were read."),
     -1106: (400, "A parameter was sent when not required."),
     -1111: (400, "Precision is over the maximum defined for this asset."),
     -1115: (400, "Invalid timeInForce."),

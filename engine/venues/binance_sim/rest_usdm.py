@@ -4,7 +4,9 @@ Every answer passes :meth:`UsdmRest.middleware`: the request's weight (and, for
 ``POST /fapi/v1/order``, one order) is admitted by the limiter first, so a 429 or
 418 happens before any side effect; every answer, error or not, then carries
 ``X-MBX-USED-WEIGHT-1M`` (order placements also ``X-MBX-ORDER-COUNT-10S``/``-1M``),
-and every error is Binance's ``{"code","msg"}`` JSON.
+and every error is Binance's ``{"code","msg"}`` JSON: an exception the sim did not
+expect is -1000 with HTTP 500, never a traceback. Each route reads only the params
+in :data:`READS`; any other gives -1104 before any side effect (:mod:`.params`).
 
 Weights (SDK-F docstrings): ping, time, exchangeInfo 1; depth 2/5/10/20 for
 limit <=50/100/500/1000 (default 500); POST order 0 plus one order; GET and
@@ -29,6 +31,8 @@ from engine.venues.binance_sim.errors import json_response
 from engine.venues.binance_sim.exchange_info import exchange_info
 from engine.venues.binance_sim.keys import SimKey
 from engine.venues.binance_sim.limits import SimLimiter
+from engine.venues.binance_sim.params import ascii_int
+from engine.venues.binance_sim.params import check_all_read
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Weigher = Callable[[Mapping[str, str]], int]
@@ -51,8 +55,8 @@ def _fixed(n: int) -> Weigher:
 
 
 def _depth_weight(query: Mapping[str, str]) -> int:
-    limit = query.get("limit", "500")
-    return DEPTH_WEIGHTS.get(int(limit), 10) if limit.isdigit() and len(limit) < 6 else 10
+    limit = ascii_int(query.get("limit", "500"))
+    return 10 if limit is None else DEPTH_WEIGHTS.get(limit, 10)
 
 
 COSTS: dict[tuple[str, str], Cost] = {
@@ -68,6 +72,22 @@ COSTS: dict[tuple[str, str], Cost] = {
     ("GET", IDENTITY_PATH): Cost(_fixed(0)),
 }
 _UNKNOWN_COST = Cost(_fixed(1))
+
+_ORDER_PARAMS = ("symbol", "side", "type", "quantity", "price", "timeInForce")
+_ORDER_EXTRAS = ("newClientOrderId", "reduceOnly", "newOrderRespType")
+READS: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/fapi/v1/depth"): frozenset({"symbol", "limit"}),
+    ("POST", "/fapi/v1/order"): frozenset(_ORDER_PARAMS + _ORDER_EXTRAS),
+    ("GET", "/fapi/v1/order"): frozenset({"symbol", "orderId", "origClientOrderId"}),
+    ("DELETE", "/fapi/v1/order"): frozenset({"symbol", "orderId", "origClientOrderId"}),
+    ("GET", "/fapi/v1/openOrders"): frozenset({"symbol"}),
+    ("DELETE", "/fapi/v1/allOpenOrders"): frozenset({"symbol"}),
+}
+_READS_NOTHING: frozenset[str] = frozenset()
+
+
+def _reads(request: web.Request) -> frozenset[str]:
+    return READS.get((request.method, request.path), _READS_NOTHING)
 
 
 def raw_query(request: web.Request) -> bytes:
@@ -109,6 +129,8 @@ class UsdmRest:
                 NOT_FOUND, f"{exc.reason}: {request.method} {request.path}", exc.status
             )
             response = error_response(err)
+        except Exception:  # any unexpected failure: -1000 JSON, never a traceback
+            response = error_response(BinanceSimError(-1000))
         response.headers.update(headers)
         return response
 
@@ -131,36 +153,46 @@ class UsdmRest:
         signed = verify_signed(
             request.headers, raw_query(request), body, self.keys, self.clock_ms()
         )
+        check_all_read(signed.params, _reads(request), signed=True)
         return signed.params
+
+    @staticmethod
+    def _public(request: web.Request) -> Mapping[str, str]:
+        check_all_read(request.query, _reads(request), signed=False)
+        return request.query
 
     # -- public ------------------------------------------------------------------------
 
-    async def ping(self, _request: web.Request) -> web.Response:
+    async def ping(self, request: web.Request) -> web.Response:
+        self._public(request)
         return json_response({})
 
-    async def time(self, _request: web.Request) -> web.Response:
+    async def time(self, request: web.Request) -> web.Response:
+        self._public(request)
         return json_response({"serverTime": self.clock_ms()})
 
-    async def exchange_info(self, _request: web.Request) -> web.Response:
+    async def exchange_info(self, request: web.Request) -> web.Response:
+        self._public(request)
         return json_response(exchange_info(self.limiter.limits, self.clock_ms()))
 
     async def depth(self, request: web.Request) -> web.Response:
-        query = request.query
+        query = self._public(request)
         if query.get("symbol") is None:
             raise BinanceSimError(
                 -1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."
             )
         if query["symbol"] != self.account.instrument.symbol:
             raise BinanceSimError(-1121)
-        limit = query.get("limit", "500")
-        if not (limit.isdigit() and len(limit) < 6 and int(limit) in DEPTH_WEIGHTS):
+        limit = ascii_int(query.get("limit", "500"))
+        if limit is None or limit not in DEPTH_WEIGHTS:
             legal = ", ".join(str(n) for n in DEPTH_WEIGHTS)
             raise BinanceSimError(
                 -1100, f"Illegal characters found in parameter 'limit'; legal range is '{legal}'."
             )
-        return json_response(self.account.book.depth_body(int(limit)))
+        return json_response(self.account.book.depth_body(limit))
 
-    async def identity(self, _request: web.Request) -> web.Response:
+    async def identity(self, request: web.Request) -> web.Response:
+        self._public(request)
         return json_response(IDENTITY)
 
     # -- signed ------------------------------------------------------------------------
