@@ -55,7 +55,9 @@ class VenueFilters(msgspec.Struct, frozen=True, kw_only=True):
     reference); a market order has no price and skips it. ``min_notional_market`` /
     ``max_notional_market`` say whether a notional bound applies to market orders
     (their notional is taken at the reference). With ``reduce_only_exempt`` a
-    reduce-only order skips the minimum notional (Binance USD-M).
+    reduce-only order skips the minimum notional (Binance USD-M); no other rule
+    spares an exit. ``market_max_lots`` also bounds the position an entry may leave,
+    so that every position the gate allows closes in one market order.
     """
 
     min_price: int = 0

@@ -8,10 +8,18 @@ the per-order size limits (``max_order_qty``, ``max_order_notional``) measure
 the whole order, so a reversal larger than them is denied whole and the trader
 sends it as close (never blocked by them) then open (checked on its own).
 
-``check_venue_filters`` is not a new-exposure limit: it denies exactly the orders
-the venue itself would refuse (its ``Instrument.filters``), exits included, so a
-refusal is named here instead of coming back as a venue reject. It returns at
-once for an instrument without filters (every venue but Binance).
+``check_venue_filters`` denies the orders the venue itself would refuse (its
+``Instrument.filters``), so a refusal is named here instead of coming back as a
+venue reject, plus one rule of its own for new exposure: an entry (an order that
+does not reduce the position) is denied VENUE_LOT_SIZE when the position it would
+leave, in absolute lots, is over the market-order maximum (``market_max_lots``),
+because that position could not then be closed by one market order. A reducing
+order is denied only for what the venue would reject: a USD-M close larger than
+the market-order maximum (which the entry rule keeps from arising for positions
+the gate built) and, on spot, an exit under the minimum notional (dust; Binance
+has no reduce-only exemption there): the check names that refusal, and what to
+do with dust is left to the venue adapter slice. It returns at once for an
+instrument without filters (every venue but Binance).
 """
 
 from __future__ import annotations
@@ -235,7 +243,8 @@ def check_duplicate(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
 
 def check_venue_filters(intent: OrderIntent, ctx: RiskContext) -> Denial | None:
     """The venue's own order rules (``Instrument.filters``): lot size, price filter,
-    percent price (against the mid) and notional; None when the instrument has none."""
+    percent price (against the mid) and notional, and an entry may not leave a position
+    over the market-order maximum; None when the instrument has none."""
     inst = ctx.instrument
     if inst is None or inst.filters is None:
         return None
@@ -250,6 +259,9 @@ def _venue_denial(intent: OrderIntent, ctx: RiskContext, f: VenueFilters) -> Den
         over = f.market_max_lots and qty > f.market_max_lots
     if qty < f.min_lots or (market and qty < f.market_min_lots) or over:
         return Denial("VENUE_LOT_SIZE", _lot_detail(intent, ctx, f, market))
+    top = f.market_max_lots  # every position allowed must close in one market order
+    if top and abs(ctx.position + qty * intent.side) > top and opens_exposure(intent, ctx.position):
+        return Denial("VENUE_LOT_SIZE", _close_detail(intent, ctx, top))
     q = ctx.quotes
     mid2 = q.mid2 if q is not None else 0
     if market:
@@ -290,6 +302,13 @@ def _lot_detail(intent: OrderIntent, ctx: RiskContext, f: VenueFilters, market: 
     hi = _qty(ctx, intent, min(his)) if his else "any"
     text = f"quantity {_qty(ctx, intent, intent.qty)} is outside the venue's lot size"
     return f"{text} ({_qty(ctx, intent, lo)} to {hi})"
+
+
+def _close_detail(intent: OrderIntent, ctx: RiskContext, top: int) -> str:
+    new = _qty(ctx, intent, ctx.position + intent.qty * intent.side)
+    limit = _qty(ctx, intent, top)
+    text = f"position {new} after the order is over the venue's market-order maximum {limit}"
+    return f"{text}: it could not be closed in one market order"
 
 
 def _price_detail(ctx: RiskContext, intent: OrderIntent, f: VenueFilters) -> str:

@@ -14,7 +14,10 @@ reason) on a symbol not TRADING, without a price or lot grid, or whose minimums 
 market step are off that grid. Bounds that do not fall on the core's units round to
 the strict side (a minimum up, a maximum or a band down), never looser than Binance.
 On USD-M a reduce-only order is exempt from MIN_NOTIONAL (error -4164 reads "Order's
-notional must be no smaller than %s (unless you choose reduce only)").
+notional must be no smaller than %s (unless you choose reduce only)"); that is the only
+exemption, so the gate still denies an exit Binance would refuse: a USD-M close over
+MARKET_LOT_SIZE maxQty (the gate's entry rule keeps positions within it) and a spot exit
+under the minimum notional (dust, left to the venue adapter).
 """
 
 from __future__ import annotations

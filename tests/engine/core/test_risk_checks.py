@@ -341,6 +341,19 @@ CASES: list[Case] = [
         instrument=venue(market_max_lots=5),
     ),
     on_venue(
+        "entry leaves a position over the market max",
+        intent(qty=2, order_type=LMT, price=BID),
+        "VENUE_LOT_SIZE",
+        position=4,
+        instrument=venue(market_max_lots=5),
+    ),
+    on_venue(
+        "reducing a position over the market max",
+        intent(SELL, 2, order_type=LMT, price=BID),
+        position=9,
+        instrument=venue(market_max_lots=5),
+    ),
+    on_venue(
         "limit lots at the max",
         intent(qty=7, order_type=LMT, price=BID),
         instrument=venue(max_lots=7),

@@ -6,7 +6,10 @@ not from the core's integer ``VenueFilters``: the gate must deny an order iff
 Binance would reject it (-1013 "Filter failure: ...", -4164 on USD-M). The
 reference price (mark on USD-M, average price on spot) is the mid here, as in the
 core. Exits (market, reduce-only) on USD-M are never denied for their notional.
-An instrument without filters (every other venue) sees no change at all.
+The core adds one rule of its own (:func:`outgrows_market_close`): an entry that
+would leave a position over MARKET_LOT_SIZE maxQty is denied, so that every
+position it allows can be closed by one market order. An instrument without
+filters (every other venue) sees no change at all.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ CODES = {
     "MIN_NOTIONAL": "VENUE_MIN_NOTIONAL",  # usdm -4164
     "NOTIONAL_MIN": "VENUE_MIN_NOTIONAL",
     "NOTIONAL_MAX": "VENUE_MAX_NOTIONAL",
+    "MARKET_CLOSE_MAX": "VENUE_LOT_SIZE",  # the core's own rule, not Binance's
 }
 
 
@@ -102,6 +106,14 @@ def binance_rejects(
         if top and (not is_market or r.apply_max_to_market) and notional > top:
             failed.add("NOTIONAL_MAX")
     return failed
+
+
+def outgrows_market_close(r: SymbolRules, side: Side, qty: Decimal, position: Decimal) -> bool:
+    """The core's rule: an entry (the position grows or flips) that leaves more than
+    MARKET_LOT_SIZE maxQty could not be closed by one market order, so it is denied."""
+    new = position + (qty if side is Side.BUY else -qty)
+    entry = new != 0 and (abs(new) > abs(position) or (new > 0) != (position > 0))
+    return entry and bool(r.market_max_qty) and abs(new) > r.market_max_qty
 
 
 def order(
@@ -172,6 +184,8 @@ def test_matches_binance_reference(s: dict[str, Any]) -> None:
         ref,
         s["reduce_only"],
     )
+    if outgrows_market_close(rules, s["side"], inst.qty(s["lots"]), inst.qty(s["position"])):
+        failed.add("MARKET_CLOSE_MAX")
     assert (denial is not None) == bool(failed), (failed, denial)
     if denial is not None:
         assert denial.reason in {CODES[f] for f in failed}
@@ -226,6 +240,66 @@ def test_denial_details_read_as_text() -> None:
         "VENUE_LOT_SIZE",
         "quantity 120.001 BTCUSDT is outside the venue's lot size (0.001 BTCUSDT to 120 BTCUSDT)",
     )
+
+
+def test_an_entry_that_would_outgrow_one_market_close_is_denied() -> None:
+    """USD-M BTCUSDT: LIMIT entries may be up to 1000 BTC, a market order at most 120.
+    An entry leaving more than 120 BTC is denied; one leaving exactly 120 is not, and
+    an order that reduces a position already over 120 is left alone."""
+    _, inst = RULES["usdm"]
+    bid, ask = 599_990, 600_010  # 59999 / 60001 USDT
+    add = order(inst, Side.BUY, 20_001, 600_000, False, False)  # 100 BTC + 20.001
+    denial = gate_check(inst, add, bid, ask, 100_000)
+    assert denial is not None
+    assert (denial.reason, denial.detail) == (
+        "VENUE_LOT_SIZE",
+        "position 120.001 BTCUSDT after the order is over the venue's market-order maximum"
+        " 120 BTCUSDT: it could not be closed in one market order",
+    )
+    market_add = order(inst, Side.BUY, 20_001, 0, True, False)  # 20.001 fits a market order
+    assert gate_check(inst, market_add, bid, ask, 100_000) == denial
+    flip = order(inst, Side.SELL, 220_001, 600_000, False, False)  # +100 -> -120.001
+    got = gate_check(inst, flip, bid, ask, 100_000)
+    assert got is not None
+    assert got.reason == "VENUE_LOT_SIZE"
+    assert "position -120.001 BTCUSDT" in got.detail
+    assert (
+        gate_check(inst, order(inst, Side.BUY, 20_000, 600_000, False, False), bid, ask, 100_000)
+        is None
+    )
+    reduce_big = order(inst, Side.SELL, 5_000, 600_000, False, True)  # 130 -> 125 BTC
+    assert gate_check(inst, reduce_big, bid, ask, 130_000) is None
+
+
+@settings(max_examples=300)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from([Side.BUY, Side.SELL]),
+            st.one_of(st.integers(1, 200), st.integers(1, 1_000_000)),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    bid=st.sampled_from([30_000, 599_990, 1_000_000]),  # 3000, 59999, 100000 USDT
+)
+def test_a_position_the_entries_allow_can_always_be_closed_in_one_market_order(
+    steps: list[tuple[Side, int, bool]], bid: int
+) -> None:
+    """Any sequence of orders the gate allows (each filled whole) on USD-M leaves a
+    position whose close - one market reduce-only order for all of it - the gate allows."""
+    _, inst = RULES["usdm"]
+    ask = bid + 2
+    position = 0
+    for side, lots, is_market in steps:
+        intent = order(inst, side, lots, bid + 1, is_market, False)
+        if gate_check(inst, intent, bid, ask, position) is None:
+            position += lots * side
+        if position:
+            close_side = Side.SELL if position > 0 else Side.BUY
+            close = order(inst, close_side, abs(position), 0, True, True)
+            assert gate_check(inst, close, bid, ask, position) is None, position
 
 
 @given(
