@@ -12,8 +12,6 @@ non-loopback address, 1 if it cannot listen.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from engine.venues.binance_sim.config import DEFAULT_CAPTURE
 from engine.venues.binance_sim.config import BinanceSimConfig
 from engine.venues.binance_sim.keys import SimKey
 from engine.venues.binance_sim.server import BinanceSimVenue
+from engine.venues.serving import serve_until_signal
 
 PROTOCOL = "binance-usdm"
 EXIT_USAGE = 2
@@ -67,22 +66,7 @@ async def serve(
 ) -> None:
     """Run the venue until SIGINT or SIGTERM (or cancellation), then stop it cleanly."""
     venue = BinanceSimVenue(config)  # reads the capture: DataError if unusable
-    await venue.start(host, port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-    try:
-        if on_ready is not None:
-            on_ready(venue)
-        await stop.wait()
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-        await venue.stop()
+    await serve_until_signal(venue, host, port, on_ready)
 
 
 def run(opts: BinanceSimRun) -> int:

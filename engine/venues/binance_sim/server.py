@@ -23,6 +23,7 @@ from engine.venues.binance_sim.limits import SimLimiter
 from engine.venues.binance_sim.market import StaticBook
 from engine.venues.binance_sim.market import load_static_book
 from engine.venues.binance_sim.rest_usdm import UsdmRest
+from engine.venues.serving import listen
 
 Clock = Callable[[], int]
 
@@ -62,13 +63,7 @@ class BinanceSimVenue:
             raise RuntimeError("the simulated Binance venue is already started")
         app = web.Application(middlewares=[self.rest.middleware])
         app.router.add_routes(self.rest.routes())
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        self._host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
-        self._port = int(runner.addresses[0][1])
+        self._runner, self._host, self._port = await listen(app, host, port)
         return self._port
 
     async def stop(self) -> None:

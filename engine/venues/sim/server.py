@@ -14,9 +14,7 @@ batched array per connection, to the data stream.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 import time
 from collections.abc import Callable
 from collections.abc import Coroutine
@@ -24,6 +22,8 @@ from typing import Any
 
 from aiohttp import web
 
+from engine.venues.serving import listen
+from engine.venues.serving import serve_until_signal
 from engine.venues.sim.accounts import Account
 from engine.venues.sim.accounts import AccountTerms
 from engine.venues.sim.config import SimVenueConfig
@@ -116,13 +116,7 @@ class SimVenue:
         app.router.add_get(IDENTITY_PATH, self._identity_handler)
         app.router.add_get("/sim/faults", self._faults_handler)
         app.router.add_get("/v2/{feed}", self._feed_handler)  # after the fixed /v2 routes
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, host, port)
-        await site.start()
-        self._runner = runner
-        self._host = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
-        self._port = int(runner.addresses[0][1])
+        self._runner, self._host, self._port = await listen(app, host, port)
         self._spawn(self._market_loop(), "sim-market", self._tasks)
         self._spawn(self.updates.run(), "sim-updates", self._tasks)
         if self.config.state_file:
@@ -313,20 +307,4 @@ async def serve(
 
     ``on_ready`` is called once it listens (e.g. to print the URL).
     """
-    venue = SimVenue(config)
-    await venue.start(host, port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    installed: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-    try:
-        if on_ready is not None:
-            on_ready(venue)
-        await stop.wait()
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-        await venue.stop()
+    await serve_until_signal(SimVenue(config), host, port, on_ready)
